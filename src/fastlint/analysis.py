@@ -1,0 +1,152 @@
+"""The per-file map: bytes → FileFacts and file-local diagnostics, with FL001 for bad input.
+
+This function is what runs in worker processes and what the cache stores; it depends only
+on the file's bytes, its module name and the rule set.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from fastlint.collect import Collector, FileContext
+from fastlint.diagnostics import Diagnostic
+from fastlint.facts import FileFacts
+from fastlint.noqa import find_noqa
+from fastlint.rules import all_rules
+from fastlint.rules.base import FileRule
+from fastlint.source import SourceError, decode_source
+
+SYNTAX_ERROR = "FL001"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Which rules run, with their options: plain and hashable, so it can key the cache."""
+
+    codes: frozenset[str]
+    options: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.options)
+
+    def fingerprint(self) -> str:
+        return repr((sorted(self.codes), self.options))
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    module: str
+    is_package: bool
+    is_test: bool
+    alt_module: str = ""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    facts: FileFacts | None
+    diagnostics: tuple[Diagnostic, ...]
+    # Internal errors (a rule that raised): reported, never fatal.
+    errors: tuple[str, ...] = ()
+    # Why the file could not be read at all (unreadable, dangling symlink, a directory).
+    read_error: str | None = None
+
+
+@lru_cache(maxsize=8)
+def file_rules(ruleset: RuleSet) -> tuple[FileRule, ...]:
+    settings = ruleset.settings
+    return tuple(
+        rule(settings)
+        for rule in all_rules()
+        if issubclass(rule, FileRule) and rule.code in ruleset.codes and rule.node_types
+    )
+
+
+def _handlers(rules: tuple[FileRule, ...], errors: list[str], path: str) -> dict[type, list]:
+    handlers: dict[type, list] = {}
+    failed: set[str] = set()
+
+    def guarded(rule: FileRule):
+        def handler(node: ast.AST, ctx: FileContext) -> None:
+            if rule.code in failed:
+                return
+            try:
+                rule.visit(node, ctx)
+            except Exception as error:  # a broken rule must not stop the run
+                failed.add(rule.code)
+                errors.append(
+                    f"{path}: rule {rule.code} ({rule.name}) failed: {error.__class__.__name__}: {error}"
+                )
+        return handler
+
+    for rule in rules:
+        handler = guarded(rule)
+        for node_type in rule.node_types:
+            handlers.setdefault(node_type, []).append(handler)
+    return handlers
+
+
+def _syntax_error(path: str, info: ModuleInfo, message: str, row: int, col: int) -> FileResult:
+    diagnostic = Diagnostic(
+        code=SYNTAX_ERROR, message=message, path=path, row=row, col=col, end_row=row,
+        end_col=col, noqa_row=-1,
+    )
+    facts = FileFacts(path=path, module=info.module, is_package=info.is_package, is_test=info.is_test)
+    return FileResult(path, facts, (diagnostic,))
+
+
+def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) -> FileResult:
+    """Parse one file, collect its facts and run the file-local rules on it."""
+    try:
+        source = decode_source(path, raw)
+    except SourceError as error:
+        return _syntax_error(path, info, f"cannot be parsed: the file {error}", 1, 0)
+    try:
+        tree = ast.parse(source.text, filename=path)
+    except SyntaxError as error:
+        row = max(error.lineno or 1, 1)
+        col = max((error.offset or 1) - 1, 0)
+        return _syntax_error(path, info, f"cannot be parsed: SyntaxError: {error.msg}", row, col)
+    except (RecursionError, MemoryError):
+        return _syntax_error(path, info, "cannot be parsed: the code is nested too deeply", 1, 0)
+    except ValueError as error:
+        return _syntax_error(path, info, f"cannot be parsed: {error}", 1, 0)
+    errors: list[str] = []
+    rules = file_rules(ruleset)
+    collector = Collector(
+        source, tree, info.module, info.is_package, info.is_test, _handlers(rules, errors, path)
+    )
+    try:
+        facts = collector.run()
+    except RecursionError:
+        return _syntax_error(path, info, "cannot be analysed: the code is nested too deeply", 1, 0)
+    finally:
+        collector.release()
+    noqa, file_noqa = find_noqa(source.text)
+    facts = replace(facts, noqa=noqa, file_noqa=file_noqa)
+    if info.alt_module:
+        facts = replace(facts, alt_module=info.alt_module)
+    diagnostics = tuple(
+        Diagnostic(
+            code=code, message=message, path=path, row=span.row, col=span.col,
+            end_row=span.end_row, end_col=span.end_col, fix=fix, noqa_row=stmt_row or span.row,
+        )
+        for code, span, message, fix, stmt_row in collector.reports
+    )
+    return FileResult(path, facts, diagnostics, tuple(errors))
+
+
+def analyze_path(path: str, info: ModuleInfo, ruleset: RuleSet) -> FileResult:
+    """Read a file from disk and analyse it; read errors become an error line, not a crash."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except IsADirectoryError:
+        return FileResult(path, None, (), read_error=f"{path}: is a directory, not a file")
+    except OSError as error:
+        return FileResult(path, None, (), read_error=f"{path}: cannot be read: {error.strerror or error}")
+    return analyze_source(path, raw, info, ruleset)

@@ -1,0 +1,98 @@
+"""What fastlint knows about third-party libraries: blocking calls, classes and factories.
+
+Symbols here are canonical: an instance of a class is written as the class
+(`requests.Session.get` is the `get` method of a `requests.Session` instance).
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+_SESSION_IO = ("execute", "scalars", "scalar", "get", "get_one", "query", "commit", "flush",
+               "refresh", "rollback", "merge", "close")
+
+BLOCKING_CALLS: frozenset[str] = frozenset(
+    ["time.sleep", "urllib.request.urlopen", "open", "io.open", "input",
+     "os.system", "os.popen",
+     "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+     "subprocess.Popen.wait", "subprocess.Popen.communicate",
+     "socket.create_connection",
+     "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
+     "pymongo.MongoClient",
+     "smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP",
+     "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.copyfileobj",
+     "shutil.move", "shutil.rmtree"]
+    + [f"requests.{verb}" for verb in _HTTP_VERBS]
+    + [f"requests.Session.{verb}" for verb in (*_HTTP_VERBS, "send")]
+    + [f"httpx.{verb}" for verb in (*_HTTP_VERBS, "stream")]
+    + [f"httpx.Client.{verb}" for verb in (*_HTTP_VERBS, "stream", "send")]
+    + [f"pathlib.Path.{m}" for m in ("read_text", "read_bytes", "write_text", "write_bytes", "open")]
+    + [f"socket.socket.{m}" for m in ("recv", "recv_into", "recvfrom", "send", "sendall", "sendto",
+                                      "accept", "connect")]
+    + [f"smtplib.SMTP.{m}" for m in ("sendmail", "send_message", "login", "starttls", "connect",
+                                     "ehlo", "helo", "quit")]
+    + [f"sqlalchemy.orm.Session.{m}" for m in _SESSION_IO]
+    + [f"sqlmodel.Session.{m}" for m in (*_SESSION_IO, "exec")]
+)
+
+# Methods of a sync Redis client that do no I/O.
+_REDIS_LOCAL_METHODS = frozenset({"pipeline", "pubsub", "lock", "register_script", "from_url",
+                                  "get_encoder", "get_connection_kwargs", "connection_pool"})
+
+# Canonical spelling of classes that libraries export under several names.
+CLASS_ALIASES: dict[str, str] = {
+    "requests.sessions.Session": "requests.Session",
+    "requests.session()": "requests.Session",
+    "requests.Session()": "requests.Session",
+    "httpx._client.Client": "httpx.Client",
+    "httpx._client.AsyncClient": "httpx.AsyncClient",
+    "sqlalchemy.orm.session.Session": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.sessionmaker()()": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.session.sessionmaker()()": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.scoped_session()()": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.scoped_session()": "sqlalchemy.orm.Session",
+    "sqlmodel.orm.session.Session": "sqlmodel.Session",
+    "sqlmodel.main.Session": "sqlmodel.Session",
+    "redis.StrictRedis": "redis.Redis",
+    "redis.client.Redis": "redis.Redis",
+    "redis.client.StrictRedis": "redis.Redis",
+    "redis.from_url()": "redis.Redis",
+    "redis.Redis.from_url()": "redis.Redis",
+    "redis.asyncio.from_url()": "redis.asyncio.Redis",
+    "redis.asyncio.Redis.from_url()": "redis.asyncio.Redis",
+    "redis.asyncio.client.Redis": "redis.asyncio.Redis",
+    "redis.asyncio.StrictRedis": "redis.asyncio.Redis",
+    "socket.socket()": "socket.socket",
+    "socket.create_connection()": "socket.socket",
+    "pathlib.PosixPath": "pathlib.Path",
+    "pathlib.WindowsPath": "pathlib.Path",
+    "subprocess.Popen()": "subprocess.Popen",
+    "starlette.concurrency.run_in_threadpool": "fastapi.concurrency.run_in_threadpool",
+    "fastapi.routing.APIRouter": "fastapi.APIRouter",
+    "fastapi.applications.FastAPI": "fastapi.FastAPI",
+    "starlette.applications.Starlette": "starlette.Starlette",
+}
+
+# Session-like values that are not Session instances (so their methods are not I/O).
+SQLALCHEMY_SESSION_CLASSES = frozenset({"sqlalchemy.orm.Session", "sqlmodel.Session"})
+
+
+def is_blocking(symbol: str, extra: frozenset[str] = frozenset(),
+                allowed: frozenset[str] = frozenset()) -> bool:
+    """Whether a canonical callee symbol is a known blocking call."""
+    if symbol in allowed or any(fnmatchcase(symbol, pattern) for pattern in allowed if "*" in pattern):
+        return False
+    if symbol in BLOCKING_CALLS or symbol in extra:
+        return True
+    if symbol.startswith("redis.Redis."):
+        method = symbol[len("redis.Redis."):]
+        return "." not in method and not method.startswith("_") and method not in _REDIS_LOCAL_METHODS
+    return any(fnmatchcase(symbol, pattern) for pattern in extra if "*" in pattern)
+
+
+THREAD_OFFLOADS = frozenset({
+    "asyncio.to_thread", "fastapi.concurrency.run_in_threadpool", "anyio.to_thread.run_sync",
+    "starlette.concurrency.run_in_threadpool", "asyncio.get_event_loop().run_in_executor",
+    "asyncio.get_running_loop().run_in_executor",
+})

@@ -1,0 +1,225 @@
+"""The command line: `fastlint check`, `fix`, `rules`, `rule CODE`, `routes`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from fastlint import __version__
+
+app = typer.Typer(
+    name="fastlint",
+    help="A static analyzer for FastAPI codebases.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class CheckFormat(str, Enum):
+    full = "full"
+    text = "text"
+    concise = "concise"
+    json = "json"
+
+
+class TableFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fastlint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """A static analyzer for FastAPI codebases."""
+
+
+def _codes(values: Optional[list[str]]) -> tuple[str, ...]:
+    codes: list[str] = []
+    for value in values or ():
+        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
+    return tuple(codes)
+
+
+def _use_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"fastlint: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def run_check_command(
+    paths: list[Path], select, extend_select, ignore, fix: bool, unsafe_fixes: Optional[bool],
+    diff: bool, show_fixes: bool, statistics: bool, output_format: CheckFormat,
+    exit_zero: bool, config: Optional[Path], quiet: bool, jobs: Optional[int],
+) -> None:
+    from fastlint.config import ConfigError
+    from fastlint.engine import RunOptions, run_check
+    from fastlint.reporters import RenderSettings, renderer
+
+    options = RunOptions(
+        select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore),
+        config_file=config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, jobs=jobs,
+    )
+    try:
+        result = run_check(paths or [Path(".")], options)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    out = sys.stdout
+    if diff:
+        for text in result.diffs:
+            out.write(text)
+        for message in result.errors + result.internal_errors:
+            sys.stderr.write(f"error: {message}\n")
+        if result.diffs:
+            count = sum(result.fixed.values())
+            sys.stderr.write(f"\nWould fix {count} problem{'s' if count != 1 else ''}.\n")
+        raise typer.Exit(1 if result.diffs and not exit_zero else (2 if result.internal_errors else 0))
+    settings = RenderSettings(
+        output_format=output_format.value, show_fixes=show_fixes, statistics=statistics,
+        quiet=quiet, color=_use_color(out), fix_mode=fix,
+    )
+    renderer(output_format.value)(result, out, settings)
+    if output_format is CheckFormat.json:
+        for message in result.errors + result.internal_errors:
+            sys.stderr.write(f"error: {message}\n")
+    if result.internal_errors:
+        raise typer.Exit(2)
+    if exit_zero:
+        raise typer.Exit(0)
+    raise typer.Exit(1 if result.diagnostics or result.errors else 0)
+
+
+_PATHS = typer.Argument(None, help="Files or directories to check (default: .)")
+_SELECT = typer.Option(None, "--select", help="Rule codes or prefixes to enable (replaces the config's).")
+_EXTEND = typer.Option(None, "--extend-select", help="Rule codes or prefixes to enable as well.")
+_IGNORE = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable.")
+_UNSAFE = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour.")
+_DIFF = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing.")
+_SHOW = typer.Option(False, "--show-fixes", help="List the fixes applied.")
+_STATS = typer.Option(False, "--statistics", help="Count findings per rule.")
+_FORMAT = typer.Option(CheckFormat.full, "--output-format", help="full, concise or json.")
+_EXIT_ZERO = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings.")
+_CONFIG = typer.Option(None, "--config", help="Use this pyproject.toml instead of the nearest one.")
+_QUIET = typer.Option(False, "--quiet", "-q", help="Print only the summary.")
+_JOBS = typer.Option(None, "--jobs", "-j", help="Worker processes for the per-file stage (default: CPU count).")
+
+
+@app.command()
+def check(
+    paths: Optional[list[Path]] = _PATHS,
+    select: Optional[list[str]] = _SELECT,
+    extend_select: Optional[list[str]] = _EXTEND,
+    ignore: Optional[list[str]] = _IGNORE,
+    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes."),
+    unsafe_fixes: Optional[bool] = _UNSAFE,
+    diff: bool = _DIFF,
+    show_fixes: bool = _SHOW,
+    statistics: bool = _STATS,
+    output_format: CheckFormat = _FORMAT,
+    exit_zero: bool = _EXIT_ZERO,
+    config: Optional[Path] = _CONFIG,
+    quiet: bool = _QUIET,
+    jobs: Optional[int] = _JOBS,
+) -> None:
+    """Report where the code breaks the FastAPI architecture guide."""
+    run_check_command(paths or [], select, extend_select, ignore, fix, unsafe_fixes, diff,
+                      show_fixes, statistics, output_format, exit_zero, config, quiet, jobs)
+
+
+@app.command("fix")
+def fix_command(
+    paths: Optional[list[Path]] = _PATHS,
+    select: Optional[list[str]] = _SELECT,
+    extend_select: Optional[list[str]] = _EXTEND,
+    ignore: Optional[list[str]] = _IGNORE,
+    unsafe_fixes: Optional[bool] = _UNSAFE,
+    diff: bool = _DIFF,
+    show_fixes: bool = _SHOW,
+    statistics: bool = _STATS,
+    output_format: CheckFormat = _FORMAT,
+    exit_zero: bool = _EXIT_ZERO,
+    config: Optional[Path] = _CONFIG,
+    quiet: bool = _QUIET,
+    jobs: Optional[int] = _JOBS,
+) -> None:
+    """Apply fixes (the same as `check --fix`)."""
+    run_check_command(paths or [], select, extend_select, ignore, True, unsafe_fixes, diff,
+                      show_fixes, statistics, output_format, exit_zero, config, quiet, jobs)
+
+
+@app.command("rules")
+def rules_command(
+    output_format: TableFormat = typer.Option(TableFormat.text, "--output-format", help="text or json."),
+) -> None:
+    """List every rule: code, name, default, fix."""
+    import json
+
+    from fastlint.rules import all_rules
+
+    rows = [
+        {
+            "code": rule.code, "name": rule.name, "summary": rule.summary,
+            "default": "on" if rule.default_on else "opt-in", "fix": rule.fix_availability,
+            "severity": rule.severity,
+            "options": {option.name: option.default for option in rule.options},
+        }
+        for rule in all_rules()
+    ]
+    if output_format is TableFormat.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("code", "name", "default", "fix", "summary")
+    for row in rows:
+        table.add_row(row["code"], row["name"], row["default"], row["fix"], row["summary"])
+    Console(no_color=bool(os.environ.get("NO_COLOR"))).print(table)
+
+
+@app.command("rule")
+def rule_command(code: str = typer.Argument(..., help="A rule code, e.g. FL101.")) -> None:
+    """Print a rule's page: why, a bad and a good example, the fix, its options."""
+    from fastlint.pages import page_text
+    from fastlint.rules import rules_by_code, rules_by_name
+
+    rule = rules_by_code().get(code.upper()) or rules_by_name().get(code)
+    if rule is None:
+        _fail(f"unknown rule {code!r} (see `fastlint rules`)")
+        return
+    text = page_text(rule.code)
+    if text is None:
+        _fail(f"no page found for {rule.code}")
+        return
+    typer.echo(text)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

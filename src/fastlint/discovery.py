@@ -1,0 +1,152 @@
+"""Finding the Python files of a project: excludes, .gitignore, and explicit paths."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist", "__pycache__",
+    "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastlint_cache", ".tox",
+    ".nox", ".eggs", "*.egg-info", ".direnv", "__pypackages__",
+)
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True)
+class IgnorePattern:
+    base: str  # directory (relative to the root, "" for the root) the pattern applies under
+    pattern: str
+    negate: bool
+    directory_only: bool
+    anchored: bool
+
+    def matches(self, relative: str, is_dir: bool) -> bool:
+        if self.directory_only and not is_dir:
+            return False
+        if self.base:
+            if not relative.startswith(self.base + "/"):
+                return False
+            relative = relative[len(self.base) + 1:]
+        if self.anchored:
+            return fnmatch(relative, self.pattern)
+        name = relative.rsplit("/", 1)[-1]
+        return fnmatch(name, self.pattern) or fnmatch(relative, self.pattern)
+
+
+def read_gitignore(directory: Path, base: str) -> list[IgnorePattern]:
+    try:
+        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    patterns = []
+    for line in lines:
+        line = line.rstrip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        if negate:
+            line = line[1:]
+        directory_only = line.endswith("/")
+        line = line.rstrip("/")
+        anchored = "/" in line
+        line = line.lstrip("/")
+        if line.startswith("**/"):
+            line, anchored = line[3:], "/" in line[3:]
+        if line:
+            patterns.append(IgnorePattern(base, line, negate, directory_only, anchored))
+    return patterns
+
+
+def _ignored(patterns: list[IgnorePattern], relative: str, is_dir: bool) -> bool:
+    ignored = False
+    for pattern in patterns:
+        if pattern.matches(relative, is_dir):
+            ignored = not pattern.negate
+    return ignored
+
+
+def matches_exclude(relative: str, excludes: tuple[str, ...]) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in excludes:
+        pattern = pattern.rstrip("/")
+        if fnmatch(name, pattern) or fnmatch(relative, pattern) or relative == pattern \
+                or relative.startswith(pattern + "/"):
+            return True
+    return False
+
+
+def walk_python_files(
+    root: Path,
+    start: Path,
+    excludes: tuple[str, ...],
+    respect_gitignore: bool = True,
+) -> Iterator[Path]:
+    """Python files under `start` (a directory inside `root`), in a stable order."""
+    patterns: list[IgnorePattern] = []
+    if respect_gitignore:
+        # .gitignore files between the root and the start directory apply too.
+        try:
+            between = start.relative_to(root).parts
+        except ValueError:
+            between = ()
+        current = root
+        patterns += read_gitignore(root, "")
+        for index, part in enumerate(between[:-1] if between else ()):
+            current = current / part
+            patterns += read_gitignore(current, "/".join(between[: index + 1]))
+    yield from _walk(root, start, excludes, patterns, respect_gitignore, set())
+
+
+def _walk(
+    root: Path,
+    directory: Path,
+    excludes: tuple[str, ...],
+    patterns: list[IgnorePattern],
+    respect_gitignore: bool,
+    visited: set[tuple[int, int]],
+) -> Iterator[Path]:
+    try:
+        stat = directory.stat()
+    except OSError:
+        return
+    identity = (stat.st_dev, stat.st_ino)
+    if identity in visited:  # a symlink loop
+        return
+    visited.add(identity)
+    relative_dir = _relative(root, directory)
+    if respect_gitignore and directory != root:
+        patterns = patterns + read_gitignore(directory, relative_dir)
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        relative = f"{relative_dir}/{entry.name}" if relative_dir else entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if matches_exclude(relative, excludes):
+            continue
+        if patterns and _ignored(patterns, relative, is_dir):
+            continue
+        if is_dir:
+            yield from _walk(root, Path(entry.path), excludes, patterns, respect_gitignore, visited)
+        elif entry.name.endswith(PYTHON_SUFFIXES):
+            try:
+                if entry.is_file() or entry.is_symlink():
+                    yield Path(entry.path)
+            except OSError:
+                continue
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+    return "" if relative == "." else relative

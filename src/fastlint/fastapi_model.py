@@ -1,0 +1,456 @@
+"""The FastAPI model: apps, routers, include chains, routes with effective paths, dependencies.
+
+This is the one place that knows FastAPI semantics. It is built once from the project's
+facts; what cannot be resolved statically is marked unknown (None), never guessed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from fastlint.facts import CallFact, FileFacts, FunctionFact, Span, Val
+
+if TYPE_CHECKING:
+    from fastlint.project import FunctionRef, Project
+
+APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
+ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
+ROUTE_METHODS = {
+    "get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",),
+    "delete": ("DELETE",), "options": ("OPTIONS",), "head": ("HEAD",), "trace": ("TRACE",),
+    "api_route": None, "websocket": ("WS",), "route": None,
+}
+MIDDLEWARE_BASES = frozenset({
+    "starlette.middleware.base.BaseHTTPMiddleware", "fastapi.middleware.base.BaseHTTPMiddleware",
+})
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
+                     "fastapi.params.Security", "fastapi.param_functions.Depends",
+                     "fastapi.param_functions.Security"})
+
+
+@dataclass(frozen=True, slots=True)
+class RouteOwner:
+    """A `FastAPI(...)` app or an `APIRouter(...)` (also of a project subclass)."""
+
+    key: tuple[str, int, int]  # file, row, col of the constructor call
+    kind: str  # "app" | "router"
+    name: str  # the name it is bound to, as written (`router`, `api_router`), or ""
+    facts: FileFacts
+    call: Val
+    prefix: str | None  # its own prefix; None when not static
+
+    @property
+    def span(self) -> Span:
+        return self.call.span  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Include:
+    parent: tuple[str, int, int]
+    child: tuple[str, int, int]
+    prefix: str | None
+    dependencies: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    methods: tuple[str, ...]
+    path: str | None  # the path as declared on its owner
+    effective_paths: tuple[str, ...]  # through every prefix to an app; () when unknown
+    handler: str  # qualname
+    facts: FileFacts
+    span: Span  # the decorator (or the add_api_route call)
+    is_async: bool
+    owner: RouteOwner | None
+    dependencies: tuple[str, ...]  # qualnames or symbols of Depends targets, direct ones
+    function: FunctionFact | None
+
+    @property
+    def effective_path(self) -> str | None:
+        return self.effective_paths[0] if self.effective_paths else None
+
+    @property
+    def label(self) -> str:
+        method = "/".join(self.methods)
+        return f"{method} {self.effective_path or self.path or '?'}"
+
+
+class FastAPIModel:
+    def __init__(self, project: "Project") -> None:
+        self.project = project
+        self.owners: dict[tuple[str, int, int], RouteOwner] = {}
+        self.includes: list[Include] = []
+        self.routes: list[Route] = []
+        self.middleware_functions: set[str] = set()
+        self.exception_handlers: set[str] = set()
+        self.lifespans: set[str] = set()
+        self.startup_handlers: set[str] = set()
+        self._build()
+
+    # ------------------------------------------------------------------ objects
+    @cached_property
+    def app_classes(self) -> frozenset[str]:
+        return self._classes_derived_from(APP_CLASSES)
+
+    @cached_property
+    def router_classes(self) -> frozenset[str]:
+        return self._classes_derived_from(ROUTER_CLASSES)
+
+    def _classes_derived_from(self, roots: frozenset[str]) -> frozenset[str]:
+        project = self.project
+        found = set(roots)
+        for qualname in project.classes:
+            if project.is_subclass(qualname, roots):
+                found.add(qualname)
+        return frozenset(found)
+
+    def owner_kind(self, callee: str | None) -> str | None:
+        if callee is None:
+            return None
+        canonical = self.project.canonical(callee)
+        if canonical in self.app_classes:
+            return "app"
+        if canonical in self.router_classes:
+            return "router"
+        return None
+
+    def owner_of(self, value: Val | None, facts: FileFacts) -> RouteOwner | None:
+        """The app or router an expression evaluates to."""
+        if value is None:
+            return None
+        if value.kind == "call" and value.span is not None:
+            return self.owners.get((facts.path, value.span.row, value.span.col))
+        if value.kind == "ref" and isinstance(value.value, str):
+            found = self.project.binding_value(value.value)
+            if found is not None and found[1].kind == "call" and found[1].span is not None:
+                other, call = found
+                return self.owners.get((other.path, call.span.row, call.span.col))
+        return None
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        project = self.project
+        constructors: list[tuple[FileFacts, CallFact, str]] = []
+        for facts, call in project.calls():
+            kind = self.owner_kind(call.call.value)  # type: ignore[arg-type]
+            if kind is not None:
+                constructors.append((facts, call, kind))
+        names = self._binding_names()
+        for facts, call, kind in constructors:
+            key = (facts.path, call.span.row, call.span.col)
+            prefix_val = call.call.kwarg("prefix")
+            prefix = "" if prefix_val is None else project.string_value(prefix_val)
+            self.owners[key] = RouteOwner(
+                key, kind, names.get(key, call.assigned_to), facts, call.call, prefix
+            )
+            lifespan = call.call.kwarg("lifespan")
+            if lifespan is not None and lifespan.symbol:
+                self.lifespans.add(project.canonical(lifespan.symbol))
+        for facts, call in project.calls():
+            callee = call.call.value
+            if not isinstance(callee, str):
+                continue
+            method = callee.rsplit(".", 1)[-1]
+            if method in ("include_router", "mount", "add_api_route", "add_api_websocket_route",
+                          "add_middleware", "add_exception_handler", "add_event_handler"):
+                self._wiring_call(facts, call, method)
+        for facts in project.files:
+            for function in facts.functions:
+                for decorator in function.decorators:
+                    self._decorator(facts, function, decorator)
+
+    def _binding_names(self) -> dict[tuple[str, int, int], str]:
+        names = {}
+        for facts in self.project.files:
+            for binding in facts.bindings:
+                value = binding.value
+                if value.kind == "call" and value.span is not None:
+                    names[(facts.path, value.span.row, value.span.col)] = binding.qualname.rsplit(".", 1)[-1]
+        return names
+
+    def _wiring_call(self, facts: FileFacts, call: CallFact, method: str) -> None:
+        project = self.project
+        value = call.call
+        owner = self.owner_of(value.receiver, facts)
+        if method in ("include_router", "mount"):
+            if owner is None:
+                return
+            if method == "include_router":
+                child_val = value.args[0] if value.args else value.kwarg("router")
+                prefix_val = value.kwarg("prefix")
+            else:
+                child_val = value.args[1] if len(value.args) > 1 else value.kwarg("app")
+                prefix_val = value.args[0] if value.args else value.kwarg("path")
+            child = self.owner_of(child_val, facts)
+            if child is None:
+                return
+            prefix = "" if prefix_val is None else project.string_value(prefix_val)
+            self.includes.append(
+                Include(owner.key, child.key, prefix, self._dependency_list(value.kwarg("dependencies")))
+            )
+        elif method in ("add_api_route", "add_api_websocket_route"):
+            path_val = value.args[0] if value.args else value.kwarg("path")
+            endpoint = value.args[1] if len(value.args) > 1 else value.kwarg("endpoint")
+            target = project.function_target(endpoint.symbol if endpoint is not None else None) \
+                if endpoint is not None and endpoint.kind == "ref" else None
+            if method == "add_api_websocket_route":
+                methods: tuple[str, ...] = ("WS",)
+            else:
+                methods = self._methods(value.kwarg("methods")) or ("GET",)
+            if owner is None and not self._is_owner_type(value.value):
+                return
+            self._add_route(facts, value, methods, project.string_value(path_val), target, owner,
+                            self._dependency_list(value.kwarg("dependencies")))
+        elif method == "add_middleware":
+            if owner is None and not self._is_owner_type(value.value):
+                return
+            cls_val = value.args[0] if value.args else value.kwarg("middleware_class")
+            if cls_val is not None and cls_val.symbol:
+                cls = project.canonical(cls_val.symbol)
+                for name in ("dispatch", "__call__"):
+                    found = project.method(cls, name)
+                    if found is not None:
+                        self.middleware_functions.add(found.qualname)
+        elif method == "add_exception_handler":
+            handler = value.args[1] if len(value.args) > 1 else value.kwarg("handler")
+            target = project.function_target(handler.symbol) if handler is not None and handler.kind == "ref" else None
+            if target is not None:
+                self.exception_handlers.add(target.qualname)
+        elif method == "add_event_handler":
+            handler = value.args[1] if len(value.args) > 1 else value.kwarg("func")
+            target = project.function_target(handler.symbol) if handler is not None and handler.kind == "ref" else None
+            if target is not None:
+                self.startup_handlers.add(target.qualname)
+
+    def _is_owner_type(self, callee: str | None) -> bool:
+        if not callee:
+            return False
+        owner = self.project.canonical(callee).rsplit(".", 1)[0]
+        return owner in self.app_classes or owner in self.router_classes
+
+    def _decorator(self, facts: FileFacts, function: FunctionFact, decorator: Val) -> None:
+        if decorator.kind != "call" or not isinstance(decorator.value, str):
+            return
+        method = decorator.value.rsplit(".", 1)[-1]
+        owner = self.owner_of(decorator.receiver, facts)
+        if owner is None and not self._is_owner_type(decorator.value):
+            return
+        project = self.project
+        ref = project.functions.get(function.qualname)
+        if method in ROUTE_METHODS:
+            path_val = decorator.args[0] if decorator.args else decorator.kwarg("path")
+            methods = ROUTE_METHODS[method] or self._methods(decorator.kwarg("methods")) or ("GET",)
+            self._add_route(facts, decorator, methods, project.string_value(path_val), ref, owner,
+                            self._dependency_list(decorator.kwarg("dependencies")))
+        elif method == "middleware":
+            self.middleware_functions.add(function.qualname)
+        elif method == "exception_handler":
+            self.exception_handlers.add(function.qualname)
+        elif method == "on_event":
+            self.startup_handlers.add(function.qualname)
+
+    def _methods(self, value: Val | None) -> tuple[str, ...]:
+        resolved = self.project.resolve_value(value)
+        if resolved is None or resolved.kind != "list":
+            return ()
+        methods = []
+        for item in resolved.value:  # type: ignore[union-attr]
+            text = self.project.string_value(item)
+            if text is None:
+                return ()
+            methods.append(text.upper())
+        return tuple(methods)
+
+    def _dependency_list(self, value: Val | None) -> tuple[str, ...]:
+        resolved = self.project.resolve_value(value)
+        if resolved is None or resolved.kind != "list":
+            return ()
+        found = []
+        for item in resolved.value:  # type: ignore[union-attr]
+            target = self.depends_target(item)
+            if target is not None:
+                found.append(target)
+        return tuple(found)
+
+    def depends_target(self, value: Val) -> str | None:
+        """`Depends(f)` → the canonical symbol of f."""
+        if value.kind != "call" or not value.value:
+            return None
+        if self.project.canonical(value.value) not in DEPENDS:  # type: ignore[arg-type]
+            return None
+        target = value.args[0] if value.args else value.kwarg("dependency")
+        if target is None or target.symbol is None:
+            return None
+        return self.project.canonical(target.symbol)
+
+    def _add_route(
+        self,
+        facts: FileFacts,
+        call: Val,
+        methods: tuple[str, ...],
+        path: str | None,
+        target: "FunctionRef | None",
+        owner: RouteOwner | None,
+        extra_dependencies: tuple[str, ...],
+    ) -> None:
+        function = target.function if target is not None else None
+        handler = target.qualname if target is not None else "?"
+        deps = list(extra_dependencies)
+        if function is not None:
+            deps.extend(self.param_dependencies(function))
+        self.routes.append(
+            Route(
+                methods=methods,
+                path=path,
+                effective_paths=(),
+                handler=handler,
+                facts=target.facts if target is not None else facts,
+                span=call.span,  # type: ignore[arg-type]
+                is_async=function.is_async if function is not None else False,
+                owner=owner,
+                dependencies=tuple(deps),
+                function=function,
+            )
+        )
+
+    def param_dependencies(self, function: FunctionFact) -> list[str]:
+        """The Depends targets of a function's parameters (defaults, Annotated, aliases)."""
+        project = self.project
+        found = []
+        for param in function.params:
+            target = param.depends
+            if target is None and param.annotation is not None:
+                binding = project.bindings.get(project.canonical_binding(param.annotation))
+                if binding is not None and binding[1].depends is not None:
+                    target = binding[1].depends
+            if target is not None:
+                found.append(project.canonical(target))
+        return found
+
+    # ------------------------------------------------------------------ paths
+    def owner_prefixes(self, key: tuple[str, int, int], seen: frozenset = frozenset()) -> list[str] | None:
+        """Every full prefix under which an owner's routes are served; None when unknown."""
+        owner = self.owners[key]
+        if owner.prefix is None:
+            return None
+        parents = [include for include in self.includes if include.child == key]
+        if owner.kind == "app" and not parents:
+            return [owner.prefix]
+        if not parents or key in seen:
+            return None
+        prefixes: list[str] = []
+        for include in parents:
+            if include.prefix is None:
+                return None
+            above = self.owner_prefixes(include.parent, seen | {key})
+            if above is None:
+                return None
+            prefixes.extend(f"{p}{include.prefix}{owner.prefix}" for p in above)
+        return prefixes
+
+    @cached_property
+    def resolved_routes(self) -> list[Route]:
+        """The routes with their effective paths filled in."""
+        resolved = []
+        cache: dict[tuple[str, int, int], list[str] | None] = {}
+        for route in self.routes:
+            paths: tuple[str, ...] = ()
+            if route.owner is not None and route.path is not None:
+                key = route.owner.key
+                if key not in cache:
+                    cache[key] = self.owner_prefixes(key)
+                prefixes = cache[key]
+                if prefixes is not None:
+                    paths = tuple(dict.fromkeys(f"{p}{route.path}" for p in prefixes))
+            resolved.append(
+                Route(route.methods, route.path, paths, route.handler, route.facts, route.span,
+                      route.is_async, route.owner, route.dependencies, route.function)
+            )
+        return resolved
+
+    # ------------------------------------------------------------------ roles
+    @cached_property
+    def route_handlers(self) -> dict[str, Route]:
+        return {route.handler: route for route in self.resolved_routes if route.handler != "?"}
+
+    @cached_property
+    def dependencies(self) -> set[str]:
+        """Every function used as a dependency, directly or as a sub-dependency."""
+        project = self.project
+        pending = []
+        for route in self.routes:
+            pending.extend(route.dependencies)
+        for include in self.includes:
+            pending.extend(include.dependencies)
+        for owner in self.owners.values():
+            pending.extend(self._dependency_list(owner.call.kwarg("dependencies")))
+        # Any Depends() anywhere (e.g. in a helper module's Annotated alias) marks a dependency.
+        for facts in project.files:
+            for binding in facts.bindings:
+                if binding.depends is not None:
+                    pending.append(project.canonical(binding.depends))
+            for function in facts.functions:
+                for param in function.params:
+                    if param.depends is not None:
+                        pending.append(project.canonical(param.depends))
+        found: set[str] = set()
+        while pending:
+            symbol = pending.pop()
+            target = project.function_target(symbol)
+            if target is None:
+                instance_call = project.method(project.canonical(symbol), "__call__") \
+                    if project.canonical(symbol) in project.classes else None
+                target = instance_call
+            if target is None or target.qualname in found:
+                continue
+            found.add(target.qualname)
+            pending.extend(self.param_dependencies(target.function))
+        return found
+
+    @cached_property
+    def middleware(self) -> set[str]:
+        project = self.project
+        found = set(self.middleware_functions)
+        for qualname in project.classes:
+            if project.is_subclass(qualname, MIDDLEWARE_BASES):
+                dispatch = project.functions.get(f"{qualname}.dispatch")
+                if dispatch is not None:
+                    found.add(dispatch.qualname)
+        return found
+
+    @cached_property
+    def request_entry_points(self) -> dict[str, str]:
+        """Functions FastAPI calls on every request, with what they are (route, dependency…)."""
+        entries: dict[str, str] = {}
+        for qualname in self.exception_handlers:
+            entries[qualname] = "exception handler"
+        for qualname in self.middleware:
+            entries[qualname] = "middleware"
+        for qualname in self.dependencies:
+            entries[qualname] = "dependency"
+        for qualname in self.route_handlers:
+            entries[qualname] = "route"
+        return entries
+
+    def describe(self, qualname: str) -> str:
+        """How a message names a function: `route GET /users/{id}` or `dependency get_db`."""
+        route = self.route_handlers.get(qualname)
+        if route is not None:
+            return f"route {route.label}"
+        role = self.request_entry_points.get(qualname)
+        short = qualname.rsplit(".", 1)[-1]
+        if role is not None:
+            return f"{role} `{short}`"
+        return f"coroutine `{short}`"
+
+    def owners_by_binding(self) -> dict[str, RouteOwner]:
+        return {f"{o.facts.module}.{o.name}": o for o in self.owners.values() if o.name}
+
+    def routes_by_owner(self) -> dict[tuple[str, int, int] | None, list[Route]]:
+        grouped: dict = defaultdict(list)
+        for route in self.resolved_routes:
+            grouped[route.owner.key if route.owner else None].append(route)
+        return grouped

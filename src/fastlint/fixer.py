@@ -1,0 +1,272 @@
+"""Applying fixes: non-overlapping edits, needed imports once, verified, written atomically.
+
+A fix is text edits computed from exact `ast` positions, so every comment and blank line
+outside the edited spans is kept byte for byte. The result must compile, or the fix is
+dropped and reported. Passes repeat until nothing more applies (bounded). Files are written
+by temp file + rename, keeping encoding, BOM, line endings and mode; a file that changed on
+disk since it was read is left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
+from fastlint.source import SourceError, SourceFile, decode_source
+
+if TYPE_CHECKING:
+    from fastlint.analysis import RuleSet
+    from fastlint.engine import ProjectRun, RunOptions, RunResult
+
+
+class FileChangedError(Exception):
+    """The file on disk is no longer what fastlint read: it is not overwritten."""
+
+
+# ---------------------------------------------------------------------- edits
+def _overlaps(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    if a[0] == a[1] == b[0] == b[1]:
+        return a[2] != b[2]  # two different insertions at one point: order is ambiguous
+    return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] and b[0] < a[0] < b[1]) or (
+        b[0] == b[1] and a[0] < b[0] < a[1]
+    )
+
+
+def apply_edits(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix]]:
+    """Apply every fix whose edits do not overlap an earlier one's; imports not included."""
+    taken: list[tuple[int, int, str]] = []
+    applied: list[Fix] = []
+    ordered = sorted(
+        fixes, key=lambda f: min((e.row, e.col) for e in f.edits) if f.edits else (0, 0)
+    )
+    for fix in ordered:
+        edits = [
+            (source.offset(e.row, e.col), source.offset(e.end_row, e.end_col), e.content)
+            for e in fix.edits
+        ]
+        new = [edit for edit in edits if edit not in taken]
+        if any(_overlaps(edit, other) for edit in new for other in taken):
+            continue
+        taken.extend(new)
+        applied.append(fix)
+    text = source.text
+    for start, end, content in sorted(taken, key=lambda e: (e[0], e[1]), reverse=True):
+        text = text[:start] + content + text[end:]
+    return text, applied
+
+
+# ---------------------------------------------------------------------- imports
+def _has_import(tree: ast.Module, needed: ImportNeeded) -> bool:
+    for stmt in tree.body:
+        if needed.name is None and isinstance(stmt, ast.Import):
+            if any(a.name == needed.module and a.asname in (None, needed.module) for a in stmt.names):
+                return True
+        if needed.name is not None and isinstance(stmt, ast.ImportFrom) and not stmt.level:
+            if stmt.module == needed.module and any(
+                a.name == needed.name and a.asname in (None, needed.name) for a in stmt.names
+            ):
+                return True
+    return False
+
+
+def _insertion_row(tree: ast.Module) -> int:
+    """The line after which new imports go: after the docstring and `__future__` imports,
+    at the end of the first block of imports."""
+    body = tree.body
+    index = 0
+    after = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        after = body[0].end_lineno or 0
+        index = 1
+    while index < len(body) and isinstance(body[index], ast.ImportFrom) \
+            and body[index].module == "__future__":
+        after = body[index].end_lineno or after
+        index += 1
+    while index < len(body) and isinstance(body[index], (ast.Import, ast.ImportFrom)):
+        after = body[index].end_lineno or after
+        index += 1
+    return after
+
+
+def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
+    """Add each needed import once, beside the module's other top-level imports."""
+    if not needed:
+        return text
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return text
+    missing = [n for n in dict.fromkeys(needed) if not _has_import(tree, n)]
+    if not missing:
+        return text
+    missing.sort(key=lambda n: (n.name is not None, n.module, n.name or ""))
+    block = "".join(f"{n.statement()}{newline}" for n in missing)
+    row = _insertion_row(tree)
+    source = SourceFile(path="", raw=b"", text=text, encoding="utf-8", bom=False)
+    starts = source.line_starts
+    if row >= len(starts):
+        prefix = text if text.endswith(("\n", "\r")) or not text else text + newline
+        return prefix + block
+    offset = starts[row]
+    if row == 0:
+        return block + text
+    before = text[:offset]
+    if before and not before.endswith(("\n", "\r")):
+        before += newline
+    return before + block + text[offset:]
+
+
+def compiles(text: str, path: str) -> str | None:
+    """None when the text compiles, else why not."""
+    try:
+        compile(text, path or "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return f"{error.__class__.__name__}: {error}"
+    return None
+
+
+def fix_source(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
+    """The fixed text, the fixes applied and the problems with fixes that were dropped."""
+    text, applied = apply_edits(source, fixes)
+    text = add_imports(text, [i for f in applied for i in f.imports], source.newline)
+    problem = compiles(text, source.path)
+    if problem is None:
+        return text, applied, []
+    # One of the fixes breaks the file: keep the ones that are fine on their own.
+    problems = [f"{source.path}: a fix produced code that does not compile ({problem}); "
+                "the file was not changed by it"]
+    good: list[Fix] = []
+    for fix in applied:
+        candidate_text, candidate = apply_edits(source, good + [fix])
+        candidate_text = add_imports(
+            candidate_text, [i for f in candidate for i in f.imports], source.newline
+        )
+        if compiles(candidate_text, source.path) is None:
+            good = candidate
+    text, applied = apply_edits(source, good)
+    text = add_imports(text, [i for f in applied for i in f.imports], source.newline)
+    if compiles(text, source.path) is not None:
+        return source.text, [], problems
+    return text, applied, problems
+
+
+# ---------------------------------------------------------------------- writing
+def write_atomic(path: str, data: bytes, expected: bytes) -> None:
+    """Replace a file's content in one step, only if it still holds `expected`."""
+    target = os.path.realpath(path)
+    if not os.access(target, os.W_OK):
+        raise PermissionError(f"{path}: is read-only; not fixed")
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
+            raise FileChangedError(f"{path}: changed on disk while fastlint was fixing it; not overwritten")
+    status = os.stat(target)
+    directory = os.path.dirname(target) or "."
+    descriptor, temporary = tempfile.mkstemp(prefix=".fastlint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, status.st_mode & 0o7777)
+        try:
+            os.chown(temporary, status.st_uid, status.st_gid)
+        except (PermissionError, AttributeError, OSError):
+            pass
+        with open(target, "rb") as handle:
+            if handle.read() != expected:
+                raise FileChangedError(
+                    f"{path}: changed on disk while fastlint was fixing it; not overwritten"
+                )
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True),
+            fromfile=f"a/{path}", tofile=f"b/{path}",
+        )
+    )
+
+
+# ---------------------------------------------------------------------- the loop
+def fix_project(
+    run: "ProjectRun",
+    diagnostics: list[Diagnostic],
+    ruleset: "RuleSet",
+    options: "RunOptions",
+    unsafe: bool,
+    result: "RunResult",
+    errors: list[str],
+) -> list[Diagnostic]:
+    """Fix to a fixpoint in memory, then write (or diff) every changed file."""
+    from fastlint.engine import analyse_run, is_applicable
+
+    original: dict[str, bytes] = {}
+    counts: dict[str, int] = defaultdict(int)
+    stuck: set[str] = set()
+    for _ in range(6):
+        by_file: dict[str, list[Fix]] = defaultdict(list)
+        for diagnostic in diagnostics:
+            if is_applicable(diagnostic, unsafe) and diagnostic.path not in stuck:
+                by_file[diagnostic.path].append(diagnostic.fix)  # type: ignore[arg-type]
+        changed = []
+        for path, fixes in by_file.items():
+            raw = run.overrides.get(path)
+            if raw is None:
+                try:
+                    raw = Path(path).read_bytes()
+                except OSError as error:
+                    errors.append(f"{path}: cannot be read: {error.strerror or error}")
+                    continue
+            original.setdefault(path, raw)
+            try:
+                source = decode_source(path, raw)
+            except SourceError:
+                continue
+            text, applied, problems = fix_source(source, fixes)
+            errors.extend(problems)
+            if problems:
+                stuck.add(path)
+            if not applied or text == source.text:
+                continue
+            run.overrides[path] = source.encode(text)
+            counts[path] += len(applied)
+            changed.append(path)
+        if not changed:
+            break
+        diagnostics = analyse_run(run, ruleset, options, changed, errors)
+    for path, data in run.overrides.items():
+        before = original[path]
+        if data == before:
+            continue
+        if options.diff:
+            source = decode_source(path, before)
+            after = decode_source(path, data)
+            result.diffs.append(unified_diff(path, source.text, after.text))
+            result.fixed[path] = counts[path]
+            continue
+        try:
+            write_atomic(path, data, before)
+        except (OSError, FileChangedError) as error:
+            errors.append(str(error) if isinstance(error, FileChangedError) or str(error).startswith(path)
+                          else f"{path}: not fixed: {error}")
+            continue
+        result.fixed[path] = counts[path]
+    return diagnostics
+
+
+__all__ = ["Applicability", "apply_edits", "add_imports", "fix_source", "write_atomic", "fix_project"]

@@ -1,0 +1,69 @@
+"""Fix builders shared by rules: text edits computed from exact positions in the facts."""
+
+from __future__ import annotations
+
+from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
+from fastlint.facts import CallFact, FunctionFact, Span
+from fastlint.source import SourceFile
+
+ASYNCIO = ImportNeeded("asyncio")
+
+
+def _open_paren(source: SourceFile, call: CallFact) -> tuple[int, int] | None:
+    """Position of the `(` that opens a call's arguments (right after the callee)."""
+    row, col = call.func_end
+    line = source.line(row)
+    if col < len(line) and line[col] == "(":
+        return row, col
+    return None
+
+
+def awaited_call(source: SourceFile, call: CallFact, new_callee: str, message: str,
+                 applicability: Applicability, imports: tuple[ImportNeeded, ...]) -> Fix | None:
+    """`time.sleep(x)` → `await asyncio.sleep(x)`."""
+    if call.in_generator:
+        return None
+    span = call.span
+    edits = [
+        Edit(span.row, span.col, span.row, span.col, "(await " if call.needs_parens else "await "),
+        Edit(span.row, span.col, call.func_end[0], call.func_end[1], new_callee),
+    ]
+    if call.needs_parens:
+        edits.append(Edit(span.end_row, span.end_col, span.end_row, span.end_col, ")"))
+    return Fix(applicability, tuple(edits), message, imports)
+
+
+def to_thread(source: SourceFile, call: CallFact) -> Fix | None:
+    """`f(a, k=v)` → `await asyncio.to_thread(f, a, k=v)`."""
+    if call.in_generator:
+        return None
+    paren = _open_paren(source, call)
+    if paren is None:
+        return None
+    span = call.span
+    has_arguments = bool(call.call.args or call.call.kwargs)
+    prefix = "(await asyncio.to_thread(" if call.needs_parens else "await asyncio.to_thread("
+    edits = [
+        Edit(span.row, span.col, span.row, span.col, prefix),
+        Edit(paren[0], paren[1], paren[0], paren[1] + 1, ", " if has_arguments else ""),
+    ]
+    if call.needs_parens:
+        edits.append(Edit(span.end_row, span.end_col, span.end_row, span.end_col, ")"))
+    return Fix(Applicability.UNSAFE, tuple(edits),
+               f"Run `{call.text}()` in a worker thread with `await asyncio.to_thread()`", (ASYNCIO,))
+
+
+def make_sync(source: SourceFile, function: FunctionFact) -> Fix | None:
+    """`async def f` → `def f` (FastAPI then runs it in its threadpool)."""
+    span: Span = function.def_span
+    line = source.line(span.row)
+    if not line[span.col:].startswith("async"):
+        return None
+    at = line.find("def", span.col + 5)
+    if at < 0 or line[span.col + 5:at].strip():
+        return None
+    return Fix(
+        Applicability.UNSAFE,
+        (Edit(span.row, span.col, span.row, at, ""),),
+        f"Make `{function.name}` a plain `def`: FastAPI runs it in a threadpool",
+    )

@@ -1,0 +1,35 @@
+"""The rule pages (`rules/FL101.md`): found in the wheel or, in a checkout, beside `src/`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+_CANDIDATES = (_HERE / "pages", _HERE.parent.parent / "rules")
+_FENCE = re.compile(r"^## (?P<title>[^\n]+)\n(?P<body>.*?)(?=^## |\Z)", re.S | re.M)
+_CODE = re.compile(r"```python\n(?P<code>.*?)```", re.S)
+
+
+def pages_dir() -> Path | None:
+    for candidate in _CANDIDATES:
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def page_text(code: str) -> str | None:
+    directory = pages_dir()
+    if directory is None:
+        return None
+    path = directory / f"{code.upper()}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def examples(text: str, section: str) -> list[str]:
+    """The ```python blocks under a `## <section>` heading (e.g. "Bad", "Good")."""
+    found = []
+    for match in _FENCE.finditer(text):
+        if match.group("title").strip().lower().startswith(section.lower()):
+            found.extend(m.group("code") for m in _CODE.finditer(match.group("body")))
+    return found

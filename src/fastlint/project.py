@@ -1,0 +1,325 @@
+"""The project join: every file's facts put together, and names resolved across modules.
+
+`Project` answers the questions no single file can: what a symbol imported from another
+module is bound to, which class a value is an instance of, which project function a call
+reaches. The FastAPI model (apps, routers, routes) lives in `fastlint.fastapi_model` and the
+call graph in `fastlint.callgraph`; both are built lazily from this object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from fastlint.catalog import CLASS_ALIASES
+from fastlint.facts import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, Val
+from fastlint.source import SourceError, SourceFile, read_source
+
+if TYPE_CHECKING:
+    from fastlint.callgraph import CallGraph
+    from fastlint.fastapi_model import FastAPIModel
+
+_SEGMENT = re.compile(r"\(\)|[^.()]+")
+_MAX_STEPS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRef:
+    """A function together with the file it is defined in."""
+
+    facts: FileFacts
+    function: FunctionFact
+
+    @property
+    def qualname(self) -> str:
+        return self.function.qualname
+
+
+def _read_from_disk(path: str) -> SourceFile | None:
+    try:
+        return read_source(path)
+    except SourceError:
+        return None
+
+
+def _segments(symbol: str) -> list[str]:
+    return _SEGMENT.findall(symbol)
+
+
+def _join(segments: Iterable[str]) -> str:
+    out = []
+    for segment in segments:
+        if segment == "()":
+            out.append("()")
+        else:
+            if out:
+                out.append(".")
+            out.append(segment)
+    return "".join(out)
+
+
+class Project:
+    """All file facts of one project, joined; lazily builds the FastAPI model and call graph."""
+
+    def __init__(
+        self,
+        files: Iterable[FileFacts],
+        source_reader: "Callable[[str], SourceFile | None] | None" = None,
+    ) -> None:
+        self._source_reader = source_reader or _read_from_disk
+        self._sources: dict[str, SourceFile | None] = {}
+        self.files: list[FileFacts] = sorted(files, key=lambda f: f.path)
+        self.modules: dict[str, FileFacts] = {}
+        self.functions: dict[str, FunctionRef] = {}
+        self.classes: dict[str, tuple[FileFacts, ClassFact]] = {}
+        self.bindings: dict[str, tuple[FileFacts, BindingFact]] = {}
+        self.aliases: dict[str, str] = {}
+        self.module_aliases: dict[str, str] = {}
+        self._canonical: dict[str, str] = {}
+        for facts in self.files:
+            self.modules.setdefault(facts.module, facts)
+            if facts.alt_module and facts.alt_module != facts.module:
+                self.module_aliases.setdefault(facts.alt_module, facts.module)
+            for function in facts.functions:
+                self.functions.setdefault(function.qualname, FunctionRef(facts, function))
+            for cls in facts.classes:
+                self.classes.setdefault(cls.qualname, (facts, cls))
+            for binding in facts.bindings:
+                self.bindings[binding.qualname] = (facts, binding)
+                target = binding.value.symbol
+                if target is not None and target != binding.qualname:
+                    self.aliases[binding.qualname] = target
+            for imported in facts.imports:
+                if imported.in_function or imported.name == "*":
+                    continue
+                bound = f"{facts.module}.{imported.bound}"
+                if bound != imported.target and bound not in self.aliases:
+                    self.aliases[bound] = imported.target
+        for qualname, ref in self.functions.items():
+            # A project function called for its value: `get_settings()` → its return type.
+            returns = ref.function.returns
+            if returns is not None and not ref.function.is_async:
+                self.aliases.setdefault(f"{qualname}()", f"{returns}()")
+
+    # ------------------------------------------------------------------ files
+    def source(self, path: str) -> "SourceFile | None":
+        """The text of a file, for rules that build fixes (read lazily, once)."""
+        if path not in self._sources:
+            self._sources[path] = self._source_reader(path)
+        return self._sources[path]
+
+    def file_functions(self, facts: FileFacts) -> tuple[FunctionFact, ...]:
+        return facts.functions
+
+    def function_of(self, facts: FileFacts, call: CallFact) -> FunctionFact | None:
+        """The function a call is made in (the innermost `def`), or None at module level."""
+        if call.function < 0:
+            return None
+        return self._functions_by_index(facts).get(call.function)
+
+    def _functions_by_index(self, facts: FileFacts) -> dict[int, FunctionFact]:
+        cache = self.__dict__.setdefault("_by_index", {})
+        table = cache.get(facts.path)
+        if table is None:
+            # FileFacts.functions drops nothing, so the collector's index is the position.
+            table = dict(enumerate(facts.functions))
+            cache[facts.path] = table
+        return table
+
+    # ------------------------------------------------------------------ names
+    def is_class(self, symbol: str) -> bool:
+        if symbol in self.classes:
+            return True
+        if symbol in self.functions or symbol in self.bindings or symbol in self.aliases:
+            return False
+        last = symbol.rsplit(".", 1)[-1]
+        return bool(last) and last[0].isupper()
+
+    def canonical(self, symbol: str) -> str:
+        """Resolve a symbol through project bindings, re-exports and class instances.
+
+        `app.db.SessionLocal().execute` → `sqlalchemy.orm.Session.execute`.
+        """
+        cached = self._canonical.get(symbol)
+        if cached is not None:
+            return cached
+        segments = _segments(symbol)
+        for _ in range(_MAX_STEPS):
+            if self._replace_alias(segments) or self._strip_instance(segments):
+                continue
+            break
+        result = _join(segments)
+        if len(self._canonical) < 500_000:
+            self._canonical[symbol] = result
+        return result
+
+    def _replace_alias(self, segments: list[str]) -> bool:
+        """Replace the longest prefix bound in the project (or a library class alias)."""
+        aliases = self.aliases
+        for end in range(len(segments), 0, -1):
+            prefix = _join(segments[:end])
+            target = aliases.get(prefix) or CLASS_ALIASES.get(prefix) or self.module_aliases.get(prefix)
+            if target is not None and target != prefix:
+                segments[:end] = _segments(target)
+                return True
+        return False
+
+    def _strip_instance(self, segments: list[str]) -> bool:
+        """`pkg.Cls().attr` → `pkg.Cls.attr`: an instance is written as its class."""
+        for index in range(1, len(segments)):
+            if segments[index] == "()" and segments[index - 1] != "()":
+                if self.is_class(_join(segments[:index])):
+                    del segments[index]
+                    return True
+        return False
+
+    def binding_value(self, symbol: str) -> tuple[FileFacts, Val] | None:
+        """The value a module- or class-level name is bound to, following aliases.
+
+        `settings.API_V1_STR`, where `settings = Settings()`, finds the class field's default.
+        """
+        seen: set[str] = set()
+        last: tuple[FileFacts, Val] | None = None
+        for _ in range(_MAX_STEPS):
+            symbol = self.real_module_name(symbol)
+            if symbol in seen:
+                return last
+            seen.add(symbol)
+            found = self.bindings.get(symbol)
+            if found is not None:
+                facts, binding = found
+                last = (facts, binding.value)
+                target = binding.value.value
+                if binding.value.kind == "ref" and isinstance(target, str) and "()" not in target:
+                    symbol = target  # a name bound to another name
+                    continue
+                return last
+            alias = self.aliases.get(symbol)
+            if alias is not None and "()" not in alias:
+                symbol = alias
+                continue
+            if "." not in symbol:
+                return last
+            base, attr = symbol.rsplit(".", 1)
+            for candidate in self.class_lineage(self.canonical(base)):
+                key = f"{candidate}.{attr}"
+                if key in self.bindings and key not in seen:
+                    symbol = key
+                    break
+            else:
+                return last
+        return last
+
+    def real_module_name(self, symbol: str) -> str:
+        """Rewrite a symbol imported under a file's root-relative module name."""
+        if not self.module_aliases:
+            return symbol
+        parts = symbol.split(".")
+        for end in range(len(parts), 0, -1):
+            target = self.module_aliases.get(".".join(parts[:end]))
+            if target is not None:
+                return ".".join([target, *parts[end:]])
+        return symbol
+
+    def canonical_binding(self, symbol: str) -> str:
+        """Follow import aliases to the name's own binding (`SessionDep` → `app.deps.SessionDep`)."""
+        for _ in range(_MAX_STEPS):
+            symbol = self.real_module_name(symbol)
+            if symbol in self.bindings:
+                return symbol
+            alias = self.aliases.get(symbol)
+            if alias is None or "()" in alias:
+                return symbol
+            symbol = alias
+        return symbol
+
+    def string_value(self, value: Val | None, depth: int = 0) -> str | None:
+        """The string an expression always evaluates to, or None when it is not static."""
+        if value is None or depth > _MAX_STEPS:
+            return None
+        if value.kind == "const":
+            return value.value if isinstance(value.value, str) else None
+        if value.kind == "fstr":
+            parts = []
+            for part in value.value:  # type: ignore[union-attr]
+                text = self.string_value(part, depth + 1)
+                if text is None:
+                    return None
+                parts.append(text)
+            return "".join(parts)
+        if value.kind == "ref" and isinstance(value.value, str):
+            found = self.binding_value(value.value)
+            if found is not None:
+                return self.string_value(found[1], depth + 1)
+        return None
+
+    def resolve_value(self, value: Val | None, depth: int = 0) -> Val | None:
+        """Follow refs to module constants and settings defaults; other values as they are."""
+        if value is None or depth > _MAX_STEPS:
+            return value
+        if value.kind == "ref" and isinstance(value.value, str):
+            found = self.binding_value(value.value)
+            if found is not None:
+                return self.resolve_value(found[1], depth + 1)
+        return value
+
+    def class_lineage(self, qualname: str) -> Iterator[str]:
+        """The class and its project base classes, nearest first (each once)."""
+        seen: set[str] = set()
+        queue = [qualname]
+        while queue:
+            current = queue.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            yield current
+            found = self.classes.get(current)
+            if found is not None:
+                queue.extend(self.canonical(base) for base in found[1].bases)
+
+    def is_subclass(self, qualname: str, bases: frozenset[str]) -> bool:
+        return any(candidate in bases for candidate in self.class_lineage(qualname))
+
+    def method(self, class_qualname: str, name: str) -> FunctionRef | None:
+        for candidate in self.class_lineage(class_qualname):
+            found = self.functions.get(f"{candidate}.{name}")
+            if found is not None:
+                return found
+        return None
+
+    def function_target(self, symbol: str | None) -> FunctionRef | None:
+        """The project function a callee symbol reaches (a class call runs its `__init__`)."""
+        if symbol is None:
+            return None
+        canonical = self.canonical(symbol)
+        found = self.functions.get(canonical)
+        if found is not None:
+            return found
+        if canonical in self.classes:
+            return self.method(canonical, "__init__")
+        if "." in canonical:
+            owner, name = canonical.rsplit(".", 1)
+            if owner in self.classes:
+                return self.method(owner, name)
+        return None
+
+    # ------------------------------------------------------------------ models
+    @cached_property
+    def fastapi(self) -> "FastAPIModel":
+        from fastlint.fastapi_model import FastAPIModel
+
+        return FastAPIModel(self)
+
+    @cached_property
+    def callgraph(self) -> "CallGraph":
+        from fastlint.callgraph import CallGraph
+
+        return CallGraph(self)
+
+    def calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
+        for facts in self.files:
+            for call in facts.calls:
+                yield facts, call

@@ -1,0 +1,52 @@
+"""JSON shaped like ruff's, plus `name` and `severity`; columns are 1-based."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, Any, TextIO
+
+from fastlint.diagnostics import Diagnostic
+from fastlint.rules import rules_by_code
+
+if TYPE_CHECKING:
+    from fastlint.engine import RunResult
+    from fastlint.reporters import RenderSettings
+
+DOCS_URL = "https://fastlint.dev/rules/{code}"
+
+
+def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+    rule = rules_by_code().get(diagnostic.code)
+    fix = None
+    if diagnostic.fix is not None:
+        fix = {
+            "applicability": diagnostic.fix.applicability.value,
+            "message": diagnostic.fix.message,
+            "edits": [
+                {
+                    "content": edit.content,
+                    "location": {"row": edit.row, "column": edit.col + 1},
+                    "end_location": {"row": edit.end_row, "column": edit.end_col + 1},
+                }
+                for edit in diagnostic.fix.edits
+            ],
+            "imports": [imported.statement() for imported in diagnostic.fix.imports],
+        }
+    return {
+        "code": diagnostic.code,
+        "name": rule.name if rule else diagnostic.code,
+        "severity": rule.severity if rule else "warning",
+        "message": diagnostic.message,
+        "filename": os.path.abspath(diagnostic.path),
+        "location": {"row": diagnostic.row, "column": diagnostic.col + 1},
+        "end_location": {"row": diagnostic.end_row, "column": diagnostic.end_col + 1},
+        "noqa_row": diagnostic.noqa_row or diagnostic.row,
+        "fix": fix,
+        "url": DOCS_URL.format(code=diagnostic.code),
+    }
+
+
+def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
+    json.dump([diagnostic_dict(d) for d in result.diagnostics], stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

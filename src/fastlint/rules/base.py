@@ -1,0 +1,98 @@
+"""What a rule is: its code, name, default, options, and either a file visitor or a project check.
+
+A rule never parses, walks the file system or reads config: a `FileRule` is called with
+`ast` nodes of the types it subscribes to during the one walk of each file, and a
+`ProjectRule` is given the joined `Project`. Both report through the engine.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from fastlint.diagnostics import Diagnostic, Fix
+from fastlint.facts import FileFacts, Span
+
+if TYPE_CHECKING:
+    from fastlint.collect import FileContext
+    from fastlint.project import Project
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option, set in `[tool.fastlint.<rule-name>]` or `[tool.fastlint]`."""
+
+    name: str
+    default: Any
+    kind: str  # "list[str]" | "int" | "float" | "str" | "bool"
+    help: str
+
+    def accepts(self, value: object) -> bool:
+        if self.kind == "list[str]":
+            return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if self.kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool)
+        if self.kind == "float":
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if self.kind == "str":
+            return isinstance(value, str)
+        if self.kind == "bool":
+            return isinstance(value, bool)
+        return False
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    default_on: ClassVar[bool] = True
+    severity: ClassVar[str] = "warning"  # "error" for bugs that break production
+    fix_availability: ClassVar[str] = "none"  # "none" | "safe" | "unsafe" | "safe, unsafe"
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
+        settings = settings or {}
+        self.settings: dict[str, Any] = {
+            option.name: settings.get(option.name, option.default) for option in self.options
+        }
+
+    def option(self, name: str) -> Any:
+        return self.settings[name]
+
+
+class FileRule(Rule):
+    """Called during the walk of each file with the node types it lists."""
+
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+
+    def visit(self, node: ast.AST, ctx: "FileContext") -> None:
+        raise NotImplementedError
+
+
+class ProjectRule(Rule):
+    """Called once with the whole project; yields its diagnostics."""
+
+    def check(self, project: "Project") -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+    def diagnostic(
+        self,
+        facts: FileFacts,
+        span: Span,
+        message: str,
+        fix: Fix | None = None,
+        noqa_row: int = 0,
+    ) -> Diagnostic:
+        return Diagnostic(
+            code=self.code,
+            message=message,
+            path=facts.path,
+            row=span.row,
+            col=span.col,
+            end_row=span.end_row,
+            end_col=span.end_col,
+            fix=fix,
+            noqa_row=noqa_row or span.row,
+        )

@@ -1,0 +1,101 @@
+"""FL101 blocking-call-in-async: a known blocking call directly in code on the event loop.
+
+Bad:
+    @router.get("/report")
+    async def report():
+        time.sleep(1)
+
+Good:
+    @router.get("/report")
+    async def report():
+        await asyncio.sleep(1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastlint.catalog import is_blocking
+from fastlint.diagnostics import Applicability, Diagnostic, Fix
+from fastlint.facts import CallFact, FileFacts, FunctionFact
+from fastlint.fixes import ASYNCIO, awaited_call, make_sync, to_thread
+from fastlint.project import Project
+from fastlint.rules.base import Option, ProjectRule
+
+SLEEP = "time.sleep"
+_SESSION_PREFIXES = ("sqlalchemy.orm.Session.", "sqlmodel.Session.")
+
+
+def blocking_settings(rule: ProjectRule) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(rule.option("blocking-calls")), frozenset(rule.option("allow-blocking-calls"))
+
+
+BLOCKING_OPTIONS = (
+    Option("blocking-calls", [], "list[str]",
+           "More blocking calls, as qualified names (`mylib.slow_call`, `mylib.Client.*`)."),
+    Option("allow-blocking-calls", [], "list[str]",
+           "Built-in blocking calls to stop reporting (`open`, `pathlib.Path.read_text`)."),
+)
+
+
+class BlockingCallInAsync(ProjectRule):
+    code = "FL101"
+    name = "blocking-call-in-async"
+    summary = "A blocking call runs directly on the event loop inside an `async def`"
+    fix_availability = "safe, unsafe"
+    severity = "error"
+    options = BLOCKING_OPTIONS
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        extra, allowed = blocking_settings(self)
+        for facts in project.files:
+            if not facts.calls:
+                continue
+            functions = facts.functions
+            found: list[tuple[CallFact, FunctionFact, str]] = []
+            for call in facts.calls:
+                if call.function < 0 or call.in_lambda or call.awaited:
+                    continue
+                function = functions[call.function]
+                if not function.is_async:
+                    continue
+                symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+                if is_blocking(symbol, extra, allowed):
+                    found.append((call, function, symbol))
+            if found:
+                yield from self._report(project, facts, found)
+
+    def _report(self, project: Project, facts: FileFacts,
+                found: list[tuple[CallFact, FunctionFact, str]]) -> Iterator[Diagnostic]:
+        model = project.fastapi
+        sleeping = {function.qualname for _, function, symbol in found if symbol == SLEEP}
+        source = project.source(facts.path)
+        for call, function, symbol in found:
+            where = model.describe(function.qualname)
+            can_be_sync = (
+                function.qualname in model.request_entry_points
+                and model.request_entry_points[function.qualname] in ("route", "dependency")
+                and not function.awaits
+                and function.qualname not in sleeping
+            )
+            fix: Fix | None = None
+            if symbol == SLEEP:
+                advice = "use `await asyncio.sleep()`"
+                if source is not None:
+                    fix = awaited_call(source, call, "asyncio.sleep",
+                                       "Replace with `await asyncio.sleep()`",
+                                       Applicability.SAFE, (ASYNCIO,))
+            else:
+                if symbol.startswith(_SESSION_PREFIXES):
+                    advice = "use an `AsyncSession`"
+                else:
+                    advice = "use an async library, or `await asyncio.to_thread(...)`"
+                if can_be_sync:
+                    advice += f", or make `{function.name}` a plain `def` (FastAPI runs it in a threadpool)"
+                if source is not None:
+                    fix = make_sync(source, function) if can_be_sync else to_thread(source, call)
+            yield self.diagnostic(
+                facts, call.span,
+                f"`{call.text}()` blocks the event loop in {where}: {advice}",
+                fix, call.stmt_row,
+            )

@@ -1,0 +1,120 @@
+"""Reading a Python file as the interpreter would: encoding, BOM and line endings kept."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import tokenize
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+
+class SourceError(Exception):
+    """A file that cannot be read or decoded; the message says why."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    raw: bytes
+    text: str
+    encoding: str
+    bom: bool
+
+    @cached_property
+    def newline(self) -> str:
+        """The file's dominant line ending, used for any line a fix adds."""
+        crlf = self.text.count("\r\n")
+        lf = self.text.count("\n") - crlf
+        cr = self.text.count("\r") - crlf
+        if crlf >= lf and crlf >= cr and crlf:
+            return "\r\n"
+        if cr > lf:
+            return "\r"
+        return "\n"
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Character offset of each line (index 0 = line 1); \\r\\n, \\n and \\r end a line."""
+        text = self.text
+        starts = [0]
+        i = 0
+        n = len(text)
+        find = text.find
+        while True:
+            j = find("\n", i)
+            k = find("\r", i, j if j >= 0 else n)
+            if k >= 0:
+                # A lone \r (or the \r of \r\n) before the next \n.
+                if k + 1 < n and text[k + 1] == "\n":
+                    starts.append(k + 2)
+                    i = k + 2
+                else:
+                    starts.append(k + 1)
+                    i = k + 1
+                continue
+            if j < 0:
+                break
+            starts.append(j + 1)
+            i = j + 1
+        return starts
+
+    def line(self, row: int) -> str:
+        """Line `row` (1-based) without its line ending."""
+        starts = self.line_starts
+        if row < 1 or row > len(starts):
+            return ""
+        start = starts[row - 1]
+        end = starts[row] if row < len(starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def offset(self, row: int, col: int) -> int:
+        """Character offset of (1-based row, 0-based character column)."""
+        starts = self.line_starts
+        if row > len(starts):
+            return len(self.text)
+        return starts[row - 1] + col
+
+    def encode(self, text: str) -> bytes:
+        """Bytes for new content in this file's encoding, keeping its BOM."""
+        data = text.encode(self.encoding)
+        if self.bom and not data.startswith(codecs.BOM_UTF8):
+            data = codecs.BOM_UTF8 + data
+        return data
+
+
+def decode_source(path: str, raw: bytes) -> SourceFile:
+    """Decode bytes using the BOM or coding cookie, as the interpreter does."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError as error:
+        raise SourceError(f"cannot determine the encoding: {error}") from None
+    bom = encoding == "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise SourceError(f"not valid {encoding} text ({error.__class__.__name__}: {error})") from None
+    if "\x00" in text:
+        raise SourceError("contains NUL bytes: this is a binary file, not Python source")
+    if bom:
+        encoding = "utf-8"
+    return SourceFile(path=path, raw=raw, text=text, encoding=encoding, bom=bom)
+
+
+def read_source(path: str | Path) -> SourceFile:
+    """Read and decode a file; raises SourceError with a clear message."""
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise SourceError("is a directory, not a file") from None
+    except OSError as error:
+        raise SourceError(f"cannot be read: {error.strerror or error}") from None
+    return decode_source(str(path), raw)
+
+
+def char_col(line: str, byte_col: int) -> int:
+    """Convert an `ast` column (UTF-8 bytes) to a character column on `line`."""
+    if line.isascii():
+        return byte_col
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
