@@ -26,6 +26,21 @@ def page_text(code: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+_FILE_MARK = re.compile(r"^# file: (?P<name>\S+)\s*$", re.M)
+
+
+def split_files(example: str) -> dict[str, str]:
+    """An example is one `app.py`, or several files each introduced by `# file: path`."""
+    marks = list(_FILE_MARK.finditer(example))
+    if not marks:
+        return {"app.py": example}
+    files = {}
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(example)
+        files[mark.group("name")] = example[mark.end():end].lstrip("\n")
+    return files
+
+
 def examples(text: str, section: str) -> list[str]:
     """The ```python blocks under a `## <section>` heading (e.g. "Bad", "Good")."""
     found = []
