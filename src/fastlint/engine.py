@@ -295,7 +295,7 @@ def select_reported(run: ProjectRun, diagnostics: Iterable[Diagnostic],
 
 def _relative_to_root(path: str, root: Path) -> str:
     try:
-        return Path(path).absolute().relative_to(root).as_posix()
+        return Path(os.path.realpath(path)).relative_to(root).as_posix()
     except ValueError:
         return Path(path).as_posix()
 
