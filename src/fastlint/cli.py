@@ -72,6 +72,7 @@ def run_check_command(
     paths: list[Path], select, extend_select, ignore, fix: bool, unsafe_fixes: Optional[bool],
     diff: bool, show_fixes: bool, statistics: bool, output_format: CheckFormat,
     exit_zero: bool, config: Optional[Path], quiet: bool, jobs: Optional[int],
+    no_cache: bool = False, cache_dir: Optional[Path] = None,
 ) -> None:
     from fastlint.config import ConfigError
     from fastlint.engine import RunOptions, run_check
@@ -80,6 +81,7 @@ def run_check_command(
     options = RunOptions(
         select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore),
         config_file=config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, jobs=jobs,
+        no_cache=no_cache, cache_dir=cache_dir,
     )
     try:
         result = run_check(paths or [Path(".")], options)
@@ -124,6 +126,9 @@ _EXIT_ZERO = typer.Option(False, "--exit-zero", help="Exit 0 even when there are
 _CONFIG = typer.Option(None, "--config", help="Use this pyproject.toml instead of the nearest one.")
 _QUIET = typer.Option(False, "--quiet", "-q", help="Print only the summary.")
 _JOBS = typer.Option(None, "--jobs", "-j", help="Worker processes for the per-file stage (default: CPU count).")
+_NO_CACHE = typer.Option(False, "--no-cache", help="Neither read nor write the cache.")
+_CACHE_DIR = typer.Option(None, "--cache-dir", envvar="FASTLINT_CACHE_DIR",
+                          help="Where the cache lives (default: .fastlint_cache beside pyproject.toml).")
 
 
 @app.command()
@@ -142,10 +147,13 @@ def check(
     config: Optional[Path] = _CONFIG,
     quiet: bool = _QUIET,
     jobs: Optional[int] = _JOBS,
+    no_cache: bool = _NO_CACHE,
+    cache_dir: Optional[Path] = _CACHE_DIR,
 ) -> None:
     """Report where the code breaks the FastAPI architecture guide."""
     run_check_command(paths or [], select, extend_select, ignore, fix, unsafe_fixes, diff,
-                      show_fixes, statistics, output_format, exit_zero, config, quiet, jobs)
+                      show_fixes, statistics, output_format, exit_zero, config, quiet, jobs,
+                      no_cache, cache_dir)
 
 
 @app.command("fix")
@@ -163,10 +171,34 @@ def fix_command(
     config: Optional[Path] = _CONFIG,
     quiet: bool = _QUIET,
     jobs: Optional[int] = _JOBS,
+    no_cache: bool = _NO_CACHE,
+    cache_dir: Optional[Path] = _CACHE_DIR,
 ) -> None:
     """Apply fixes (the same as `check --fix`)."""
     run_check_command(paths or [], select, extend_select, ignore, True, unsafe_fixes, diff,
-                      show_fixes, statistics, output_format, exit_zero, config, quiet, jobs)
+                      show_fixes, statistics, output_format, exit_zero, config, quiet, jobs,
+                      no_cache, cache_dir)
+
+
+@app.command("clean")
+def clean_command(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Projects whose cache to remove (default: .)"),
+    cache_dir: Optional[Path] = _CACHE_DIR,
+) -> None:
+    """Remove the cache of the project around each path."""
+    from fastlint.cache import clean, default_cache_dir
+    from fastlint.config import ConfigError, find_pyproject, load_config
+
+    for path in paths or [Path(".")]:
+        try:
+            pyproject = find_pyproject(path.resolve())
+            config = load_config(pyproject, path.resolve() if pyproject is None else None)
+        except ConfigError as error:
+            _fail(str(error))
+            return
+        directory = default_cache_dir(config.root, config.cache_dir, cache_dir)
+        if clean(directory):
+            typer.echo(f"Removed {directory}")
 
 
 @app.command("rules")

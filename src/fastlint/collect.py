@@ -9,6 +9,7 @@ called during the same walk (see `rules.base.FileRule`).
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -231,7 +232,7 @@ class Collector:
             return value
         if isinstance(node, ast.Attribute):
             base = self.sym_of(node.value)
-            return Val("ref", f"{base}.{node.attr}", self.span(node)) if base else UNKNOWN
+            return Val("ref", _intern(f"{base}.{node.attr}"), self.span(node)) if base else UNKNOWN
         if isinstance(node, ast.Call):
             return self._call_val(node)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
@@ -796,7 +797,7 @@ class Collector:
             value = self.call(node, parent)  # type: ignore[arg-type]
         elif kind is ast.Attribute:
             base = self.expr(node.value, node).symbol  # type: ignore[attr-defined]
-            value = Val("ref", f"{base}.{node.attr}") if base is not None else UNKNOWN  # type: ignore[attr-defined]
+            value = Val("ref", _intern(f"{base}.{node.attr}")) if base is not None else UNKNOWN  # type: ignore[attr-defined]
         elif kind is ast.Constant:
             value = Val("const", node.value, self.span(node))  # type: ignore[attr-defined]
         elif kind in (ast.List, ast.Tuple, ast.Set):
@@ -898,7 +899,9 @@ class Collector:
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value, func)
             base = receiver.symbol
-            callee = f"{base}.{func.attr}" if base is not None else None
+            callee = _intern(f"{base}.{func.attr}") if base is not None else None
+            if receiver.kind != "call":
+                receiver = None  # derivable from the callee (Val.target)
             if self.handlers:
                 self._dispatch(func)
         else:
@@ -928,7 +931,7 @@ class Collector:
         self.calls.append(
             CallFact(
                 call=value,
-                text=_dotted_text(func),
+                text=_intern(_dotted_text(func)),
                 span=value.span,  # type: ignore[arg-type]
                 func_end=(end_row, end_col),
                 function=function_scope.function_index if function_scope is not None else -1,
@@ -944,6 +947,11 @@ class Collector:
                 in_generator=self.generator_depth > 0,
             )
         )
+
+
+def _intern(text: str) -> str:
+    # Symbols repeat thousands of times; one object each keeps the cache and IPC small.
+    return sys.intern(text)
 
 
 def _concat(left: Val, right: Val, span: Span) -> Val:

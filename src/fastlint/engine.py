@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from fastlint.analysis import FileResult, ModuleInfo, RuleSet, analyze_path, analyze_source
+from fastlint.cache import Cache, content_digest, default_cache_dir
 from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
@@ -117,6 +119,9 @@ class ProjectRun:
     results: dict[str, FileResult] = field(default_factory=dict)
     overrides: dict[str, bytes] = field(default_factory=dict)  # fixed content not yet written
     project: Project | None = None
+    cache: Cache | None = None
+    # Files whose result came from the cache manifest without facts (loaded only to join).
+    light: set[str] = field(default_factory=set)
 
     @property
     def root(self) -> Path:
@@ -176,6 +181,10 @@ def plan_projects(paths: Sequence[Path], options: RunOptions, result: RunResult)
     return runs
 
 
+def _covers_root_files(run: ProjectRun) -> bool:
+    return len(run.results) == len(run.files)
+
+
 def _covers_root(given: Sequence[Path], root: Path) -> bool:
     return any(path.is_dir() and path.resolve() == root for path in given)
 
@@ -208,31 +217,117 @@ def _freeze(value):
     return value
 
 
-def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet) -> list[FileResult]:
-    return [analyze_path(path, info, ruleset) for path, info in batch]
+@dataclass(frozen=True)
+class Analysed:
+    """A file's result with what identifies the content it was computed from."""
+
+    result: FileResult
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
+    try:
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            what = "a directory" if stat.S_ISDIR(status.st_mode) else "not a regular file"
+            return Analysed(FileResult(path, None, (), read_error=f"{path}: is {what}; skipped"), 0, 0, "")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return Analysed(analyze_path(path, info, ruleset), 0, 0, "")
+    return Analysed(analyze_source(path, raw, info, ruleset), status.st_size,
+                    status.st_mtime_ns, content_digest(raw))
+
+
+def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet) -> list[Analysed]:
+    return [_analyze_one(path, info, ruleset) for path, info in batch]
+
+
+def _with_path(result: FileResult, path: str) -> FileResult:
+    """A cached result recorded under another spelling of the path (another cwd)."""
+    if result.path == path:
+        return result
+    facts = replace(result.facts, path=path) if result.facts is not None else None
+    return replace(result, path=path, facts=facts,
+                   diagnostics=tuple(replace(d, path=path) for d in result.diagnostics))
+
+
+def _from_cache(run: ProjectRun, path: str) -> FileResult | None:
+    """The cached result of a file whose content is unchanged (without its facts)."""
+    cache = run.cache
+    if cache is None:
+        return None
+    key = os.path.abspath(path)
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    entry = cache.lookup(key, status)
+    if entry is None and key in cache.entries:
+        # Touched but maybe not changed (a checkout, a save without edits): compare content.
+        try:
+            with open(path, "rb") as handle:
+                digest = content_digest(handle.read())
+        except OSError:
+            return None
+        entry = cache.lookup_digest(key, digest)
+        if entry is not None:
+            cache.touch(key, status.st_size, status.st_mtime_ns)
+    if entry is None:
+        return None
+    run.light.add(path)
+    return _with_path(entry.light, path)
+
+
+def _load_full_facts(run: ProjectRun, ruleset: RuleSet, jobs: int | None) -> None:
+    """Before a join, swap the manifest's light results for full ones (or re-analyse)."""
+    missing = []
+    for path in list(run.light):
+        full = run.cache.full_result(os.path.abspath(path)) if run.cache is not None else None
+        if full is None:
+            missing.append(path)
+        else:
+            run.results[path] = _with_path(full, path)
+    run.light.clear()
+    if missing:
+        cache, run.cache = run.cache, None
+        try:
+            map_files(run, missing, ruleset, jobs)
+        finally:
+            run.cache = cache
 
 
 def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int | None) -> None:
-    """Analyse files (from disk, or from pending fixed content) into run.results."""
+    """Analyse files (from the cache, from pending fixed content, or from disk)."""
     todo: list[tuple[str, ModuleInfo]] = []
     for path in paths:
         info = module_info(Path(path).absolute(), run.root)
+        run.light.discard(path)
         if path in run.overrides:
             run.results[path] = analyze_source(path, run.overrides[path], info, ruleset)
+            continue
+        cached = _from_cache(run, path)
+        if cached is not None:
+            run.results[path] = cached
         else:
             todo.append((path, info))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        for result in _analyze_batch(todo, ruleset):
-            run.results[result.path] = result
-        return
-    # Interleave big and small files so both workers finish together.
-    size = max(8, len(todo) // (workers * 16))
-    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
-        for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches)):
-            for result in results:
-                run.results[result.path] = result
+        analysed = _analyze_batch(todo, ruleset)
+    else:
+        size = max(8, len(todo) // (workers * 16))
+        batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+        analysed = []
+        with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
+            for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches)):
+                analysed.extend(results)
+    for item in analysed:
+        run.results[item.result.path] = item.result
+        if run.cache is not None and item.digest and not item.result.errors:
+            run.cache.store(os.path.abspath(item.result.path), item.size, item.mtime_ns,
+                            item.digest, item.result)
 
 
 # ---------------------------------------------------------------------- the join
@@ -247,6 +342,8 @@ def project_rules(ruleset: RuleSet) -> list[ProjectRule]:
 
 def join(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> list[Diagnostic]:
     """Build the project from the file facts and run the project rules."""
+    _load_full_facts(run, ruleset, None)
+
     def read(path: str) -> SourceFile | None:
         try:
             if path in run.overrides:
@@ -307,8 +404,30 @@ def analyse_run(run: ProjectRun, ruleset: RuleSet, options: RunOptions,
     diagnostics: list[Diagnostic] = []
     for result in run.results.values():
         diagnostics.extend(result.diagnostics)
-    diagnostics.extend(join(run, ruleset, errors))
+    project_key = _project_key(run) if run.cache is not None and not run.overrides else None
+    cached = run.cache.project_results.get(project_key) if project_key else None
+    if isinstance(cached, tuple):
+        # Nothing changed since a run that joined exactly these files: reuse its findings.
+        diagnostics.extend(cached)
+    else:
+        found = join(run, ruleset, errors)
+        diagnostics.extend(found)
+        if project_key is not None and run.cache is not None:
+            run.cache.project_results = {project_key: tuple(found)}
+            run.cache.dirty = True
     return select_reported(run, diagnostics, ruleset.codes)
+
+
+def _project_key(run: ProjectRun) -> str | None:
+    """The identity of every file's content in the project, or None if one is unknown."""
+    assert run.cache is not None
+    parts = []
+    for path in sorted(run.results):
+        entry = run.cache.entries.get(os.path.abspath(path))
+        if entry is None:
+            return None
+        parts.append(f"{path}\0{entry.digest}")
+    return content_digest("\n".join(parts).encode())
 
 
 # ---------------------------------------------------------------------- entry point
@@ -333,6 +452,10 @@ def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunRe
     result.projects = runs
     for run in runs:
         ruleset = _ruleset(run.config)
+        if not options.no_cache:
+            directory = default_cache_dir(run.root, run.config.cache_dir, options.cache_dir)
+            run.cache = Cache(directory, ruleset.fingerprint(), run.root)
+            run.cache.load()
         unsafe = options.unsafe_fixes if options.unsafe_fixes is not None else run.config.unsafe_fixes
         result.unsafe_fixes_enabled = unsafe
         run_errors: list[str] = []
@@ -349,6 +472,10 @@ def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunRe
                     result.errors.append(file_result.read_error)
         result.diagnostics.extend(diagnostics)
         result.files_checked += len(run.reported)
+        if run.cache is not None:
+            if _covers_root_files(run):
+                run.cache.forget_missing({os.path.abspath(p) for p in run.results})
+            run.cache.save()
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 

@@ -54,6 +54,19 @@ class Val(NamedTuple):
             return f"{self.value}()"
         return None
 
+    @property
+    def target(self) -> "Val | None":
+        """The object a method is called on: `app` in `app.include_router(...)`.
+
+        Only a constructed object (`FastAPI().get`) is stored; a named receiver is derived
+        from the callee's symbol, which keeps facts small.
+        """
+        if self.receiver is not None:
+            return self.receiver
+        if self.kind == "call" and isinstance(self.value, str) and "." in self.value:
+            return Val("ref", self.value.rsplit(".", 1)[0])
+        return None
+
     def kwarg(self, name: str) -> "Val | None":
         for key, value in self.kwargs:
             if key == name:

@@ -174,7 +174,7 @@ class FastAPIModel:
     def _wiring_call(self, facts: FileFacts, call: CallFact, method: str) -> None:
         project = self.project
         value = call.call
-        owner = self.owner_of(value.receiver, facts)
+        owner = self.owner_of(value.target, facts)
         if method in ("include_router", "mount"):
             if owner is None:
                 return
@@ -235,7 +235,7 @@ class FastAPIModel:
         if decorator.kind != "call" or not isinstance(decorator.value, str):
             return
         method = decorator.value.rsplit(".", 1)[-1]
-        owner = self.owner_of(decorator.receiver, facts)
+        owner = self.owner_of(decorator.target, facts)
         if owner is None and not self._is_owner_type(decorator.value):
             return
         project = self.project

@@ -1,0 +1,194 @@
+"""The per-project cache: each file's facts and findings, keyed by its content.
+
+Two consolidated files per project and rule set under `.fastlint_cache/` (next to the
+project's pyproject.toml):
+- a small *manifest*: each file's size, mtime, content hash, its own findings and noqa
+  lines, and the project rules' findings for the last set of files joined;
+- the *facts*: each file's full FileFacts, read only when the project must be joined again.
+So a run where nothing changed reads one small file. An entry is reused when the file's size
+and mtime are unchanged, or else when its content hash is. Both files are written atomically
+(temp file + rename): concurrent runs never see a torn file; a corrupt or truncated cache is
+ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from fastlint import __version__
+from fastlint.analysis import FileResult
+from fastlint.facts import FileFacts
+
+# Bump when the shape of FileFacts or of the analysis changes.
+FORMAT = 2
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by fastlint.\n"
+)
+_LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                IndexError, TypeError, ValueError, MemoryError, KeyError)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the manifest knows of one file: its content's identity and a light result
+    (findings, noqa lines, errors — the facts are in the facts file)."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    light: FileResult
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def light_result(result: FileResult) -> FileResult:
+    facts = result.facts
+    if facts is None:
+        return result
+    slim = FileFacts(path=facts.path, module=facts.module, is_package=facts.is_package,
+                     noqa=facts.noqa, file_noqa=facts.file_noqa, is_test=facts.is_test)
+    return replace(result, facts=slim)
+
+
+def default_cache_dir(root: Path, configured: str | None, override: Path | None) -> Path:
+    if override is not None:
+        return override
+    env = os.environ.get("FASTLINT_CACHE_DIR")
+    if env:
+        return Path(env)
+    if configured:
+        return (root / configured).resolve()
+    return root / ".fastlint_cache"
+
+
+class Cache:
+    """Load the manifest at the start of a run, the facts only if needed, save at the end."""
+
+    def __init__(self, directory: Path, ruleset_fingerprint: str, root: Path) -> None:
+        key = hashlib.blake2b(
+            f"{FORMAT}|{__version__}|{ruleset_fingerprint}|{root}".encode(), digest_size=8
+        ).hexdigest()
+        self.directory = directory
+        self.manifest_path = directory / f"manifest-{key}.pickle"
+        self.facts_path = directory / f"facts-{key}.pickle"
+        self.entries: dict[str, Entry] = {}
+        self.project_results: dict[str, object] = {}
+        self._facts: dict[str, FileResult] | None = None
+        self._facts_dirty = False
+        self.dirty = False
+
+    # ------------------------------------------------------------------ reading
+    def load(self) -> None:
+        data = _read(self.manifest_path)
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return
+        entries, results = data.get("entries"), data.get("project_results")
+        if isinstance(entries, dict) and isinstance(results, dict):
+            self.entries, self.project_results = entries, results
+
+    def _facts_table(self) -> dict[str, FileResult]:
+        if self._facts is None:
+            data = _read(self.facts_path)
+            valid = isinstance(data, dict) and data.get("format") == FORMAT \
+                and isinstance(data.get("results"), dict)
+            self._facts = data["results"] if valid else {}  # type: ignore[index]
+        return self._facts
+
+    def lookup(self, key: str, status: os.stat_result) -> Entry | None:
+        entry = self.entries.get(key)
+        if entry is not None and entry.size == status.st_size \
+                and entry.mtime_ns == status.st_mtime_ns:
+            return entry
+        return None
+
+    def lookup_digest(self, key: str, digest: str) -> Entry | None:
+        entry = self.entries.get(key)
+        return entry if entry is not None and entry.digest == digest else None
+
+    def full_result(self, key: str) -> FileResult | None:
+        """The result with its full facts (reads the facts file on first use)."""
+        return self._facts_table().get(key)
+
+    # ------------------------------------------------------------------ writing
+    def store(self, key: str, size: int, mtime_ns: int, digest: str, result: FileResult) -> None:
+        self.entries[key] = Entry(size, mtime_ns, digest, light_result(result))
+        self._facts_table()[key] = result
+        self._facts_dirty = True
+        self.dirty = True
+
+    def touch(self, key: str, size: int, mtime_ns: int) -> None:
+        """The file was touched but its content is the same."""
+        entry = self.entries[key]
+        self.entries[key] = replace(entry, size=size, mtime_ns=mtime_ns)
+        self.dirty = True
+
+    def forget_missing(self, keep: set[str]) -> None:
+        gone = [k for k in self.entries if k not in keep]
+        if gone:
+            facts = self._facts_table()
+            for key in gone:
+                del self.entries[key]
+                facts.pop(key, None)
+            self._facts_dirty = self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_markers(self.directory)
+            if self._facts_dirty and self._facts is not None:
+                _write(self.facts_path, {"format": FORMAT, "results": self._facts})
+            _write(self.manifest_path, {"format": FORMAT, "entries": self.entries,
+                                        "project_results": self.project_results})
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower
+
+
+def _read(path: Path) -> object:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except _LOAD_ERRORS:
+        return None
+
+
+def _write(path: Path, data: object) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _write_markers(directory: Path) -> None:
+    gitignore = directory / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("# Automatically created by fastlint.\n*\n")
+    tag = directory / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(CACHEDIR_TAG)
+
+
+def clean(directory: Path) -> bool:
+    """Remove a cache directory; True when there was one."""
+    import shutil
+
+    if not directory.is_dir():
+        return False
+    shutil.rmtree(directory, ignore_errors=True)
+    return True
