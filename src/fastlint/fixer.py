@@ -75,9 +75,8 @@ def _has_import(tree: ast.Module, needed: ImportNeeded) -> bool:
     return False
 
 
-def _insertion_row(tree: ast.Module) -> int:
-    """The line after which new imports go: after the docstring and `__future__` imports,
-    at the end of the first block of imports."""
+def _leading_block(tree: ast.Module) -> tuple[int, list[ast.stmt]]:
+    """The row after the docstring and `__future__` imports, and the imports right after it."""
     body = tree.body
     index = 0
     after = 0
@@ -89,10 +88,36 @@ def _insertion_row(tree: ast.Module) -> int:
             and body[index].module == "__future__":
         after = body[index].end_lineno or after
         index += 1
+    block = []
     while index < len(body) and isinstance(body[index], (ast.Import, ast.ImportFrom)):
-        after = body[index].end_lineno or after
+        block.append(body[index])
         index += 1
-    return after
+    return after, block
+
+
+def _sort_key(stmt: ast.stmt) -> str:
+    if isinstance(stmt, ast.Import):
+        return stmt.names[0].name.lower()
+    return (stmt.module or "").lower()  # type: ignore[attr-defined]
+
+
+def _insertion_row(tree: ast.Module, needed: ImportNeeded) -> tuple[int, bool]:
+    """Where an import goes: (row, True to insert before that row / False for after it).
+
+    Beside the imports of its kind (`import x` or `from x import y`) in the leading block,
+    in alphabetical order as isort would; else at the end of the block.
+    """
+    after, block = _leading_block(tree)
+    kind = ast.Import if needed.name is None else ast.ImportFrom
+    same = [stmt for stmt in block if isinstance(stmt, kind)]
+    for stmt in same:
+        if _sort_key(stmt) > needed.module.lower():
+            return stmt.lineno, True
+    if same:
+        return same[-1].end_lineno or after, False
+    if block and kind is ast.Import:
+        return block[0].lineno, True
+    return ((block[-1].end_lineno or after) if block else after), False
 
 
 def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
@@ -106,21 +131,26 @@ def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
     missing = [n for n in dict.fromkeys(needed) if not _has_import(tree, n)]
     if not missing:
         return text
-    missing.sort(key=lambda n: (n.name is not None, n.module, n.name or ""))
-    block = "".join(f"{n.statement()}{newline}" for n in missing)
-    row = _insertion_row(tree)
-    source = SourceFile(path="", raw=b"", text=text, encoding="utf-8", bom=False)
-    starts = source.line_starts
+    for needed_import in sorted(missing, key=lambda n: (n.name is not None, n.module, n.name or "")):
+        text = _insert_import(text, needed_import, newline)
+    return text
+
+
+def _insert_import(text: str, needed: ImportNeeded, newline: str) -> str:
+    row, before = _insertion_row(ast.parse(text), needed)
+    line = f"{needed.statement()}{newline}"
+    starts = SourceFile(path="", raw=b"", text=text, encoding="utf-8", bom=False).line_starts
+    if before:
+        offset = starts[row - 1]
+        return text[:offset] + line + text[offset:]
     if row >= len(starts):
         prefix = text if text.endswith(("\n", "\r")) or not text else text + newline
-        return prefix + block
+        return prefix + line
     offset = starts[row]
-    if row == 0:
-        return block + text
-    before = text[:offset]
-    if before and not before.endswith(("\n", "\r")):
-        before += newline
-    return before + block + text[offset:]
+    head = text[:offset]
+    if head and not head.endswith(("\n", "\r")):
+        head += newline
+    return head + line + text[offset:]
 
 
 def compiles(text: str, path: str) -> str | None:

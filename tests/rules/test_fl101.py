@@ -291,8 +291,8 @@ FIXED = [
         \"\"\"Docstring.\"\"\"
         from __future__ import annotations
 
-        import time
         import asyncio
+        import time
 
 
         async def f():
@@ -331,8 +331,8 @@ FIXED = [
             return data
         """,
         """\
-        import requests
         import asyncio
+        import requests
 
         async def f(u):
             data = (await asyncio.to_thread(requests.get, u, timeout=3)).json()
