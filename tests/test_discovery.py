@@ -1,0 +1,58 @@
+"""Which files are checked: default excludes, .gitignore, config excludes, explicit paths."""
+
+from pathlib import Path
+
+from fastlint.engine import RunOptions, run_check
+
+BLOCKING = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
+
+
+def checked(root: Path, *paths: Path) -> list[str]:
+    result = run_check(list(paths) or [root], RunOptions(jobs=1, no_cache=True))
+    return sorted(Path(d.path).resolve().relative_to(root).as_posix() for d in result.diagnostics)
+
+
+def make(root: Path, files: list[str], config: str = "[tool.fastlint]\n") -> Path:
+    (root / "pyproject.toml").write_text(config)
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(BLOCKING)
+    return root
+
+
+def test_default_excludes_are_skipped(tmp_path):
+    root = make(tmp_path, ["app.py", ".venv/lib/x.py", "venv/y.py", "node_modules/z.py",
+                           "build/b.py", "dist/d.py", "__pycache__/c.py", ".git/g.py",
+                           "lib/site-packages/s.py"])
+    assert checked(root) == ["app.py"]
+
+
+def test_gitignore_is_respected_at_every_level(tmp_path):
+    root = make(tmp_path, ["app.py", "generated/out.py", "pkg/local_only.py", "pkg/kept.py"])
+    (root / ".gitignore").write_text("generated/\n")
+    (root / "pkg" / ".gitignore").write_text("local_*.py\n")
+    assert checked(root) == ["app.py", "pkg/kept.py"]
+
+
+def test_gitignore_negation(tmp_path):
+    root = make(tmp_path, ["a_gen.py", "b_gen.py"])
+    (root / ".gitignore").write_text("*_gen.py\n!b_gen.py\n")
+    assert checked(root) == ["b_gen.py"]
+
+
+def test_exclude_and_extend_exclude(tmp_path):
+    config = '[tool.fastlint]\nextend-exclude = ["migrations", "scripts/*.py"]\n'
+    root = make(tmp_path, ["app.py", "migrations/m1.py", "scripts/s.py"], config)
+    assert checked(root) == ["app.py"]
+
+
+def test_a_file_named_explicitly_is_always_checked(tmp_path):
+    root = make(tmp_path, ["app.py", "generated/out.py"])
+    (root / ".gitignore").write_text("generated/\n")
+    assert checked(root, root / "generated" / "out.py") == ["generated/out.py"]
+
+
+def test_only_the_given_files_are_reported(tmp_path):
+    root = make(tmp_path, ["a.py", "b.py"])
+    assert checked(root, root / "b.py") == ["b.py"]
