@@ -44,6 +44,7 @@ _DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Dep
 _BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match)
 if hasattr(ast, "TryStar"):
     _BRANCHES = _BRANCHES + (ast.TryStar,)  # type: ignore[attr-defined]
+_BRANCH_KINDS = frozenset(_BRANCHES)
 
 
 @dataclass
@@ -425,18 +426,15 @@ class Collector:
         for stmt in body:
             self.stmt(stmt)
 
-    def _count(self, stmt: ast.stmt) -> None:
-        scope = self._function_scope()
-        if scope is not None and scope is self.scopes[-1]:
-            scope.statements += 1
-            if isinstance(stmt, _BRANCHES):
-                scope.branches += 1
-
     def stmt(self, node: ast.stmt) -> None:
         saved_row = self.stmt_row
         self.stmt_row = node.lineno
-        self._count(node)
         kind = type(node)
+        scope = self.scopes[-1]
+        if scope.kind == "function":
+            scope.statements += 1
+            if kind in _BRANCH_KINDS:
+                scope.branches += 1
         if kind is ast.Expr:
             self.expr(node.value, node)
         elif kind is ast.Assign:
@@ -525,7 +523,8 @@ class Collector:
                     self.expr(child, node)
                 elif isinstance(child, ast.stmt):
                     self.stmt(child)
-        self._dispatch(node)
+        if self.handlers:
+            self._dispatch(node)
         self.stmt_row = saved_row
 
     def if_stmt(self, node: ast.If) -> None:
@@ -683,9 +682,9 @@ class Collector:
         self.walk_body(body)
         self.scopes.pop()
         def_row, def_col = self._pos(node.lineno, node.col_offset)
-        header = self._line(def_row)
-        name_at = header.find(node.name, def_col)
-        def_end = name_at + len(node.name) if name_at >= 0 else def_col
+        # `async def name` / `def name`, assuming single spaces: the range is for reporting
+        # only; fixes check the text itself.
+        def_end = def_col + (10 if is_async else 4) + len(node.name)
         self.functions[index] = FunctionFact(
             qualname=qualname,
             name=node.name,
