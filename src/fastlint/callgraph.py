@@ -39,10 +39,17 @@ class CallGraph:
         self.calls_by_function: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
         self.edges: dict[str, list[Edge]] = defaultdict(list)
         self.callers: dict[str, list[Edge]] = defaultdict(list)
+        # Every call of a project function, at module level too: qualname → (file, call).
+        self.call_sites: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
         for facts in project.files:
             functions = facts.functions
             for call in facts.calls:
-                if call.function < 0 or call.in_lambda:
+                if call.in_lambda:
+                    continue
+                if call.function < 0:
+                    target = project.function_target(call.call.value)  # type: ignore[arg-type]
+                    if target is not None:
+                        self.call_sites[target.qualname].append((facts, call))
                     continue
                 caller = functions[call.function].qualname
                 self.calls_by_function[caller].append((facts, call))
@@ -51,6 +58,8 @@ class CallGraph:
                     edge = Edge(caller, target, call, facts)
                     self.edges[caller].append(edge)
                     self.callers[target.qualname].append(edge)
+                if target is not None:
+                    self.call_sites[target.qualname].append((facts, call))
 
     def reachable(self, entries: dict[str, str]) -> dict[str, tuple[str, Edge | None]]:
         """Functions reachable from entries: qualname → (entry it is reached from, last edge)."""

@@ -337,6 +337,16 @@ class Collector:
             return None
         return None
 
+    def _is_bare_depends(self, node: ast.expr | None) -> bool:
+        """`Depends()` without a dependency, directly or inside `Annotated[...]`."""
+        if isinstance(node, ast.Call):
+            return not node.args and not node.keywords and self.sym_of(node.func) in _DEPENDS
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple) and self.sym_of(
+            node.value
+        ) in ("typing.Annotated", "typing_extensions.Annotated"):
+            return any(self._is_bare_depends(extra) for extra in node.slice.elts[1:])
+        return False
+
     # ----------------------------------------------------------------- pre-pass
     def _prepass(self, body: Sequence[ast.stmt]) -> None:
         """Bind every module-level name before walking, so functions see later definitions."""
@@ -737,6 +747,10 @@ class Collector:
         for position, (arg, default, kind) in enumerate(entries):
             annotation = self.annotation_symbol(arg.annotation)
             depends = self.depends_target(default) or self.depends_target(arg.annotation)
+            if depends is None and annotation is not None and (
+                self._is_bare_depends(default) or self._is_bare_depends(arg.annotation)
+            ):
+                depends = annotation  # `x: Form = Depends()` depends on the annotated class
             params.append(ParamFact(arg.arg, annotation, depends, kind))
             if position == 0 and class_qualname is not None and not is_static:
                 bound = Val("ref", class_qualname if is_classmethod else f"{class_qualname}()")

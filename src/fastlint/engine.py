@@ -83,13 +83,25 @@ def module_info(path: Path, root: Path) -> ModuleInfo:
     stem = path.name.rsplit(".", 1)[0]
     is_package = stem == "__init__"
     parts = [] if is_package else [stem]
+    # Under the root, the chain runs from the topmost regular package above the file, also
+    # across namespace directories (no __init__.py): `open_webui/routers/x.py` (no
+    # routers/__init__.py) is `open_webui.routers.x`. Above the root (a root inside a
+    # package: `airflow/api_fastapi`), only unbroken regular packages count.
     directory = path.parent
+    walked: list[str] = []
     chain: list[str] = []
-    while _is_package_dir(str(directory)) and directory != directory.parent:
-        chain.insert(0, directory.name)
+    while directory != directory.parent:
+        walked.insert(0, directory.name)
+        if _is_package_dir(str(directory)):
+            chain = list(walked)
         if directory == root:
             break
         directory = directory.parent
+    if chain and len(chain) == len(walked):
+        directory = directory.parent
+        while directory != directory.parent and _is_package_dir(str(directory)):
+            chain.insert(0, directory.name)
+            directory = directory.parent
     try:
         relative = path.relative_to(root)
         rel_parts = list(relative.parts[:-1])
@@ -303,7 +315,9 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
     """Analyse files (from the cache, from pending fixed content, or from disk)."""
     todo: list[tuple[str, ModuleInfo]] = []
     for path in paths:
-        info = module_info(Path(path).absolute(), run.root)
+        # abspath, not Path.absolute(): a display path like `../x/app.py` must be normalised
+        # to be found under the root.
+        info = module_info(Path(os.path.abspath(path)), run.root)
         run.light.discard(path)
         if path in run.overrides:
             run.results[path] = analyze_source(path, run.overrides[path], info, ruleset)
@@ -353,6 +367,7 @@ def join(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> list[Diagnosti
             return None
 
     project = Project((r.facts for r in run.results.values() if r.facts is not None), read)
+    project.root = str(run.root)
     run.project = project
     diagnostics: list[Diagnostic] = []
     for rule in project_rules(ruleset):

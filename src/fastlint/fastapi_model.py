@@ -16,8 +16,9 @@ from fastlint.facts import CallFact, FileFacts, FunctionFact, Span, Val
 if TYPE_CHECKING:
     from fastlint.project import FunctionRef, Project
 
-APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
-ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
+# Library subclasses count too (cadwyn's versioned app and router).
+APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.Starlette", "cadwyn.Cadwyn"})
+ROUTER_CLASSES = frozenset({"fastapi.APIRouter", "cadwyn.VersionedAPIRouter"})
 ROUTE_METHODS = {
     "get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",),
     "delete": ("DELETE",), "options": ("OPTIONS",), "head": ("HEAD",), "trace": ("TRACE",),
@@ -26,6 +27,7 @@ ROUTE_METHODS = {
 MIDDLEWARE_BASES = frozenset({
     "starlette.middleware.base.BaseHTTPMiddleware", "fastapi.middleware.base.BaseHTTPMiddleware",
 })
+_MAX_OWNER_DEPTH = 6
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
                      "fastapi.params.Security", "fastapi.param_functions.Depends",
                      "fastapi.param_functions.Security"})
@@ -41,6 +43,9 @@ class RouteOwner:
     facts: FileFacts
     call: Val
     prefix: str | None  # its own prefix; None when not static
+    # Built inside a method (`def get_fastapi_app(self)`): a sub-app mounted somewhere the
+    # model may not see, so it is not assumed to be served at the root.
+    in_method: bool = False
 
     @property
     def span(self) -> Span:
@@ -88,6 +93,8 @@ class FastAPIModel:
         self.exception_handlers: set[str] = set()
         self.lifespans: set[str] = set()
         self.startup_handlers: set[str] = set()
+        # Apps and routers constructed inside a function (a `create_app()` factory).
+        self.owners_by_function: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
         self._build()
 
     # ------------------------------------------------------------------ objects
@@ -117,18 +124,68 @@ class FastAPIModel:
             return "router"
         return None
 
-    def owner_of(self, value: Val | None, facts: FileFacts) -> RouteOwner | None:
-        """The app or router an expression evaluates to."""
-        if value is None:
+    def owner_of(self, value: Val | None, facts: FileFacts,
+                 function: FunctionFact | None = None, depth: int = 0) -> RouteOwner | None:
+        """The app or router an expression evaluates to, in `function` of `facts`.
+
+        Follows module bindings, factories (`app = create_app()` is the one app built in
+        `create_app`) and parameters annotated with an app or router class (`def
+        init_views(app: FastAPI)`: the owner every call site passes). None when unknown.
+        """
+        if value is None or depth > _MAX_OWNER_DEPTH:
             return None
         if value.kind == "call" and value.span is not None:
-            return self.owners.get((facts.path, value.span.row, value.span.col))
+            return self._constructed_owner(facts, value, depth)
         if value.kind == "ref" and isinstance(value.value, str):
             found = self.project.binding_value(value.value)
             if found is not None and found[1].kind == "call" and found[1].span is not None:
-                other, call = found
-                return self.owners.get((other.path, call.span.row, call.span.col))
+                return self._constructed_owner(found[0], found[1], depth)
+            if function is not None and found is None and value.value.endswith("()"):
+                return self._parameter_owner(function, value.value, depth)
         return None
+
+    def _constructed_owner(self, facts: FileFacts, call: Val, depth: int) -> RouteOwner | None:
+        owner = self.owners.get((facts.path, call.span.row, call.span.col))  # type: ignore[union-attr]
+        if owner is not None:
+            return owner
+        factory = self.project.function_target(call.value) if isinstance(call.value, str) else None
+        if factory is None:
+            return None
+        built = [self.owners[key] for key in self.owners_by_function.get(factory.qualname, ())]
+        apps = [owner for owner in built if owner.kind == "app"]
+        if len(apps) == 1:
+            return apps[0]
+        if not apps and len(built) == 1:
+            return built[0]
+        return None
+
+    def _parameter_owner(self, function: FunctionFact, symbol: str, depth: int) -> RouteOwner | None:
+        """The owner bound to a parameter annotated `FastAPI`/`APIRouter`, when every call
+        site of the function passes the same one."""
+        project = self.project
+        matches = [index for index, param in enumerate(function.params)
+                   if param.annotation is not None and f"{param.annotation}()" == symbol]
+        if len(matches) != 1 or self.owner_kind(symbol[:-2]) is None:
+            return None
+        index = matches[0]
+        param = function.params[index]
+        if param.kind not in ("positional", "kwonly"):
+            return None
+        if function.class_qualname is not None and not any(
+            decorator.kind == "ref" and decorator.value == "staticmethod"
+            for decorator in function.decorators
+        ):
+            index -= 1  # `self` is not passed at the call site
+        found: dict[tuple[str, int, int], RouteOwner] = {}
+        for facts, call in project.callgraph.call_sites.get(function.qualname, ()):
+            argument = call.call.kwarg(param.name)
+            if argument is None and param.kind == "positional" and 0 <= index < len(call.call.args):
+                argument = call.call.args[index]
+            owner = self.owner_of(argument, facts, project.function_of(facts, call), depth + 1)
+            if owner is None:
+                return None
+            found[owner.key] = owner
+        return next(iter(found.values())) if len(found) == 1 else None
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
@@ -141,10 +198,14 @@ class FastAPIModel:
         names = self._binding_names()
         for facts, call, kind in constructors:
             key = (facts.path, call.span.row, call.span.col)
+            builder = facts.functions[call.function] if call.function >= 0 else None
+            if builder is not None:
+                self.owners_by_function[builder.qualname].append(key)
             prefix_val = call.call.kwarg("prefix")
             prefix = "" if prefix_val is None else project.string_value(prefix_val)
             self.owners[key] = RouteOwner(
-                key, kind, names.get(key, call.assigned_to), facts, call.call, prefix
+                key, kind, names.get(key, call.assigned_to), facts, call.call, prefix,
+                in_method=builder is not None and builder.class_qualname is not None,
             )
             lifespan = call.call.kwarg("lifespan")
             if lifespan is not None and lifespan.symbol:
@@ -174,7 +235,10 @@ class FastAPIModel:
     def _wiring_call(self, facts: FileFacts, call: CallFact, method: str) -> None:
         project = self.project
         value = call.call
-        owner = self.owner_of(value.target, facts)
+        function = project.function_of(facts, call)
+        if function is not None and self._in_owner_class(function):
+            return  # the machinery of an app or router subclass, not a route of the project
+        owner = self.owner_of(value.target, facts, function)
         if method in ("include_router", "mount"):
             if owner is None:
                 return
@@ -184,7 +248,7 @@ class FastAPIModel:
             else:
                 child_val = value.args[1] if len(value.args) > 1 else value.kwarg("app")
                 prefix_val = value.args[0] if value.args else value.kwarg("path")
-            child = self.owner_of(child_val, facts)
+            child = self.owner_of(child_val, facts, function)
             if child is None:
                 return
             prefix = "" if prefix_val is None else project.string_value(prefix_val)
@@ -199,7 +263,7 @@ class FastAPIModel:
             if method == "add_api_websocket_route":
                 methods: tuple[str, ...] = ("WS",)
             else:
-                methods = self._methods(value.kwarg("methods")) or ("GET",)
+                methods = self._declared_methods(value.kwarg("methods"))
             if owner is None and not self._is_owner_type(value.value):
                 return
             self._add_route(facts, value, methods, project.string_value(path_val), target, owner,
@@ -225,6 +289,15 @@ class FastAPIModel:
             if target is not None:
                 self.startup_handlers.add(target.qualname)
 
+    def _in_owner_class(self, function: FunctionFact) -> bool:
+        """Whether a function is (nested in) a method of an app or router class."""
+        qualname = function.qualname
+        while "." in qualname:
+            qualname = qualname.rsplit(".", 1)[0]
+            if qualname in self.app_classes or qualname in self.router_classes:
+                return True
+        return False
+
     def _is_owner_type(self, callee: str | None) -> bool:
         if not callee:
             return False
@@ -235,14 +308,18 @@ class FastAPIModel:
         if decorator.kind != "call" or not isinstance(decorator.value, str):
             return
         method = decorator.value.rsplit(".", 1)[-1]
-        owner = self.owner_of(decorator.target, facts)
+        enclosing = None
+        if function.nested:
+            parent = self.project.functions.get(function.qualname.rsplit(".", 1)[0])
+            enclosing = parent.function if parent is not None else None
+        owner = self.owner_of(decorator.target, facts, enclosing)
         if owner is None and not self._is_owner_type(decorator.value):
             return
         project = self.project
         ref = project.functions.get(function.qualname)
         if method in ROUTE_METHODS:
             path_val = decorator.args[0] if decorator.args else decorator.kwarg("path")
-            methods = ROUTE_METHODS[method] or self._methods(decorator.kwarg("methods")) or ("GET",)
+            methods = ROUTE_METHODS[method] or self._declared_methods(decorator.kwarg("methods"))
             self._add_route(facts, decorator, methods, project.string_value(path_val), ref, owner,
                             self._dependency_list(decorator.kwarg("dependencies")))
         elif method == "middleware":
@@ -251,6 +328,12 @@ class FastAPIModel:
             self.exception_handlers.add(function.qualname)
         elif method == "on_event":
             self.startup_handlers.add(function.qualname)
+
+    def _declared_methods(self, value: Val | None) -> tuple[str, ...]:
+        """`methods=[...]` of api_route/add_api_route: GET when absent, `?` when not static."""
+        if value is None:
+            return ("GET",)
+        return self._methods(value) or ("?",)
 
     def _methods(self, value: Val | None) -> tuple[str, ...]:
         resolved = self.project.resolve_value(value)
@@ -284,7 +367,7 @@ class FastAPIModel:
         target = value.args[0] if value.args else value.kwarg("dependency")
         if target is None or target.symbol is None:
             return None
-        return self.project.canonical(target.symbol)
+        return self.dependency_symbol(target.symbol)
 
     def _add_route(
         self,
@@ -307,7 +390,7 @@ class FastAPIModel:
                 path=path,
                 effective_paths=(),
                 handler=handler,
-                facts=target.facts if target is not None else facts,
+                facts=facts,
                 span=call.span,  # type: ignore[arg-type]
                 is_async=function.is_async if function is not None else False,
                 owner=owner,
@@ -327,8 +410,45 @@ class FastAPIModel:
                 if binding is not None and binding[1].depends is not None:
                     target = binding[1].depends
             if target is not None:
-                found.append(project.canonical(target))
+                found.append(self.dependency_symbol(target))
         return found
+
+    def dependency_symbol(self, target: str) -> str:
+        """Canonical name of a dependency; a factory's result stays a call (`requires("x")`
+        depends on what `requires` returns: `app.auth.requires()`, not its return type)."""
+        if target.endswith("()"):
+            return f"{self.project.canonical(target[:-2])}()"
+        return self.project.canonical(target)
+
+    def owner_dependencies(self, key: tuple[str, int, int],
+                           seen: frozenset = frozenset()) -> tuple[str, ...]:
+        """The dependencies every route of an owner gets, outermost first: those of the apps and
+        routers above it, of the `include_router(dependencies=...)` calls, and its own."""
+        found: list[str] = []
+        if key not in seen:
+            for include in self.includes:
+                if include.child == key:
+                    found.extend(self.owner_dependencies(include.parent, seen | {key}))
+                    found.extend(include.dependencies)
+        found.extend(self._dependency_list(self.owners[key].call.kwarg("dependencies")))
+        return tuple(dict.fromkeys(found))
+
+    def route_dependencies(self, route: Route) -> tuple[str, ...]:
+        """Every dependency FastAPI resolves for a route, each once: owner-level, route-level,
+        the handler's parameters, then their sub-dependencies."""
+        found = list(self.owner_dependencies(route.owner.key)) if route.owner is not None else []
+        found.extend(route.dependencies)
+        ordered = dict.fromkeys(found)
+        pending = list(ordered)
+        while pending:
+            target = self.project.function_target(pending.pop(0))
+            if target is None:
+                continue
+            for sub in self.param_dependencies(target.function):
+                if sub not in ordered:
+                    ordered[sub] = None
+                    pending.append(sub)
+        return tuple(ordered)
 
     # ------------------------------------------------------------------ paths
     def owner_prefixes(self, key: tuple[str, int, int], seen: frozenset = frozenset()) -> list[str] | None:
@@ -338,7 +458,7 @@ class FastAPIModel:
             return None
         parents = [include for include in self.includes if include.child == key]
         if owner.kind == "app" and not parents:
-            return [owner.prefix]
+            return None if owner.in_method else [owner.prefix]
         if not parents or key in seen:
             return None
         prefixes: list[str] = []

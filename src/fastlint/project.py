@@ -8,6 +8,7 @@ call graph in `fastlint.callgraph`; both are built lazily from this object.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 _SEGMENT = re.compile(r"\(\)|[^.()]+")
 _MAX_STEPS = 12
+_FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ class Project:
         source_reader: "Callable[[str], SourceFile | None] | None" = None,
     ) -> None:
         self._source_reader = source_reader or _read_from_disk
+        # The project root, when known (set by the engine): messages name files relative to it.
+        self.root: str | None = None
         self._sources: dict[str, SourceFile | None] = {}
         self.files: list[FileFacts] = sorted(files, key=lambda f: f.path)
         self.modules: dict[str, FileFacts] = {}
@@ -110,6 +114,14 @@ class Project:
         if path not in self._sources:
             self._sources[path] = self._source_reader(path)
         return self._sources[path]
+
+    def relative_path(self, path: str) -> str:
+        """A file's path relative to the project root (`app/services/report.py`), for messages:
+        unlike the display path, it does not depend on the working directory."""
+        if self.root is None:
+            return path
+        relative = os.path.relpath(os.path.abspath(path), self.root)
+        return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
     def file_functions(self, facts: FileFacts) -> tuple[FunctionFact, ...]:
         return facts.functions
@@ -254,7 +266,15 @@ class Project:
             found = self.binding_value(value.value)
             if found is not None:
                 return self.string_value(found[1], depth + 1)
+        if value.kind == "call":
+            return self.string_value(self.field_default(value), depth + 1)
         return None
+
+    def field_default(self, value: Val) -> Val | None:
+        """The default of a settings or model field written `Field("x")` / `Field(default="x")`."""
+        if not isinstance(value.value, str) or self.canonical(value.value) not in _FIELD_FUNCTIONS:
+            return None
+        return value.kwarg("default") or (value.args[0] if value.args else None)
 
     def resolve_value(self, value: Val | None, depth: int = 0) -> Val | None:
         """Follow refs to module constants and settings defaults; other values as they are."""
@@ -264,6 +284,10 @@ class Project:
             found = self.binding_value(value.value)
             if found is not None:
                 return self.resolve_value(found[1], depth + 1)
+        if value.kind == "call":
+            default = self.field_default(value)
+            if default is not None:
+                return self.resolve_value(default, depth + 1)
         return value
 
     def class_lineage(self, qualname: str) -> Iterator[str]:
@@ -305,6 +329,23 @@ class Project:
             if owner in self.classes:
                 return self.method(owner, name)
         return None
+
+    @cached_property
+    def import_graph(self) -> dict[str, frozenset[str]]:
+        """Module → the project modules it imports (`from pkg import mod` imports `pkg.mod`,
+        `from pkg.mod import name` imports `pkg.mod`)."""
+        graph: dict[str, frozenset[str]] = {}
+        for facts in self.files:
+            found: set[str] = set()
+            for imported in facts.imports:
+                candidates = (imported.module,) if imported.name is None else (imported.target, imported.module)
+                for candidate in candidates:
+                    module = self.real_module_name(candidate)
+                    if module in self.modules and module != facts.module:
+                        found.add(module)
+                        break
+            graph[facts.module] = frozenset(found)
+        return graph
 
     # ------------------------------------------------------------------ models
     @cached_property

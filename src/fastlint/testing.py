@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.engine import RunOptions, RunResult, run_check
+from fastlint.project import Project
 
 Files = dict[str, str] | str
 
@@ -75,3 +76,24 @@ def fixed(files: Files, select: str | tuple[str, ...] = (), *, unsafe: bool = Fa
     """The text of `name` after `fastlint fix`."""
     codes = (select,) if isinstance(select, str) else select
     return run(files, codes, fix=True, unsafe=unsafe, **kwargs)[1][name]
+
+
+def project(files: Files, pyproject: str | None = None) -> Project:
+    """The joined Project (with its FastAPI model and call graph) of a project given as strings.
+
+    File paths in its facts are relative to the project root (`app/main.py`).
+    """
+    import os
+
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory).resolve()
+        _write(root, files, pyproject)
+        cwd = os.getcwd()
+        os.chdir(root)
+        try:
+            result = run_check([Path(".")], RunOptions(select=("FL001",), jobs=1))
+        finally:
+            os.chdir(cwd)
+    built = result.projects[0].project
+    assert built is not None
+    return built
