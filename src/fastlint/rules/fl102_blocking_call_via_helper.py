@@ -1,0 +1,106 @@
+"""FL102 blocking-call-via-helper: an `async def` calls project code that blocks.
+
+Bad:
+    # services/report.py
+    def build():
+        time.sleep(1)
+
+    # routes.py
+    @router.get("/report")
+    async def report():
+        build()
+
+Good:
+    @router.get("/report")
+    async def report():
+        await asyncio.to_thread(build)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastlint.callgraph import Hop
+from fastlint.catalog import is_blocking
+from fastlint.diagnostics import Diagnostic
+from fastlint.facts import CallFact, FileFacts
+from fastlint.fixes import to_thread
+from fastlint.project import FunctionRef, Project
+from fastlint.rules.base import Option, ProjectRule
+from fastlint.rules.fl101_blocking_call_in_async import BLOCKING_OPTIONS, blocking_settings
+
+# A sync function under one of these runs in a worker thread when called.
+THREAD_DECORATORS = frozenset({"asgiref.sync.sync_to_async", "asgiref.sync.sync_to_async()",
+                               "asyncer.asyncify"})
+
+
+class BlockingCallViaHelper(ProjectRule):
+    code = "FL102"
+    name = "blocking-call-via-helper"
+    summary = "An `async def` calls a sync project function that reaches a blocking call"
+    fix_availability = "unsafe"
+    severity = "error"
+    options = BLOCKING_OPTIONS + (
+        Option("max-helper-depth", 8, "int",
+               "How many sync project functions a chain may go through (the first helper counts)."),
+    )
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        extra, allowed = blocking_settings(self)
+        graph = project.callgraph
+
+        def blocking_symbol(facts: FileFacts, call: CallFact) -> str | None:
+            if call.in_lambda or call.awaited:
+                return None
+            symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+            return symbol if is_blocking(symbol, extra, allowed) else None
+
+        chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread,
+                                 max(1, self.option("max-helper-depth")))
+        if not chains:
+            return
+        model = project.fastapi
+        for caller, edges in graph.edges.items():
+            ref = project.functions.get(caller)
+            if ref is None or not ref.function.is_async:
+                continue
+            for edge in edges:
+                call = edge.call
+                if call.awaited or edge.callee.qualname not in chains:
+                    continue
+                if is_blocking(project.canonical(call.call.value), extra, allowed):  # type: ignore[arg-type]
+                    continue  # FL101 reports it
+                chain = blocking_chain(project, chains, edge.callee, call)
+                source = project.source(edge.facts.path)
+                yield self.diagnostic(
+                    edge.facts, call.span,
+                    f"`{call.text}()` blocks the event loop in {model.describe(caller)}: {chain}; "
+                    f"run it with `await asyncio.to_thread({call.text}, ...)` or make the chain async",
+                    to_thread(source, call) if source is not None else None,
+                    call.stmt_row,
+                )
+
+
+def _runs_in_caller_thread(ref: FunctionRef) -> bool:
+    function = ref.function
+    return not function.is_async and not any(
+        decorator.symbol in THREAD_DECORATORS or decorator.value in THREAD_DECORATORS
+        for decorator in function.decorators
+    )
+
+
+def blocking_chain(project: Project, chains: dict[str, Hop], first: FunctionRef, call: CallFact) -> str:
+    """`report() → services/report.py:12 build() → services/report.py:20 time.sleep`."""
+    parts = [f"{call.text}()"]
+    hop = chains[first.qualname]
+    seen = {first.qualname}
+    while hop.edge is not None:
+        edge = hop.edge
+        parts.append(f"{project.relative_path(edge.facts.path)}:{edge.call.span.row} {edge.call.text}()")
+        if edge.callee.qualname in seen:  # cannot happen on a shortest chain; never loop
+            break
+        seen.add(edge.callee.qualname)
+        hop = chains[edge.callee.qualname]
+    if hop.leaf is not None and hop.leaf_facts is not None:
+        parts.append(f"{project.relative_path(hop.leaf_facts.path)}:{hop.leaf.span.row} {hop.leaf_symbol}")
+    return " → ".join(parts)
