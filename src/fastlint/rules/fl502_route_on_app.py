@@ -1,0 +1,38 @@
+"""FL502 route-on-app: a path operation declared on the `FastAPI` object itself.
+
+Routes belong on an `APIRouter` (one per feature), included by the app; health checks and
+docs (`unversioned-allow`) may stay on the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastlint.diagnostics import Diagnostic
+from fastlint.project import Project
+from fastlint.rules.base import ProjectRule
+from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
+
+
+class RouteOnApp(ProjectRule):
+    code = "FL502"
+    name = "route-on-app"
+    summary = "A path operation is declared on the `FastAPI` app instead of an `APIRouter`"
+    options = (UNVERSIONED_ALLOW,)
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        allowed = self.option("unversioned-allow")
+        for route in project.fastapi.resolved_routes:
+            owner = route.owner
+            if owner is None or owner.kind != "app":
+                continue
+            paths = route.effective_paths or ((route.path,) if route.path is not None else ())
+            if paths and all(is_allowed(path, allowed) for path in paths):
+                continue
+            name = owner.name or "app"
+            shown = paths[0] if paths else "?"
+            yield self.diagnostic(
+                route.facts, route.span,
+                f"{'/'.join(route.methods)} {shown} is declared on `{name}` itself: declare it on "
+                f"an `APIRouter` in its feature module and `{name}.include_router()` it",
+            )

@@ -1,0 +1,109 @@
+"""FL502 route-on-app: path operations on the FastAPI object itself."""
+
+import pytest
+
+from fastlint.testing import lines
+
+FLAGGED = [
+    pytest.param(
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+        @app.get("/users")
+        def users(): ...
+        @app.post("/api/v1/items")
+        async def items(): ...
+        """,
+        [4, 6],
+        id="decorated-routes-on-app",
+    ),
+    pytest.param(
+        """
+        from fastapi import FastAPI
+        def create_app():
+            application = FastAPI()
+            def users(): ...
+            application.add_api_route("/users", users)
+            @application.websocket("/ws")
+            async def ws(websocket): ...
+            return application
+        """,
+        [6, 7],
+        id="factory-app-add-api-route-and-websocket",
+    ),
+    pytest.param(
+        {
+            "app/__init__.py": "",
+            "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "app/views.py": """
+                from app.main import app
+                @app.get("/users")
+                def users(): ...
+            """,
+        },
+        [3],
+        id="app-imported-from-another-module",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), FLAGGED)
+def test_flagged(files, expected):
+    assert lines(files, "FL502") == expected
+
+
+NOT_FLAGGED = [
+    pytest.param(
+        """
+        from fastapi import APIRouter, FastAPI
+        router = APIRouter(prefix="/api/v1")
+        @router.get("/users")
+        def users(): ...
+        app = FastAPI()
+        app.include_router(router)
+        """,
+        id="route-on-router",
+    ),
+    pytest.param(
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+        @app.get("/health")
+        def health(): ...
+        @app.get("/readyz")
+        def ready(): ...
+        @app.get("/metrics")
+        def metrics(): ...
+        """,
+        id="ops-routes-allowed-on-app",
+    ),
+    pytest.param(
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+        @app.middleware("http")
+        async def mw(request, call_next): ...
+        @app.exception_handler(ValueError)
+        async def handler(request, exc): ...
+        @app.on_event("startup")
+        async def startup(): ...
+        """,
+        id="not-path-operations",
+    ),
+]
+
+
+@pytest.mark.parametrize("files", NOT_FLAGGED)
+def test_not_flagged(files):
+    assert lines(files, "FL502") == []
+
+
+def test_allow_list_is_configurable():
+    source = """
+        from fastapi import FastAPI
+        app = FastAPI()
+        @app.get("/status")
+        def status(): ...
+    """
+    assert lines(source, "FL502") == [4]
+    assert lines(source, "FL502", pyproject='[tool.fastlint]\nunversioned-allow = ["/status"]\n') == []
