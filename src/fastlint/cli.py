@@ -248,6 +248,29 @@ def rule_command(code: str = typer.Argument(..., help="A rule code, e.g. FL101."
     typer.echo(text)
 
 
+@app.command("routes")
+def routes_command(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories (default: .)"),
+    output_format: TableFormat = typer.Option(TableFormat.text, "--output-format", help="text or json."),
+    config: Optional[Path] = _CONFIG,
+    jobs: Optional[int] = _JOBS,
+) -> None:
+    """List the routes: methods, effective path, handler, dependencies, findings."""
+    from fastlint.config import ConfigError
+    from fastlint.engine import RunOptions
+    from fastlint.route_listing import list_routes, render_json, render_table
+
+    try:
+        rows, _ = list_routes(paths or [Path(".")], RunOptions(config_file=config, jobs=jobs))
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    if output_format is TableFormat.json:
+        render_json(rows, sys.stdout)
+    else:
+        render_table(rows, sys.stdout, _use_color(sys.stdout))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
