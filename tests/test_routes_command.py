@@ -126,3 +126,14 @@ def test_unknown_prefix_is_shown_as_unknown(tmp_path):
     (route,) = json.loads(run_routes("--output-format", "json", cwd=tmp_path).stdout)
     assert route["path"] is None and route["declared_path"] == "/x"
     assert "?/x" in run_routes(cwd=tmp_path).stdout
+
+
+def test_second_run_from_the_cache_lists_the_same_routes(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.fastlint]\n")
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/health')\ndef health(): ...\n"
+    )
+    first = run_routes("--output-format", "json", cwd=tmp_path).stdout
+    assert (tmp_path / ".fastlint_cache").exists()
+    assert run_routes("--output-format", "json", cwd=tmp_path).stdout == first
+    assert [r["path"] for r in json.loads(first)] == ["/health"]

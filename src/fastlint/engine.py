@@ -378,6 +378,16 @@ def join(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> list[Diagnosti
     return diagnostics
 
 
+def joined_project(run: ProjectRun) -> Project:
+    """The run's joined project, built from its facts when the run reused cached findings
+    (for commands that read the model itself, like `fastlint routes`)."""
+    if run.project is None:
+        ruleset = _ruleset(run.config)
+        join(run, RuleSet(codes=frozenset(), options=ruleset.options), [])
+    assert run.project is not None
+    return run.project
+
+
 def select_reported(run: ProjectRun, diagnostics: Iterable[Diagnostic],
                     enabled: frozenset[str]) -> list[Diagnostic]:
     """Keep findings on reported files that neither per-file-ignores nor noqa turn off."""

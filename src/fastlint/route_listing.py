@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.engine import RunOptions, RunResult, run_check
+from fastlint.engine import RunOptions, RunResult, joined_project, run_check
 from fastlint.fastapi_model import FastAPIModel, Route, RouteOwner
 from fastlint.project import Project
 
@@ -66,9 +66,7 @@ def list_routes(paths: Sequence[Path], options: RunOptions) -> tuple[list[RouteR
         by_file[diagnostic.path].append(diagnostic)
     rows: list[RouteRow] = []
     for run in result.projects:
-        project = run.project
-        if project is None:
-            continue
+        project = joined_project(run)
         model = project.fastapi
         for route in model.resolved_routes:
             if route.facts.path in run.reported:

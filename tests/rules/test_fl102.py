@@ -304,8 +304,8 @@ FIXED = [
             await other()
         """,
         """\
-        import time
         import asyncio
+        import time
 
         def build(n, *, fast=False):
             time.sleep(n)
@@ -329,8 +329,8 @@ FIXED = [
             return store.get().keys()
         """,
         """\
-        import time
         import asyncio
+        import time
 
         class Store:
             def get(self):
