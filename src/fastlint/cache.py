@@ -18,6 +18,7 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from fastlint import __version__
@@ -43,6 +44,18 @@ class Entry:
     mtime_ns: int
     digest: str
     light: FileResult
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The identity of fastlint's own code: facts computed by other code are not reused
+    (a release bumps the version, but a development checkout changes without it)."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for path in sorted(package.rglob("*.py")):
+        status = path.stat()
+        parts.append(f"{path.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
 
 
 def content_digest(raw: bytes) -> str:
@@ -74,7 +87,8 @@ class Cache:
 
     def __init__(self, directory: Path, ruleset_fingerprint: str, root: Path) -> None:
         key = hashlib.blake2b(
-            f"{FORMAT}|{__version__}|{ruleset_fingerprint}|{root}".encode(), digest_size=8
+            f"{FORMAT}|{__version__}|{code_fingerprint()}|{ruleset_fingerprint}|{root}".encode(),
+            digest_size=8,
         ).hexdigest()
         self.directory = directory
         self.manifest_path = directory / f"manifest-{key}.pickle"
