@@ -85,3 +85,13 @@ def test_partial_run_uses_the_whole_project(project):
     findings(project)
     result = run_check([project / "a.py"], RunOptions(jobs=1))
     assert [(Path(d.path).name, d.code) for d in result.diagnostics] == [("a.py", "FL101")]
+
+
+def test_only_the_most_recent_caches_are_kept(project):
+    from fastlint.cache import KEEP_CACHES
+
+    for selection in (("FL101",), ("FL001",), ("FL1",), ("FL0",), ("FL001", "FL101"), ("ALL",)):
+        findings(project, select=selection)
+    manifests = list((project / ".fastlint_cache").glob("manifest-*.pickle"))
+    assert len(manifests) == KEEP_CACHES
+    assert len(list((project / ".fastlint_cache").glob("facts-*.pickle"))) == KEEP_CACHES

@@ -163,6 +163,7 @@ class Cache:
                 _write(self.facts_path, {"format": FORMAT, "results": self._facts})
             _write(self.manifest_path, {"format": FORMAT, "entries": self.entries,
                                         "project_results": self.project_results})
+            _prune(self.directory)
         except OSError:
             pass  # a cache that cannot be written only makes the next run slower
 
@@ -187,6 +188,22 @@ def _write(path: Path, data: object) -> None:
         except OSError:
             pass
         raise
+
+
+KEEP_CACHES = 4
+
+
+def _prune(directory: Path) -> None:
+    """Keep the caches of the few most recently used rule sets / fastlint versions."""
+    manifests = sorted(directory.glob("manifest-*.pickle"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
+    for manifest in manifests[KEEP_CACHES:]:
+        key = manifest.name[len("manifest-"):]
+        for path in (manifest, directory / f"facts-{key}"):
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def _write_markers(directory: Path) -> None:
