@@ -191,8 +191,13 @@ class FastAPIModel:
     def _build(self) -> None:
         project = self.project
         constructors: list[tuple[FileFacts, CallFact, str]] = []
+        names_of_owner_classes = self._owner_class_names()
         for facts, call in project.calls():
-            kind = self.owner_kind(call.call.value)  # type: ignore[arg-type]
+            callee = call.call.value
+            # Canonicalising every callee is the costly part: look at the name first.
+            if not isinstance(callee, str) or callee.rsplit(".", 1)[-1] not in names_of_owner_classes:
+                continue
+            kind = self.owner_kind(callee)
             if kind is not None:
                 constructors.append((facts, call, kind))
         names = self._binding_names()
@@ -222,6 +227,18 @@ class FastAPIModel:
             for function in facts.functions:
                 for decorator in function.decorators:
                     self._decorator(facts, function, decorator)
+
+    def _owner_class_names(self) -> frozenset[str]:
+        """Last names under which an app or router class can be called (`FastAPI`,
+        `APIRouter`, a project subclass, or a module-level alias of one)."""
+        classes = self.app_classes | self.router_classes
+        names = {qualname.rsplit(".", 1)[-1] for qualname in classes}
+        for qualname, (_, binding) in self.project.bindings.items():
+            target = binding.value.symbol if binding.value.kind == "ref" else None
+            if target and target.rsplit(".", 1)[-1] in names \
+                    and self.project.canonical(target) in classes:
+                names.add(qualname.rsplit(".", 1)[-1])
+        return frozenset(names)
 
     def _binding_names(self) -> dict[tuple[str, int, int], str]:
         names = {}

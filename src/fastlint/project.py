@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from fastlint.callgraph import CallGraph
     from fastlint.fastapi_model import FastAPIModel
 
-_SEGMENT = re.compile(r"\(\)|[^.()]+")
 _MAX_STEPS = 12
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
 
@@ -47,20 +46,13 @@ def _read_from_disk(path: str) -> SourceFile | None:
         return None
 
 
-def _segments(symbol: str) -> list[str]:
-    return _SEGMENT.findall(symbol)
-
-
-def _join(segments: Iterable[str]) -> str:
-    out = []
-    for segment in segments:
-        if segment == "()":
-            out.append("()")
-        else:
-            if out:
-                out.append(".")
-            out.append(segment)
-    return "".join(out)
+def _previous_boundary(symbol: str, end: int) -> int:
+    """The end of the next shorter prefix of a symbol: `a.b().c` → `a.b()` → `a.b` → `a`."""
+    if symbol.endswith("()", 0, end):
+        return end - 2
+    dot = symbol.rfind(".", 0, end)
+    call_end = symbol.rfind(")", 0, end) + 1  # 0 when there is none
+    return max(dot, call_end, 0)
 
 
 class Project:
@@ -142,6 +134,12 @@ class Project:
         return table
 
     # ------------------------------------------------------------------ names
+    @cached_property
+    def _every_alias(self) -> dict[str, str]:
+        """One table for the hot path: the project's bindings win over library class
+        aliases, which win over root-relative module names."""
+        return {**self.module_aliases, **CLASS_ALIASES, **self.aliases}
+
     def is_class(self, symbol: str) -> bool:
         if symbol in self.classes:
             return True
@@ -158,35 +156,38 @@ class Project:
         cached = self._canonical.get(symbol)
         if cached is not None:
             return cached
-        segments = _segments(symbol)
+        result = symbol
         for _ in range(_MAX_STEPS):
-            if self._replace_alias(segments) or self._strip_instance(segments):
-                continue
-            break
-        result = _join(segments)
+            replaced = self._replace_alias(result)
+            if replaced is None:
+                replaced = self._strip_instance(result)
+            if replaced is None:
+                break
+            result = replaced
         if len(self._canonical) < 500_000:
             self._canonical[symbol] = result
         return result
 
-    def _replace_alias(self, segments: list[str]) -> bool:
+    def _replace_alias(self, symbol: str) -> str | None:
         """Replace the longest prefix bound in the project (or a library class alias)."""
-        aliases = self.aliases
-        for end in range(len(segments), 0, -1):
-            prefix = _join(segments[:end])
-            target = aliases.get(prefix) or CLASS_ALIASES.get(prefix) or self.module_aliases.get(prefix)
+        every_alias = self._every_alias
+        end = len(symbol)
+        while end > 0:
+            prefix = symbol[:end]
+            target = every_alias.get(prefix)
             if target is not None and target != prefix:
-                segments[:end] = _segments(target)
-                return True
-        return False
+                return target + symbol[end:]
+            end = _previous_boundary(symbol, end)
+        return None
 
-    def _strip_instance(self, segments: list[str]) -> bool:
+    def _strip_instance(self, symbol: str) -> str | None:
         """`pkg.Cls().attr` → `pkg.Cls.attr`: an instance is written as its class."""
-        for index in range(1, len(segments)):
-            if segments[index] == "()" and segments[index - 1] != "()":
-                if self.is_class(_join(segments[:index])):
-                    del segments[index]
-                    return True
-        return False
+        index = symbol.find("()")
+        while index > 0:
+            if symbol[index - 1] != ")" and self.is_class(symbol[:index]):
+                return symbol[:index] + symbol[index + 2:]
+            index = symbol.find("()", index + 2)
+        return None
 
     def binding_value(self, symbol: str) -> tuple[FileFacts, Val] | None:
         """The value a module- or class-level name is bound to, following aliases.
