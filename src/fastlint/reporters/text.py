@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.rules import rules_by_code
+from fastlint.secret_text import mask_line
 from fastlint.source import SourceError, read_source
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ def _snippet(diagnostic: Diagnostic, cache: dict, style: _Style) -> list[str]:
     if source is None:
         return []
     line = source.line(diagnostic.row).replace("\t", " ")
+    rule = rules_by_code().get(diagnostic.code)
+    if rule is not None and rule.redacts_source:
+        return [style(f"{diagnostic.row:>5} | ", _DIM) + mask_line(line)]
     if not line.strip():
         return []
     width = (diagnostic.end_col if diagnostic.end_row == diagnostic.row else len(line)) - diagnostic.col

@@ -51,6 +51,8 @@ class Rule:
     severity: ClassVar[str] = "warning"  # "error" for bugs that break production
     fix_availability: ClassVar[str] = "none"  # "none" | "safe" | "unsafe" | "safe, unsafe"
     options: ClassVar[tuple[Option, ...]] = ()
+    # Its findings point at secrets: reporters must not print their source line as it is.
+    redacts_source: ClassVar[bool] = False
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         settings = settings or {}

@@ -1,0 +1,112 @@
+"""FL401 hardcoded-secret: a secret written into the code instead of read from the environment.
+
+Bad:
+    SECRET_KEY = "sk_live_4f9a8b7c6d5e"
+    engine = create_engine("postgresql://app:s3cr3t@db/app")
+
+Good:
+    class Settings(BaseSettings):
+        secret_key: SecretStr
+        database_url: PostgresDsn
+
+The message and the text report never show the secret itself, only `"sk_l…"`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from fastlint.collect import FileContext
+from fastlint.rules.base import FileRule
+from fastlint.secret_text import (
+    is_placeholder,
+    is_secret_name,
+    mask,
+    mask_url,
+    is_label,
+    url_password,
+)
+
+# Wrappers whose first argument (or `default=`) is the field's value.
+_FIELD_WRAPPERS = ("Field", "SecretStr", "SecretBytes")
+_ADVICE = "read it from the environment through a settings field without a default"
+
+
+def _target_name(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+            and isinstance(target.slice.value, str):
+        return target.slice.value
+    return None
+
+
+def _literal(value: ast.expr | None, ctx: FileContext) -> ast.Constant | None:
+    """The string literal a value is, directly or as `Field("…")` / `SecretStr("…")`."""
+    if isinstance(value, ast.Call):
+        symbol = ctx.symbol(value.func) or ""
+        if not symbol.endswith(_FIELD_WRAPPERS):
+            return None
+        inner = value.args[0] if value.args else None
+        for keyword in value.keywords:
+            if keyword.arg == "default":
+                inner = keyword.value
+        value = inner
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value
+    return None
+
+
+class HardcodedSecret(FileRule):
+    code = "FL401"
+    name = "hardcoded-secret"
+    summary = "A secret (password, token, API key, DSN password) is written in the code"
+    severity = "error"
+    redacts_source = True
+    node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.Constant)
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if ctx.is_test:
+            return
+        kind = type(node)
+        if kind is ast.Constant:
+            self._url(node, ctx)  # type: ignore[arg-type]
+        elif kind is ast.Assign:
+            for target in node.targets:  # type: ignore[attr-defined]
+                self._named(_target_name(target), node.value, ctx)  # type: ignore[attr-defined]
+        elif kind is ast.AnnAssign:
+            self._named(_target_name(node.target), node.value, ctx)  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            for keyword in node.keywords:  # type: ignore[attr-defined]
+                if keyword.arg is not None:
+                    self._named(keyword.arg, keyword.value, ctx)
+        else:
+            for key, value in zip(node.keys, node.values):  # type: ignore[attr-defined]
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    self._named(key.value, value, ctx)
+
+    def _named(self, name: str | None, value: ast.expr | None, ctx: FileContext) -> None:
+        if name is None or value is None or not is_secret_name(name):
+            return
+        literal = _literal(value, ctx)
+        if literal is None:
+            return
+        secret: str = literal.value
+        if is_placeholder(secret) or is_label(name, secret) \
+                or url_password(secret) is not None:  # a URL is reported as a URL
+            return
+        ctx.report(self.code, literal,
+                   f'Hardcoded secret in `{name}` ("{mask(secret)}"): {_ADVICE}')
+
+    def _url(self, node: ast.Constant, ctx: FileContext) -> None:
+        text = node.value
+        if type(text) is not str or "://" not in text or "@" not in text:
+            return
+        if any(space in text for space in " \n\t"):
+            return  # prose (a docstring, a help text) that shows an example URL
+        match = url_password(text)
+        if match is not None:
+            ctx.report(self.code, node,
+                       f'URL "{mask_url(match)}" has a password in it: {_ADVICE}')

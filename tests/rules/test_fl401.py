@@ -1,0 +1,120 @@
+"""FL401 hardcoded-secret: flagged, near misses, and the secret never printed in full."""
+
+import io
+import json
+
+import pytest
+
+from fastlint.reporters import RenderSettings, renderer
+from fastlint.testing import lines, run
+
+FLAGGED = [
+    pytest.param('SECRET_KEY = "sk_live_4f9a8b7c6d5e"\n', [1], id="module-constant"),
+    pytest.param('apiToken: str = "tok-83hf92hf"\n', [1], id="camel-case-annotated"),
+    pytest.param('config.client_secret = "abcd-1234-efgh"\n', [1], id="attribute"),
+    pytest.param('config["db_password"] = "hunter22"\n', [1], id="subscript"),
+    pytest.param('client.login(user="bob", password="hunter22")\n', [1], id="keyword"),
+    pytest.param('HEADERS = {"x-api-key": "a8f7e6d5c4b3"}\n', [1], id="dict-key-header"),
+    pytest.param(
+        """
+        from pydantic import Field, SecretStr
+        from pydantic_settings import BaseSettings
+
+        class Settings(BaseSettings):
+            signing_key: str = "0a1b2c3d4e5f"
+            private_key: SecretStr = SecretStr("MIIEvQIBADANBgkqhkiG9w0B")
+            access_key: str = Field(default="AKIA1234567890")
+        """,
+        [6, 7, 8],
+        id="settings-field-defaults",
+    ),
+    pytest.param('DSN = "postgresql://app:s3cr3t@db.internal:5432/app"\n', [1], id="dsn-password"),
+    pytest.param('engine = create_engine("mysql+pymysql://root:rootpw@localhost/db")\n', [1],
+                 id="dsn-password-in-call"),
+    pytest.param('URL = f"redis://default:r3disPass@{HOST}:6379"\n', [1], id="dsn-in-fstring"),
+]
+
+NOT_FLAGGED = [
+    pytest.param('token_type = "bearer"\n', id="token_type"),
+    pytest.param('oauth2 = OAuth2PasswordBearer(tokenUrl="auth/token")\n', id="tokenUrl"),
+    pytest.param('client_id = "my-client-app"\n', id="client_id"),
+    pytest.param('SECRET_KEY = ""\n', id="empty-default"),
+    pytest.param('DATABASE_URL = "postgresql://app@db.internal/app"\n', id="dsn-without-password"),
+    pytest.param('DSN = "postgresql://app:${DB_PASSWORD}@db/app"\n', id="dsn-env-placeholder"),
+    pytest.param('DSN = f"postgresql://{user}:{password}@{host}/app"\n', id="dsn-interpolated"),
+    pytest.param(
+        '"""Connect with a URL like postgresql://user:password@localhost/db."""\n',
+        id="dsn-in-docstring",
+    ),
+    pytest.param('import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n', id="from-environment"),
+    pytest.param('api_key = "os.environ/OPENAI_API_KEY"\n', id="litellm-env-reference"),
+    pytest.param('API_KEY_ENV = "OPENAI_API_KEY"\nopenai_api_key = "OPENAI_API_KEY"\n',
+                 id="env-variable-name"),
+    pytest.param('hashed_password = "$2b$12$abcdefghijklmnop"\n', id="hash-not-secret"),
+    pytest.param('PRIVATE_KEY_PATH = "/etc/keys/private.pem"\n', id="key-path"),
+    pytest.param('PASSWORD = "password"\nCOOKIE_NAME_TOKEN = "access_token"\n', id="names-itself"),
+    pytest.param('API_KEY_HEADER = "X-API-Key"\napi_key = "x-api-key"\n', id="header-names"),
+    pytest.param('INVALID_TOKEN = "Your session has expired."\n', id="prose-message"),
+    pytest.param('api_key = "audio.stt.openai.api_key"\n', id="dotted-config-key"),
+    pytest.param('api_key = "xxxxxxxxxxxx"\n', id="filler"),
+    pytest.param('order = {"api_key": "asc"}\n', id="sort-order"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FLAGGED)
+def test_flagged(source, expected):
+    assert lines(source, "FL401") == expected
+
+
+@pytest.mark.parametrize("source", NOT_FLAGGED)
+def test_not_flagged(source):
+    assert lines(source, "FL401") == []
+
+
+def test_tests_are_exempt():
+    assert lines({"tests/test_login.py": 'login(password="hunter22")\n'}, "FL401") == []
+
+
+def test_message_names_the_secret_and_masks_it():
+    result, _ = run('STRIPE_SECRET_KEY = "sk_live_4f9a8b7c6d5e"\n', ("FL401",))
+    (diagnostic,) = result.diagnostics
+    assert "`STRIPE_SECRET_KEY`" in diagnostic.message
+    assert '"sk_l…"' in diagnostic.message
+
+
+def test_dsn_message_masks_the_password():
+    result, _ = run('DSN = "postgresql://app:s3cr3t-pw@db:5432/app"\n', ("FL401",))
+    (diagnostic,) = result.diagnostics
+    assert "postgresql://app:s3…@db:5432" in diagnostic.message
+
+
+SECRETS = {
+    "SECRET_KEY": "sk_live_4f9a8b7c6d5e",
+    "password": "hunter2-prod-pw",
+    "dsn": "s3cr3t-db-password",
+}
+SECRET_SOURCE = f'''
+SECRET_KEY = "{SECRETS["SECRET_KEY"]}"
+login(user="bob", password="{SECRETS["password"]}")
+DSN = "postgresql://app:{SECRETS["dsn"]}@db/app"
+both = {{"password": "{SECRETS["password"]}", "api_key": "{SECRETS["SECRET_KEY"]}"}}
+'''
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "json"])
+def test_secret_never_appears_in_any_output_format(output_format, tmp_path, monkeypatch):
+    (tmp_path / "app.py").write_text(SECRET_SOURCE, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.fastlint]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    from fastlint.engine import RunOptions, run_check
+
+    result = run_check([tmp_path], RunOptions(select=("FL401", "FL402"), jobs=1))
+    assert len(result.diagnostics) == 5
+    stream = io.StringIO()
+    renderer(output_format)(result, stream, RenderSettings(output_format=output_format))
+    output = stream.getvalue()
+    if output_format == "json":
+        json.loads(output)
+    for secret in SECRETS.values():
+        assert secret not in output
+    assert "sk_l…" in output
