@@ -1,0 +1,81 @@
+"""FL403 debug-enabled: debug mode or auto-reload switched on in application code.
+
+Bad:
+    app = FastAPI(debug=True)
+    uvicorn.run("main:app", reload=True)
+
+Good:
+    app = FastAPI(debug=settings.debug)
+    if __name__ == "__main__":
+        uvicorn.run("main:app", reload=True)   # the development entry point
+"""
+
+from __future__ import annotations
+
+import ast
+
+from fastlint.collect import FileContext
+from fastlint.rules.base import FileRule
+
+APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI",
+                         "starlette.applications.Starlette", "starlette.Starlette"})
+SWITCHES = {name: "debug" for name in APP_CLASSES} | {"uvicorn.run": "reload"}
+_APP_NAMES = ("app", "application")
+
+
+def _is_true(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+class DebugEnabled(FileRule):
+    code = "FL403"
+    name = "debug-enabled"
+    summary = "Debug mode or auto-reload is switched on in application code"
+    severity = "error"
+    node_types = (ast.Call, ast.Assign)
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if ctx.is_test or ctx.in_main_guard:
+            return
+        if type(node) is ast.Call:
+            self._call(node, ctx)  # type: ignore[arg-type]
+        else:
+            self._assign(node, ctx)  # type: ignore[arg-type]
+
+    def _call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not node.keywords:
+            return
+        switched = [k for k in node.keywords if k.arg in ("debug", "reload") and _is_true(k.value)]
+        if not switched:
+            return
+        symbol = ctx.symbol(node.func)
+        for keyword in switched:
+            if SWITCHES.get(symbol or "") == keyword.arg:
+                ctx.report(self.code, keyword, _message(f"{keyword.arg}=True", keyword.arg))
+
+    def _assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if not _is_true(node.value):
+            return
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "debug" \
+                    and self._is_app(target.value, ctx):
+                ctx.report(self.code, node, _message(f"{ast.unparse(target)} = True", "debug"))
+
+    def _is_app(self, node: ast.expr, ctx: FileContext) -> bool:
+        value = ctx.value(node)
+        if value.kind == "call":
+            return value.value in APP_CLASSES
+        symbol = value.symbol or ""
+        if symbol.endswith("()"):
+            return symbol[:-2] in APP_CLASSES
+        written = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+        return written in _APP_NAMES or written.endswith("_app")
+
+
+def _message(written: str, switch: str) -> str:
+    if switch == "debug":
+        effect = "tracebacks with source and local values are served to any client"
+    else:
+        effect = "the server watches files and restarts, a development-only mode"
+    return (f"`{written}` in application code: {effect}; take it from settings, or move it "
+            'under `if __name__ == "__main__":`')

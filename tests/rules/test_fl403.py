@@ -1,0 +1,79 @@
+"""FL403 debug-enabled: flagged, near misses."""
+
+import pytest
+
+from fastlint.testing import lines, lint
+
+FLAGGED = [
+    pytest.param("from fastapi import FastAPI\napp = FastAPI(title='x', debug=True)\n", [2],
+                 id="fastapi-debug"),
+    pytest.param("from starlette.applications import Starlette as S\napp = S(debug=True)\n", [2],
+                 id="starlette-alias"),
+    pytest.param(
+        """
+        import uvicorn
+
+        def serve():
+            uvicorn.run(
+                "main:app",
+                reload=True,
+            )
+        """,
+        [7],
+        id="uvicorn-reload-reported-at-the-argument",
+    ),
+    pytest.param("from fastapi import FastAPI\napp = FastAPI()\napp.debug = True\n", [3],
+                 id="app-debug-assignment"),
+    pytest.param(
+        """
+        from fastapi import FastAPI
+
+        def create_app() -> FastAPI:
+            application = FastAPI()
+            application.debug = True
+            return application
+
+        def configure(server: FastAPI):
+            server.debug = True
+        """,
+        [6, 10],
+        id="local-app-and-annotated-parameter",
+    ),
+]
+
+NOT_FLAGGED = [
+    pytest.param("from fastapi import FastAPI\napp = FastAPI(debug=False)\n", id="debug-false"),
+    pytest.param("from fastapi import FastAPI\nfrom app.config import settings\n"
+                 "app = FastAPI(debug=settings.debug)\n", id="debug-from-settings"),
+    pytest.param(
+        """
+        import uvicorn
+        if __name__ == "__main__":
+            uvicorn.run("main:app", reload=True)
+        """,
+        id="main-guard",
+    ),
+    pytest.param("import logging\nlogging.basicConfig(debug=True)\nlogger = logging.getLogger()\n"
+                 "logger.debug = True\n", id="not-an-app"),
+    pytest.param("def run(**kw): pass\nrun(reload=True, debug=True)\n", id="other-call"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FLAGGED)
+def test_flagged(source, expected):
+    assert lines(source, "FL403") == expected
+
+
+@pytest.mark.parametrize("source", NOT_FLAGGED)
+def test_not_flagged(source):
+    assert lines(source, "FL403") == []
+
+
+def test_tests_are_exempt():
+    assert lines({"tests/test_app.py": "from fastapi import FastAPI\napp = FastAPI(debug=True)\n"},
+                 "FL403") == []
+
+
+def test_reported_at_the_keyword():
+    (diagnostic,) = lint("from fastapi import FastAPI\napp = FastAPI(debug=True)\n", "FL403")
+    assert (diagnostic.row, diagnostic.col, diagnostic.end_col) == (2, 14, 24)
