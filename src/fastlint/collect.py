@@ -98,6 +98,11 @@ class FileContext:
         return None
 
     @property
+    def tree(self) -> ast.Module:
+        """The whole module, for a rule that needs a fact about the file before its walk ends."""
+        return self._collector.tree
+
+    @property
     def statement_row(self) -> int:
         return self._collector.stmt_row
 

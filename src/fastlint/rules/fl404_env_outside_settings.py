@@ -1,0 +1,80 @@
+"""FL404 env-outside-settings: the environment read outside the settings module(s).
+
+Bad:
+    # app/services/mail.py
+    SMTP_HOST = os.environ["SMTP_HOST"]
+
+Good:
+    # app/core/config.py
+    class Settings(BaseSettings):
+        smtp_host: str
+"""
+
+from __future__ import annotations
+
+import ast
+from fnmatch import fnmatchcase
+
+from fastlint.collect import FileContext
+from fastlint.rules.base import FileRule, Option
+
+ENV_READS = frozenset({"os.getenv", "os.environ.get"})
+ENVIRON = "os.environ"
+SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings",
+                            "pydantic.v1.BaseSettings", "pydantic_settings.main.BaseSettings"})
+
+
+class EnvOutsideSettings(FileRule):
+    code = "FL404"
+    name = "env-outside-settings"
+    summary = "The environment is read outside the settings module"
+    node_types = (ast.Call, ast.Subscript)
+    options = (
+        Option("settings-modules", [], "list[str]",
+               "Modules allowed to read the environment, besides those that define a "
+               "`BaseSettings` subclass (`app.core.config`, `*.settings`)."),
+    )
+
+    def __init__(self, settings=None) -> None:
+        super().__init__(settings)
+        self._settings_module: tuple[FileContext | None, bool] = (None, False)
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if ctx.is_test:
+            return
+        if type(node) is ast.Call:
+            if ctx.symbol(node.func) not in ENV_READS:  # type: ignore[attr-defined]
+                return
+            first = node.args[0] if node.args else None  # type: ignore[attr-defined]
+        else:
+            if not isinstance(node.ctx, ast.Load) or ctx.symbol(node.value) != ENVIRON:  # type: ignore[attr-defined]
+                return
+            first = node.slice  # type: ignore[attr-defined]
+        if self._is_settings_module(ctx):
+            return
+        variable = f' "{first.value}"' if isinstance(first, ast.Constant) else ""
+        ctx.report(self.code, node,
+                   f"Environment variable{variable} read outside the settings module: declare "
+                   "it as a field of the `BaseSettings` class and pass the settings in")
+
+    def _is_settings_module(self, ctx: FileContext) -> bool:
+        """Whether the file defines a settings class or is listed in `settings-modules`."""
+        checked, answer = self._settings_module
+        if checked is ctx:
+            return answer
+        answer = any(fnmatchcase(ctx.module, pattern) for pattern in self.option("settings-modules"))
+        if not answer:
+            answer = any(_is_settings_class(stmt, ctx) for stmt in ctx.tree.body)
+        self._settings_module = (ctx, answer)
+        return answer
+
+
+def _is_settings_class(stmt: ast.stmt, ctx: FileContext) -> bool:
+    """A `BaseSettings` subclass, or a subclass of a project base named `…Settings`."""
+    if not isinstance(stmt, ast.ClassDef):
+        return False
+    for base in stmt.bases:
+        symbol = ctx.symbol(base) or ""
+        if symbol in SETTINGS_BASES or symbol.rsplit(".", 1)[-1].endswith("Settings"):
+            return True
+    return False

@@ -1,0 +1,107 @@
+"""FL404 env-outside-settings: flagged, near misses."""
+
+import pytest
+
+from fastlint.testing import lines
+
+FLAGGED = [
+    pytest.param(
+        """
+        import os
+        A = os.environ["A"]
+        B = os.environ.get("B")
+        C = os.getenv("C", "x")
+        """,
+        [3, 4, 5],
+        id="three-ways",
+    ),
+    pytest.param(
+        """
+        from os import environ, getenv
+        import os as operating_system
+
+        def f():
+            return environ["A"], getenv("B"), operating_system.environ.get("C")
+        """,
+        [6, 6, 6],
+        id="imported-names-and-alias",
+    ),
+    pytest.param(
+        """
+        import os
+
+        class Config:
+            DATABASE_URL = os.getenv("DATABASE_URL")
+        """,
+        [5],
+        id="plain-config-class-is-not-settings",
+    ),
+]
+
+NOT_FLAGGED = [
+    pytest.param(
+        """
+        import os
+        from pydantic_settings import BaseSettings
+
+        WORKERS = int(os.getenv("WEB_CONCURRENCY", "1"))
+
+        class Settings(BaseSettings):
+            debug: bool = os.environ.get("DEBUG") == "1"
+        """,
+        id="settings-module",
+    ),
+    pytest.param(
+        """
+        import os
+        from app.core.base import AppSettings
+
+        class Settings(AppSettings):
+            home: str = os.environ["HOME"]
+        """,
+        id="subclass-of-project-settings-base",
+    ),
+    pytest.param(
+        """
+        import os
+        os.environ["TZ"] = "UTC"
+        del os.environ["TMP"]
+        """,
+        id="writes-are-not-reads",
+    ),
+    pytest.param(
+        """
+        def f(environ):
+            return environ["A"], environ.get("B")
+        """,
+        id="a-parameter-named-environ",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FLAGGED)
+def test_flagged(source, expected):
+    assert lines(source, "FL404") == expected
+
+
+@pytest.mark.parametrize("source", NOT_FLAGGED)
+def test_not_flagged(source):
+    assert lines(source, "FL404") == []
+
+
+def test_tests_are_exempt():
+    assert lines({"tests/conftest.py": 'import os\nX = os.environ["X"]\n'}, "FL404") == []
+
+
+def test_settings_modules_option():
+    files = {"app/config.py": 'import os\nX = os.environ["X"]\n',
+             "app/other.py": 'import os\nY = os.environ["Y"]\n'}
+    pyproject = '[tool.fastlint]\nsettings-modules = ["app.config"]\n'
+    assert lines(files, "FL404", pyproject=pyproject) == [2]
+
+
+def test_settings_module_state_does_not_leak_into_the_next_file():
+    files = {"app/a_settings.py": "import os\nfrom pydantic_settings import BaseSettings\n"
+                                  "class S(BaseSettings):\n    x: str = os.environ['X']\n",
+             "app/b_plain.py": 'import os\nY = os.environ["Y"]\n'}
+    assert lines(files, "FL404") == [2]
