@@ -1,0 +1,51 @@
+"""FL601 print-in-app: flagged, near misses."""
+
+import pytest
+
+from fastlint.testing import lines
+
+FLAGGED = [
+    pytest.param('print("starting")\n', [1], id="module-level"),
+    pytest.param(
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/a")
+        async def a():
+            print(
+                "handling",
+            )
+        """,
+        [7],
+        id="in-a-route",
+    ),
+    pytest.param("import sys\nprint('y', file=sys.stderr)\n", [2], id="print-to-stderr"),
+]
+
+NOT_FLAGGED = [
+    pytest.param('if __name__ == "__main__":\n    print("usage: ...")\n', id="main-guard"),
+    pytest.param("import typer\ncli = typer.Typer()\n\n@cli.command()\ndef hello():\n    print('hi')\n",
+                 id="typer-script"),
+    pytest.param("import argparse\ndef main():\n    print(argparse.ArgumentParser().parse_args())\n",
+                 id="argparse-script"),
+    pytest.param("def print(*args):\n    pass\n\nprint('shadowed')\n", id="shadowed-module-level"),
+    pytest.param("def f(print):\n    print('a parameter')\n", id="shadowed-parameter"),
+    pytest.param("import logging\nlogging.getLogger(__name__).info('x')\n", id="logger"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FLAGGED)
+def test_flagged(source, expected):
+    assert lines(source, "FL601") == expected
+
+
+@pytest.mark.parametrize("source", NOT_FLAGGED)
+def test_not_flagged(source):
+    assert lines(source, "FL601") == []
+
+
+@pytest.mark.parametrize("path", ["tests/test_api.py", "tests/helpers.py", "app/cli.py",
+                                  "app/scripts/seed.py", "app/__main__.py"])
+def test_tests_and_scripts_are_exempt(path):
+    assert lines({path: "print('x')\n"}, "FL601") == []
