@@ -22,6 +22,7 @@ from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
 from fastlint.noqa import is_suppressed
+from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 from fastlint.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule
@@ -389,8 +390,12 @@ def joined_project(run: ProjectRun) -> Project:
 
 
 def select_reported(run: ProjectRun, diagnostics: Iterable[Diagnostic],
-                    enabled: frozenset[str]) -> list[Diagnostic]:
-    """Keep findings on reported files that neither per-file-ignores nor noqa turn off."""
+                    enabled: frozenset[str],
+                    used_noqa: set[tuple[str, int, str]] | None = None) -> list[Diagnostic]:
+    """Keep findings on reported files that neither per-file-ignores nor noqa turn off.
+
+    Each noqa that suppresses a finding is added to `used_noqa` as (path, row, code).
+    """
     kept = []
     ignored_cache: dict[str, frozenset[str]] = {}
     noqa_cache: dict[str, dict[int, tuple[str, ...]]] = {}
@@ -405,7 +410,10 @@ def select_reported(run: ProjectRun, diagnostics: Iterable[Diagnostic],
                 continue
             if path not in noqa_cache:
                 noqa_cache[path] = dict(facts.noqa) if facts is not None else {}
-            if is_suppressed(diagnostic, noqa_cache[path]) is not None:
+            suppressed_by = is_suppressed(diagnostic, noqa_cache[path])
+            if suppressed_by is not None:
+                if used_noqa is not None:
+                    used_noqa.add((path, suppressed_by, diagnostic.code))
                 continue
         if path not in ignored_cache:
             ignored_cache[path] = run.config.ignored_for(_relative_to_root(path, run.root))
@@ -440,7 +448,12 @@ def analyse_run(run: ProjectRun, ruleset: RuleSet, options: RunOptions,
         if project_key is not None and run.cache is not None:
             run.cache.project_results = {project_key: tuple(found)}
             run.cache.dirty = True
-    return select_reported(run, diagnostics, ruleset.codes)
+    used_noqa: set[tuple[str, int, str]] = set()
+    kept = select_reported(run, diagnostics, ruleset.codes, used_noqa)
+    if UNUSED_NOQA in ruleset.codes:
+        unused = unused_noqa(run, used_noqa, ruleset.codes)
+        kept.extend(select_reported(run, unused, ruleset.codes))
+    return kept
 
 
 def _project_key(run: ProjectRun) -> str | None:

@@ -35,6 +35,15 @@ def _comment_start(line: str) -> int:
     return -1
 
 
+def directive(line: str) -> tuple[int, re.Match[str]] | None:
+    """The `# noqa` directive of one line: where its comment starts, and the match in it."""
+    hash_at = _comment_start(line)
+    if hash_at < 0:
+        return None
+    match = NOQA.search(line, hash_at)
+    return (hash_at, match) if match is not None else None
+
+
 def find_noqa(text: str) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], bool]:
     """The `# noqa` comments of a file (row → codes, () for a bare noqa) and whether a
     `# fastlint: noqa` in its first lines turns the whole file off.
