@@ -22,11 +22,11 @@ from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
 from fastlint.noqa import is_suppressed
-from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 from fastlint.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule
 from fastlint.source import SourceError, SourceFile, decode_source, read_source
+from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 
 MAX_FIX_PASSES = 6
 PARALLEL_THRESHOLD = 64

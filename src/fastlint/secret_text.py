@@ -26,7 +26,9 @@ URL_WITH_PASSWORD = re.compile(
 _PLACEHOLDER = re.compile(
     r"^\$\{?\w+\}?$|\$\{|^os\.environ/|\{\{.*\}\}|%\(\w+\)s|^%s$|^\{\w*\}$|^<[^<>]+>$|^\*+$"
 )
-_QUOTED = re.compile(r"(?P<prefix>[rRbBuUfF]{0,2})(?P<quote>'''|\"\"\"|'|\")(?P<body>.*?)(?P<close>(?P=quote)|$)")
+_QUOTED = re.compile(
+    r"(?P<prefix>[rRbBuUfF]{0,2})(?P<quote>'''|\"\"\"|'|\")(?P<body>.*?)(?P<close>(?P=quote)|$)"
+)
 
 
 def name_words(name: str) -> list[str]:

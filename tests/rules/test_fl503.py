@@ -119,7 +119,8 @@ def test_fixed(before, after):
 
 
 def test_fix_is_idempotent():
-    before = HEAD + '\n@limiter.limit("5/minute")\n@router.get("/a")\nasync def a(request: Request):\n    return 1\n'
+    before = (HEAD + '\n@limiter.limit("5/minute")\n@router.get("/a")\n'
+              "async def a(request: Request):\n    return 1\n")
     once = fixed(before, "FL503")
     assert fixed(once, "FL503") == once
     assert lines(once, "FL503") == []

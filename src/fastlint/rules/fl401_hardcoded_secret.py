@@ -19,11 +19,11 @@ import ast
 from fastlint.collect import FileContext
 from fastlint.rules.base import FileRule
 from fastlint.secret_text import (
+    is_label,
     is_placeholder,
     is_secret_name,
     mask,
     mask_url,
-    is_label,
     url_password,
 )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from fnmatch import fnmatchcase
+from typing import Any
 
 from fastlint.collect import FileContext
 from fastlint.rules.base import FileRule, Option
@@ -35,7 +36,7 @@ class EnvOutsideSettings(FileRule):
                "`BaseSettings` subclass (`app.core.config`, `*.settings`)."),
     )
 
-    def __init__(self, settings=None) -> None:
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         self._settings_module: tuple[FileContext | None, bool] = (None, False)
 

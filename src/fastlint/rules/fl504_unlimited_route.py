@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
+from fastlint.facts import Val
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl503_rate_limit_misuse import is_exempt, is_limit
@@ -54,7 +55,7 @@ class UnlimitedRoute(ProjectRule):
             )
 
 
-def _has_global_limits(project: Project, limiter) -> bool:
+def _has_global_limits(project: Project, limiter: Val) -> bool:
     for keyword in GLOBAL_LIMITS:
         value = project.resolve_value(limiter.kwarg(keyword))
         if value is not None and not (value.kind == "list" and not value.value):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from fastlint.collect import FileContext
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
@@ -51,7 +52,7 @@ class WallClockDuration(FileRule):
     fix_availability = "safe"
     node_types = (ast.BinOp, ast.FunctionDef, ast.AsyncFunctionDef)
 
-    def __init__(self, settings=None) -> None:
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         self._file: FileContext | None = None
         self._pending: list[Duration] = []
