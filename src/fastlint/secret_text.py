@@ -15,6 +15,8 @@ _SECRET_LAST_WORDS = frozenset({"password", "passwd", "pwd", "secret", "token", 
 _KEY_QUALIFIERS = frozenset({"secret", "api", "access", "private", "signing", "encryption"})
 # `hashed_password` holds a hash: not the secret itself.
 _NOT_SECRET_WORDS = frozenset({"hash", "hashed"})
+# `eos_token`, `pad_token`: a tokenizer's special text tokens.
+_TEXT_TOKENS = frozenset({"eos", "bos", "pad", "unk", "sep", "cls", "mask"})
 
 # `scheme://user:password@host` — the password is group 2.
 URL_WITH_PASSWORD = re.compile(
@@ -43,6 +45,8 @@ def is_secret_name(name: str) -> bool:
     if not words or _NOT_SECRET_WORDS.intersection(words):
         return False
     last = words[-1]
+    if last == "token" and len(words) > 1 and words[-2] in _TEXT_TOKENS:
+        return False
     if last in _SECRET_LAST_WORDS:
         return True
     return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
@@ -63,7 +67,8 @@ _LABEL_SHAPES = re.compile(
     r"|^\[[^\]]*\]$"  # `[REDACTED]`
     r"|^__\w+__$"  # a sentinel: `__team_scope_auth_check__`
 )
-_NOT_SECRETS = frozenset({"true", "false", "none", "null", "asc", "desc", "yes", "no", "on", "off"})
+_NOT_SECRETS = frozenset({"true", "false", "none", "null", "asc", "desc", "yes", "no", "on", "off",
+                          "dummy", "placeholder"})
 MIN_SECRET_LENGTH = 4
 
 

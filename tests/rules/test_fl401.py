@@ -58,6 +58,8 @@ NOT_FLAGGED = [
     pytest.param('api_key = "audio.stt.openai.api_key"\n', id="dotted-config-key"),
     pytest.param('api_key = "xxxxxxxxxxxx"\n', id="filler"),
     pytest.param('order = {"api_key": "asc"}\n', id="sort-order"),
+    pytest.param('special = {"eos_token": "</s>", "pad_token": "stop"}\n', id="tokenizer-tokens"),
+    pytest.param('register(client_secret="dummy")\n', id="announced-dummy"),
 ]
 
 
