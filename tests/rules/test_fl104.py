@@ -19,7 +19,7 @@ FLAGGED = [
         """
         async def f(a, b, c):
             x = await a.load()
-            await b.notify(a)
+            z = await b.notify(a)
             y: int = await c.count()
             return x, y
         """,
@@ -30,8 +30,8 @@ FLAGGED = [
         """
         async def f(items, client):
             for item in items:
-                await client.post(item)
-                await audit(item)
+                sent = await client.post(item)
+                logged = await audit(item)
         """,
         [4],
         id="inside-a-loop",
@@ -51,8 +51,8 @@ NOT_FLAGGED = [
     pytest.param(
         """
         async def f(db, a, b):
-            await db.execute(a)
-            await db.execute(b)
+            first = await db.execute(a)
+            second = await db.execute(b)
         """,
         id="same-session",
     ),
@@ -61,19 +61,28 @@ NOT_FLAGGED = [
         import asyncio
 
         async def f(ws, msg):
-            await ws.send_text(msg)
-            await asyncio.sleep(1)
-            await notify(msg)
+            sent = await ws.send_text(msg)
+            slept = await asyncio.sleep(1)
+            done = await notify(msg)
         """,
         id="ordered-calls",
     ),
     pytest.param(
         """
         async def f(db, cart):
-            await save(cart)
-            await db.commit()
+            saved = await save(cart)
+            committed = await db.commit()
         """,
         id="commit-ends-the-run",
+    ),
+    pytest.param(
+        """
+        async def f(user, uid):
+            await check_permission(user)
+            memories = await get_memories(uid)
+            return memories
+        """,
+        id="bare-await-is-called-for-its-effect",
     ),
     pytest.param(
         """

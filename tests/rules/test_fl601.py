@@ -29,6 +29,7 @@ NOT_FLAGGED = [
                  id="typer-script"),
     pytest.param("import argparse\ndef main():\n    print(argparse.ArgumentParser().parse_args())\n",
                  id="argparse-script"),
+    pytest.param("def wizard():\n    print('Your name?')\n    return input()\n", id="interactive-script"),
     pytest.param("def print(*args):\n    pass\n\nprint('shadowed')\n", id="shadowed-module-level"),
     pytest.param("def f(print):\n    print('a parameter')\n", id="shadowed-parameter"),
     pytest.param("import logging\nlogging.getLogger(__name__).info('x')\n", id="logger"),
@@ -46,6 +47,7 @@ def test_not_flagged(source):
 
 
 @pytest.mark.parametrize("path", ["tests/test_api.py", "tests/helpers.py", "app/cli.py",
-                                  "app/scripts/seed.py", "app/__main__.py"])
+                                  "app/scripts/seed.py", "app/__main__.py",
+                                  "app/migrations/versions/0001_init.py"])
 def test_tests_and_scripts_are_exempt(path):
     assert lines({path: "print('x')\n"}, "FL601") == []

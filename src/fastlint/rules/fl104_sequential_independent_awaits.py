@@ -89,10 +89,10 @@ def _independent_runs(block: list[ast.stmt]) -> Iterator[list[AwaitStatement]]:
 
 
 def _await_statement(statement: ast.stmt) -> AwaitStatement | None:
-    targets: list[ast.expr] = []
-    if isinstance(statement, ast.Expr):
-        value = statement.value
-    elif isinstance(statement, ast.Assign):
+    """An `x = await f(...)`; a bare `await f(...)` is called for its effect (a permission
+    check that raises, a write, an event) and may be what the next await relies on."""
+    targets: list[ast.expr]
+    if isinstance(statement, ast.Assign):
         value, targets = statement.value, statement.targets
     elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
         value, targets = statement.value, [statement.target]

@@ -22,14 +22,19 @@ from fastlint.rules.base import ProjectRule
 
 # A module that imports one of these is a command-line script: printing is its output.
 CLI_LIBRARIES = frozenset({"click", "typer", "argparse", "fire", "docopt"})
+# Modules run from a terminal: scripts, management commands, database migrations.
 CLI_MODULE_NAMES = frozenset({"__main__", "cli", "manage", "scripts", "script", "commands",
-                              "management"})
+                              "management", "migrations", "alembic"})
 
 
 def is_cli_script(facts: FileFacts) -> bool:
+    """A module run from a terminal, where printing is the output: by its name, by the
+    command-line library it imports, or because it asks the user with `input()`."""
     if CLI_MODULE_NAMES.intersection(facts.module.split(".")):
         return True
-    return any(imported.module.split(".", 1)[0] in CLI_LIBRARIES for imported in facts.imports)
+    if any(imported.module.split(".", 1)[0] in CLI_LIBRARIES for imported in facts.imports):
+        return True
+    return any(call.call.value == "input" for call in facts.calls)
 
 
 class PrintInApp(ProjectRule):
