@@ -64,6 +64,17 @@ NOT_FLAGGED = [
     pytest.param(
         """
         import os
+        from pydantic_settings import EnvSettingsSource
+
+        class ProfileSource(EnvSettingsSource):
+            def profile(self):
+                return os.environ.get("APP_PROFILE", "default")
+        """,
+        id="custom-settings-source",
+    ),
+    pytest.param(
+        """
+        import os
         os.environ["TZ"] = "UTC"
         del os.environ["TMP"]
         """,

@@ -71,11 +71,13 @@ class EnvOutsideSettings(FileRule):
 
 
 def _is_settings_class(stmt: ast.stmt, ctx: FileContext) -> bool:
-    """A `BaseSettings` subclass, or a subclass of a project base named `…Settings`."""
+    """A `BaseSettings` subclass, a subclass of a project base named `…Settings`, or a piece
+    of pydantic-settings machinery (a custom settings source)."""
     if not isinstance(stmt, ast.ClassDef):
         return False
     for base in stmt.bases:
         symbol = ctx.symbol(base) or ""
-        if symbol in SETTINGS_BASES or symbol.rsplit(".", 1)[-1].endswith("Settings"):
+        if symbol in SETTINGS_BASES or symbol.startswith("pydantic_settings.") \
+                or symbol.rsplit(".", 1)[-1].endswith("Settings"):
             return True
     return False
