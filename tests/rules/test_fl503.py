@@ -129,3 +129,37 @@ def test_fix_is_idempotent():
 def test_missing_request_is_not_fixed():
     before = HEAD + '\n@router.get("/a")\n@limiter.limit("5/minute")\nasync def a():\n    return 1\n'
     assert fixed(before, "FL503") == before
+
+
+SERVED = """\
+from fastapi import FastAPI, Request
+from slowapi import Limiter, _rate_limit_exceeded_handler
+from slowapi.errors import RateLimitExceeded
+from slowapi.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address)
+app = FastAPI()
+app.state.limiter = limiter
+app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)
+
+
+@limiter.limit("2/minute")
+@app.get("/resource")
+async def resource(request: Request):
+    return {"ok": True}
+"""
+
+
+def _statuses(source: str) -> list[int]:
+    from fastapi.testclient import TestClient
+
+    namespace: dict = {}
+    exec(compile(source, "served_app.py", "exec"), namespace)
+    client = TestClient(namespace["app"])
+    return [client.get("/resource").status_code for _ in range(3)]
+
+
+def test_limit_above_the_route_limits_nothing_until_fixed():
+    pytest.importorskip("slowapi")
+    assert _statuses(SERVED) == [200, 200, 200]
+    assert _statuses(fixed(SERVED, "FL503")) == [200, 200, 429]
