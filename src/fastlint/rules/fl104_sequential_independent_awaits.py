@@ -109,8 +109,17 @@ def _await_statement(statement: ast.stmt) -> AwaitStatement | None:
                 return None  # `self.x = await ...`: a write others may read
     call = value.value
     reads = frozenset(n.id for n in ast.walk(call) if isinstance(n, ast.Name))
-    receiver = ast.unparse(call.func.value) if isinstance(call.func, ast.Attribute) else None
+    receiver = _dotted(call.func.value) if isinstance(call.func, ast.Attribute) else None
     return AwaitStatement(statement, call, frozenset(assigns), reads, receiver)
+
+
+def _dotted(node: ast.expr) -> str:
+    """The receiver as written: `self.repo` (cheaply, for the usual name or attribute chain)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ast.unparse(node)
 
 
 def _is_ordered(statement: AwaitStatement) -> bool:

@@ -47,14 +47,20 @@ class RateLimitMisuse(ProjectRule):
     severity = "error"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
+        limited = [
+            (facts, function, limits)
+            for facts in project.files
+            for function in facts.functions
+            if function.decorators
+            and (limits := [d for d in function.decorators if is_limit(project, d)])
+        ]
+        if not limited:
+            return  # no slowapi limits: the FastAPI model is not needed
         route_decorators = {
             (route.facts.path, route.span.row, route.span.col) for route in project.fastapi.routes
         }
-        for facts in project.files:
-            for function in facts.functions:
-                limits = [d for d in function.decorators if is_limit(project, d)]
-                if limits:
-                    yield from self._check(project, facts, function, limits, route_decorators)
+        for facts, function, limits in limited:
+            yield from self._check(project, facts, function, limits, route_decorators)
 
     def _check(self, project: Project, facts: FileFacts, function: FunctionFact,
                limits: list[Val], route_decorators: set[tuple[str, int, int]]) -> Iterator[Diagnostic]:
