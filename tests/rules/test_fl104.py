@@ -69,6 +69,14 @@ NOT_FLAGGED = [
     ),
     pytest.param(
         """
+        async def f(queue, pool):
+            message = await enqueue(queue, pool)
+            first = await queue.reserve(pool)
+        """,
+        id="argument-of-one-receiver-of-the-next",
+    ),
+    pytest.param(
+        """
         async def f(db, cart):
             saved = await save(cart)
             committed = await db.commit()

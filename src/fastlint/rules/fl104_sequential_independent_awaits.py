@@ -35,6 +35,7 @@ class AwaitStatement:
     assigns: frozenset[str]  # names it binds
     reads: frozenset[str]  # names its call reads
     receiver: str | None  # the object whose method it calls, as written (`db`, `self.repo`)
+    receiver_root: str | None  # the name that object is reached from (`db`, `self`)
 
 
 class SequentialIndependentAwaits(FileRule):
@@ -109,8 +110,16 @@ def _await_statement(statement: ast.stmt) -> AwaitStatement | None:
                 return None  # `self.x = await ...`: a write others may read
     call = value.value
     reads = frozenset(n.id for n in ast.walk(call) if isinstance(n, ast.Name))
-    receiver = _dotted(call.func.value) if isinstance(call.func, ast.Attribute) else None
-    return AwaitStatement(statement, call, frozenset(assigns), reads, receiver)
+    owner = call.func.value if isinstance(call.func, ast.Attribute) else None
+    receiver = _dotted(owner) if owner is not None else None
+    return AwaitStatement(statement, call, frozenset(assigns), reads, receiver,
+                          _root_name(owner) if owner is not None else None)
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _dotted(node: ast.expr) -> str:
@@ -136,4 +145,6 @@ def _independent(current: AwaitStatement, earlier: list[AwaitStatement]) -> bool
             return False
         if current.receiver is not None and current.receiver == previous.receiver:
             return False  # one object (a session, a socket) handles one call at a time
+        if current.receiver_root in previous.reads or previous.receiver_root in current.reads:
+            return False  # `await enqueue(queue)` then `await queue.reserve()`: one object
     return True
