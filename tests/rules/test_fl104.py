@@ -19,7 +19,7 @@ FLAGGED = [
         """
         async def f(a, b, c):
             x = await a.load()
-            z = await b.notify(a)
+            z = await b.notify()
             y: int = await c.count()
             return x, y
         """,
