@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from fastlint.reporters.locations import report_path, repository_root
+from fastlint.reporters.locations import report_paths, repository_root
 from fastlint.rules import rules_by_code
 
 if TYPE_CHECKING:
@@ -33,11 +33,12 @@ def annotation(level: str, message: str, **properties: str | int) -> str:
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
     root = Path(settings.root) if settings.root else repository_root()
     rules = rules_by_code()
+    paths = report_paths(result.diagnostics, root)
     for diagnostic in result.diagnostics:
         rule = rules.get(diagnostic.code)
         level = "error" if rule is not None and rule.severity == "error" else "warning"
         name = rule.name if rule is not None else diagnostic.code
-        position: dict[str, str | int] = {"file": report_path(diagnostic.path, root),
+        position: dict[str, str | int] = {"file": paths[diagnostic.path],
                                           "line": diagnostic.row}
         if diagnostic.end_row > diagnostic.row:
             position["endLine"] = diagnostic.end_row

@@ -40,6 +40,11 @@ def report_path(path: str, root: Path) -> str:
     return relative_path(path, root) or Path(os.path.abspath(path)).as_posix()
 
 
+def report_paths(diagnostics: Sequence[Diagnostic], root: Path) -> dict[str, str]:
+    """`report_path` of each file with findings, worked out once per file."""
+    return {path: report_path(path, root) for path in {d.path for d in diagnostics}}
+
+
 class SourceLines:
     """The lines of the reported files, each file read once (and None if unreadable)."""
 
@@ -56,24 +61,23 @@ class SourceLines:
         return source.line(row) if source is not None else ""
 
 
-def fingerprints(diagnostics: Sequence[Diagnostic], root: Path,
-                 lines: SourceLines | None = None) -> list[str]:
-    """A stable fingerprint per diagnostic (same order): a hash of the repository path, the
-    code and the stripped text of the reported line, plus the occurrence number among
-    findings with the same hash, in file order."""
-    lines = lines or SourceLines()
+def fingerprints(diagnostics: Sequence[Diagnostic], paths: dict[str, str]) -> list[str]:
+    """A stable fingerprint per diagnostic (same order): a hash of its report path (from
+    `report_paths`), the code and the stripped text of the reported line, plus the
+    occurrence number among findings with the same hash, in file order."""
+    lines = SourceLines()
     seen: dict[str, int] = {}
     found: list[str] = [""] * len(diagnostics)
     order = sorted(range(len(diagnostics)), key=lambda i: diagnostics[i].sort_key)
     for index in order:
         diagnostic = diagnostics[index]
         digest = hashlib.sha256()
-        for part in (report_path(diagnostic.path, root), diagnostic.code,
+        for part in (paths[diagnostic.path], diagnostic.code,
                      " ".join(lines.line(diagnostic.path, diagnostic.row).split())):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         key = digest.hexdigest()[:32]
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
-        found[index] = f"{key}:{occurrence + 1}"
+        occurrence = seen.get(key, 0) + 1
+        seen[key] = occurrence
+        found[index] = f"{key}:{occurrence}"
     return found
