@@ -1,6 +1,7 @@
 """Baselines: adopt on a legacy app, report only new findings, shrink as code is fixed."""
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -93,6 +94,21 @@ def edit(root: Path, name: str, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
+
+
+def test_adopting_on_the_legacy_fixture_app(fixtures_dir, tmp_path, monkeypatch):
+    shutil.copytree(fixtures_dir / "legacy_app", tmp_path / "legacy_app")
+    monkeypatch.chdir(tmp_path / "legacy_app")
+    assert fastlint("check", ".").exit_code == 1
+    assert fastlint("baseline", ".", "--output", "fastlint-baseline.json").exit_code == 0
+    assert check(".").exit_code == 0
+
+    (tmp_path / "legacy_app" / "jobs.py").write_text("import time\n\n\nasync def nightly():\n    time.sleep(5)\n")
+    result = check(".", "--output-format", "concise")
+    assert result.exit_code == 1
+    reported = [line for line in result.stdout.splitlines() if ": FL" in line]
+    assert reported and all(line.startswith("jobs.py:") for line in reported)
+    assert "jobs.py:5:5: FL101" in result.stdout
 
 
 def test_baseline_counts_findings_per_file_and_rule(legacy):
