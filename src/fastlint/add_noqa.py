@@ -79,13 +79,15 @@ def _comment_row(diagnostic: Diagnostic, source: SourceFile, blocked: set[int]) 
     return None
 
 
-def add_noqa_to_file(source: SourceFile, diagnostics: list[Diagnostic], outcome: NoqaOutcome) -> str:
-    """The file's text with the noqa comments its findings need."""
+def add_noqa_to_file(source: SourceFile, diagnostics: list[Diagnostic],
+                     outcome: NoqaOutcome) -> tuple[str, int]:
+    """The file's text with the noqa comments its findings need, and how many it has;
+    findings left without one are noted in `outcome`."""
     try:
         blocked = rows_inside_strings(source.text)
     except (tokenize.TokenError, SyntaxError) as error:
         outcome.errors.append(f"{source.path}: cannot be tokenized ({error}); no noqa added")
-        return source.text
+        return source.text, 0
     by_row: dict[int, set[str]] = defaultdict(set)
     for diagnostic in diagnostics:
         row = _comment_row(diagnostic, source, blocked)
@@ -99,14 +101,15 @@ def add_noqa_to_file(source: SourceFile, diagnostics: list[Diagnostic], outcome:
         by_row[row].add(diagnostic.code)
     text = source.text
     starts = source.line_starts
+    added = 0
     for row in sorted(by_row, reverse=True):
         line = source.line(row)
         changed = with_noqa(line, by_row[row])
         if changed != line:
             start = starts[row - 1]
             text = text[:start] + changed + text[start + len(line):]
-            outcome.added += 1
-    return text
+            added += 1
+    return text, added
 
 
 def add_noqa(diagnostics: Iterable[Diagnostic]) -> NoqaOutcome:
@@ -122,20 +125,18 @@ def add_noqa(diagnostics: Iterable[Diagnostic]) -> NoqaOutcome:
         except SourceError as error:
             outcome.errors.append(f"{path}: {error}")
             continue
-        added_before = outcome.added
-        text = add_noqa_to_file(source, found, outcome)
-        if text == source.text:
+        text, added = add_noqa_to_file(source, found, outcome)
+        if not added:
             continue
         problem = compiles(text, path)
         if problem is not None:
             outcome.errors.append(f"{path}: adding noqa comments would break it ({problem}); not changed")
-            outcome.added = added_before
             continue
         try:
             write_atomic(path, source.encode(text), source.raw)
         except (OSError, FileChangedError) as error:
             outcome.errors.append(f"{path}: noqa not added: {error}")
-            outcome.added = added_before
             continue
+        outcome.added += added
         outcome.files.append(path)
     return outcome

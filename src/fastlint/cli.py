@@ -1,4 +1,4 @@
-"""The command line: `fastlint check`, `fix`, `rules`, `rule CODE`, `routes`."""
+"""The command line: `fastlint check`, `fix`, `baseline`, `rules`, `rule CODE`, `routes`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import sys
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from fastlint import __version__
+
+if TYPE_CHECKING:
+    from fastlint.engine import RunResult
 
 app = typer.Typer(
     name="fastlint",
@@ -140,7 +143,7 @@ def run_check_command(
     raise typer.Exit(1 if result.diagnostics or result.errors or stale_baseline else 0)
 
 
-def _apply_baseline(result, file: Path, prune: bool) -> bool:
+def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
     """Drop the findings the baseline covers; note stale entries (pruning them with `prune`).
     True when stale entries are left in the file."""
     from fastlint.baseline import describe, load_baseline
@@ -160,7 +163,7 @@ def _apply_baseline(result, file: Path, prune: bool) -> bool:
     return bool(outcome.stale)
 
 
-def _add_noqa(result) -> None:
+def _add_noqa(result: "RunResult") -> None:
     from fastlint.add_noqa import add_noqa
 
     outcome = add_noqa(result.diagnostics)
