@@ -6,10 +6,9 @@ escaped, and in a property value also `:` and `,` (the runner's own escaping rul
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from fastlint.reporters.locations import report_paths, repository_root
+from fastlint.reporters.locations import report_paths, report_root
 from fastlint.rules import rules_by_code
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ def annotation(level: str, message: str, **properties: str | int) -> str:
 
 
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
-    root = Path(settings.root) if settings.root else repository_root()
+    root = report_root(settings.root)
     rules = rules_by_code()
     paths = report_paths(result.diagnostics, root)
     for diagnostic in result.diagnostics:

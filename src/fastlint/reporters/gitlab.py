@@ -8,10 +8,9 @@ and a repository-relative `location.path` with the lines it spans.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from fastlint.reporters.locations import fingerprints, report_paths, repository_root
+from fastlint.reporters.locations import fingerprints, report_paths, report_root
 from fastlint.rules import rules_by_code
 
 if TYPE_CHECKING:
@@ -23,7 +22,7 @@ SEVERITIES = {"error": "critical", "warning": "major"}
 
 
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
-    root = Path(settings.root) if settings.root else repository_root()
+    root = report_root(settings.root)
     rules = rules_by_code()
     paths = report_paths(result.diagnostics, root)
     issues = []

@@ -6,7 +6,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from fastlint.reporters import text
-from fastlint.reporters.text import _BOLD, _CYAN, _RED, _Style, _fixable_mark, write_footer
+from fastlint.reporters.text import _BOLD, _CYAN, _RED, _fixable_mark, _Style, write_footer
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult

@@ -27,6 +27,11 @@ def repository_root(start: Path | None = None) -> Path:
     return start
 
 
+def report_root(root: str | None) -> Path:
+    """The directory machine reports are relative to: the one asked for, else the repository."""
+    return Path(root) if root else repository_root()
+
+
 def relative_path(path: str, root: Path) -> str | None:
     """`path` relative to `root` with `/` separators, or None when it lies outside."""
     relative = os.path.relpath(os.path.abspath(path), root)

@@ -11,7 +11,7 @@ from fastlint import __version__
 from fastlint.diagnostics import Diagnostic
 from fastlint.pages import page_text, section
 from fastlint.reporters.json_format import DOCS_URL
-from fastlint.reporters.locations import fingerprints, report_paths, repository_root
+from fastlint.reporters.locations import fingerprints, report_paths, report_root
 from fastlint.rules import all_rules
 from fastlint.rules.base import Rule
 
@@ -101,7 +101,7 @@ def sarif_log(result: "RunResult", root: Path) -> dict[str, Any]:
 
 
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
-    root = Path(settings.root) if settings.root else repository_root()
+    root = report_root(settings.root)
     # json.dumps without indent runs in C, 10x faster than json.dump or indenting.
     stream.write(json.dumps(sarif_log(result, root), ensure_ascii=False))
     stream.write("\n")
