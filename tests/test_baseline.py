@@ -62,6 +62,9 @@ async def list_orders():
     return requests.get("https://orders.internal", timeout=5).json()
 """
 
+# These tests are about the machinery, so one rule is enough (and others cannot interfere).
+ONLY_FL101 = '[tool.fastlint]\nselect = ["FL001", "FL101"]\n'
+
 
 @pytest.fixture
 def legacy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -70,7 +73,7 @@ def legacy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"))
-    (tmp_path / "pyproject.toml").write_text("[tool.fastlint]\n")
+    (tmp_path / "pyproject.toml").write_text(ONLY_FL101)
     monkeypatch.chdir(tmp_path)
     adopted = fastlint("baseline", ".", "--output", "fastlint-baseline.json")
     assert adopted.exit_code == 0, adopted.output

@@ -33,6 +33,9 @@ async def health():
     return {"status": "ok"}
 """
 
+# These tests are about the machinery, so one rule is enough (and others cannot interfere).
+ONLY_FL101 = '[tool.fastlint]\nselect = ["FL001", "FL101"]\n'
+
 
 def pre_commit_command() -> list[str] | None:
     if importlib.util.find_spec("pre_commit") is not None:
@@ -65,7 +68,7 @@ def repo(tmp_path: Path) -> Path:
     """A git repository whose pre-commit hook tries this checkout's hooks."""
     repo = tmp_path / "service"
     (repo / "app").mkdir(parents=True)
-    (repo / "pyproject.toml").write_text("[tool.fastlint]\n")
+    (repo / "pyproject.toml").write_text(ONLY_FL101)
     (repo / "app" / "__init__.py").write_text("")
     (repo / "app" / "main.py").write_text(BAD_APP)
     for args in (("init", "-q"), ("config", "user.email", "dev@example.com"),

@@ -36,12 +36,15 @@ async def tick():
     time.sleep(1)
 '''
 
+# These tests are about the machinery, so one rule is enough (and others cannot interfere).
+ONLY_FL101 = '[tool.fastlint]\nselect = ["FL001", "FL101"]\n'
+
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository with the package in `app/`; commands run from inside `app/`."""
     (tmp_path / ".git").mkdir()
-    (tmp_path / "pyproject.toml").write_text("[tool.fastlint]\n")
+    (tmp_path / "pyproject.toml").write_text(ONLY_FL101)
     package = tmp_path / "app"
     package.mkdir()
     (package / "__init__.py").write_text("")
