@@ -1,16 +1,20 @@
-"""The command line: `fastlint check`, `fix`, `rules`, `rule CODE`, `routes`."""
+"""The command line: `fastlint check`, `fix`, `baseline`, `rules`, `rule CODE`, `routes`."""
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from fastlint import __version__
+
+if TYPE_CHECKING:
+    from fastlint.engine import RunResult
 
 app = typer.Typer(
     name="fastlint",
@@ -26,7 +30,13 @@ class CheckFormat(str, Enum):
     full = "full"
     text = "text"
     concise = "concise"
+    grouped = "grouped"
     json = "json"
+    json_lines = "json-lines"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
+    junit = "junit"
 
 
 class TableFormat(str, Enum):
@@ -73,10 +83,12 @@ def run_check_command(
     diff: bool, show_fixes: bool, statistics: bool, output_format: CheckFormat,
     exit_zero: bool, config: Optional[Path], quiet: bool, jobs: Optional[int],
     no_cache: bool = False, cache_dir: Optional[Path] = None,
+    *, output_file: Optional[Path] = None, baseline: Optional[Path] = None,
+    prune_baseline: bool = False, strict_baseline: bool = False, add_noqa: bool = False,
 ) -> None:
     from fastlint.config import ConfigError
     from fastlint.engine import RunOptions, run_check
-    from fastlint.reporters import RenderSettings, renderer
+    from fastlint.reporters import HUMAN_FORMATS, RenderSettings, renderer
 
     options = RunOptions(
         select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore),
@@ -98,19 +110,68 @@ def run_check_command(
             count = sum(result.fixed.values())
             sys.stderr.write(f"\nWould fix {count} problem{'s' if count != 1 else ''}.\n")
         raise typer.Exit(1 if result.diffs and not exit_zero else (2 if result.internal_errors else 0))
+    stale_baseline = False
+    if baseline is not None:
+        try:
+            stale_baseline = _apply_baseline(result, baseline, prune_baseline) and strict_baseline
+        except ConfigError as error:
+            _fail(str(error))
+    if add_noqa:
+        _add_noqa(result)
     settings = RenderSettings(
         output_format=output_format.value, show_fixes=show_fixes, statistics=statistics,
         quiet=quiet, color=_use_color(out), fix_mode=fix,
     )
-    renderer(output_format.value)(result, out, settings)
-    if output_format is CheckFormat.json:
-        for message in result.errors + result.internal_errors:
-            sys.stderr.write(f"error: {message}\n")
+    if output_file is not None:
+        try:
+            with open(output_file, "w", encoding="utf-8") as report:
+                renderer(output_format.value)(result, report, replace(settings, color=False))
+        except OSError as error:
+            _fail(f"{output_file}: cannot be written: {error.strerror or error}")
+        renderer("full")(result, out, replace(settings, output_format="full"))
+    else:
+        renderer(output_format.value)(result, out, settings)
+        if output_format.value not in HUMAN_FORMATS:
+            for message in result.errors + result.internal_errors:
+                sys.stderr.write(f"error: {message}\n")
+            for message in result.warnings:
+                sys.stderr.write(f"warning: {message}\n")
     if result.internal_errors:
         raise typer.Exit(2)
     if exit_zero:
         raise typer.Exit(0)
-    raise typer.Exit(1 if result.diagnostics or result.errors else 0)
+    raise typer.Exit(1 if result.diagnostics or result.errors or stale_baseline else 0)
+
+
+def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
+    """Drop the findings the baseline covers; note stale entries (pruning them with `prune`).
+    True when stale entries are left in the file."""
+    from fastlint.baseline import describe, load_baseline
+
+    loaded = load_baseline(file)
+    checked = [path for run in result.projects for path in run.reported]
+    outcome = loaded.apply(result.diagnostics, checked)
+    result.diagnostics = outcome.reported
+    result.warnings.extend(describe(change) for change in outcome.exceeded)
+    if outcome.stale and prune:
+        loaded.pruned(outcome.stale).save(file)
+        count = len(outcome.stale)
+        result.warnings.append(f"{file}: pruned {count} stale entr{'ies' if count != 1 else 'y'}")
+        return False
+    result.warnings.extend(f"{describe(change)}; remove it with --prune-baseline"
+                           for change in outcome.stale)
+    return bool(outcome.stale)
+
+
+def _add_noqa(result: "RunResult") -> None:
+    from fastlint.add_noqa import add_noqa
+
+    outcome = add_noqa(result.diagnostics)
+    for message in outcome.skipped + outcome.errors:
+        sys.stderr.write(f"warning: {message}\n")
+    plural = "s" if outcome.added != 1 else ""
+    typer.echo(f"Added {outcome.added} noqa directive{plural} to {len(outcome.files)} files.")
+    raise typer.Exit(2 if result.internal_errors else 0)
 
 
 _PATHS = typer.Argument(None, help="Files or directories to check (default: .)")
@@ -121,7 +182,10 @@ _UNSAFE = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also appl
 _DIFF = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing.")
 _SHOW = typer.Option(False, "--show-fixes", help="List the fixes applied.")
 _STATS = typer.Option(False, "--statistics", help="Count findings per rule.")
-_FORMAT = typer.Option(CheckFormat.full, "--output-format", help="full, concise or json.")
+_FORMAT = typer.Option(CheckFormat.full, "--output-format",
+                       help="full, concise, grouped, json, json-lines, sarif, github, gitlab or junit.")
+_OUTPUT_FILE = typer.Option(None, "--output-file", "-o",
+                            help="Write the report in --output-format to FILE; the terminal gets the full text.")
 _EXIT_ZERO = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings.")
 _CONFIG = typer.Option(None, "--config", help="Use this pyproject.toml instead of the nearest one.")
 _QUIET = typer.Option(False, "--quiet", "-q", help="Print only the summary.")
@@ -149,11 +213,21 @@ def check(
     jobs: Optional[int] = _JOBS,
     no_cache: bool = _NO_CACHE,
     cache_dir: Optional[Path] = _CACHE_DIR,
+    output_file: Optional[Path] = _OUTPUT_FILE,
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", help="Report only findings this baseline file (from `fastlint baseline`) does not cover."),
+    prune_baseline: bool = typer.Option(
+        False, "--prune-baseline", help="Lower the baseline's stale entries to the findings left."),
+    strict_baseline: bool = typer.Option(
+        False, "--strict-baseline", help="Exit 1 when the baseline has stale entries."),
+    add_noqa: bool = typer.Option(
+        False, "--add-noqa", help="Write `# noqa: CODES` on the line of every finding; exit 0."),
 ) -> None:
     """Report where the code breaks the FastAPI architecture guide."""
     run_check_command(paths or [], select, extend_select, ignore, fix, unsafe_fixes, diff,
                       show_fixes, statistics, output_format, exit_zero, config, quiet, jobs,
-                      no_cache, cache_dir)
+                      no_cache, cache_dir, output_file=output_file, baseline=baseline, prune_baseline=prune_baseline,
+                      strict_baseline=strict_baseline, add_noqa=add_noqa)
 
 
 @app.command("fix")
@@ -173,11 +247,12 @@ def fix_command(
     jobs: Optional[int] = _JOBS,
     no_cache: bool = _NO_CACHE,
     cache_dir: Optional[Path] = _CACHE_DIR,
+    output_file: Optional[Path] = _OUTPUT_FILE,
 ) -> None:
     """Apply fixes (the same as `check --fix`)."""
     run_check_command(paths or [], select, extend_select, ignore, True, unsafe_fixes, diff,
                       show_fixes, statistics, output_format, exit_zero, config, quiet, jobs,
-                      no_cache, cache_dir)
+                      no_cache, cache_dir, output_file=output_file)
 
 
 @app.command("clean")
@@ -199,6 +274,45 @@ def clean_command(
         directory = default_cache_dir(config.root, config.cache_dir, cache_dir)
         if clean(directory):
             typer.echo(f"Removed {directory}")
+
+
+@app.command("baseline")
+def baseline_command(
+    paths: Optional[list[Path]] = _PATHS,
+    select: Optional[list[str]] = _SELECT,
+    extend_select: Optional[list[str]] = _EXTEND,
+    ignore: Optional[list[str]] = _IGNORE,
+    output: Path = typer.Option(Path("fastlint-baseline.json"), "--output",
+                                help="The baseline file to write."),
+    config: Optional[Path] = _CONFIG,
+    jobs: Optional[int] = _JOBS,
+    no_cache: bool = _NO_CACHE,
+    cache_dir: Optional[Path] = _CACHE_DIR,
+) -> None:
+    """Write a baseline of today's findings; `check --baseline FILE` then reports only new ones."""
+    from fastlint.baseline import baseline_of
+    from fastlint.config import ConfigError
+    from fastlint.engine import RunOptions, run_check
+
+    options = RunOptions(select=_codes(select), extend_select=_codes(extend_select),
+                         ignore=_codes(ignore), config_file=config, jobs=jobs,
+                         no_cache=no_cache, cache_dir=cache_dir)
+    try:
+        result = run_check(paths or [Path(".")], options)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    for message in result.errors + result.internal_errors:
+        sys.stderr.write(f"error: {message}\n")
+    written = baseline_of(result.diagnostics, output)
+    try:
+        written.save(output)
+    except OSError as error:
+        _fail(f"{output}: cannot be written: {error.strerror or error}")
+    files = len({path for path, _ in written.counts})
+    typer.echo(f"Wrote {output}: {len(result.diagnostics)} findings in {files} files "
+               f"({len(written.counts)} file and rule entries).")
+    raise typer.Exit(2 if result.internal_errors else 0)
 
 
 @app.command("rules")

@@ -48,3 +48,11 @@ def examples(text: str, section: str) -> list[str]:
         if match.group("title").strip().lower().startswith(section.lower()):
             found.extend(m.group("code") for m in _CODE.finditer(match.group("body")))
     return found
+
+
+def section(text: str, title: str) -> str:
+    """The body of the `## <title>` section of a page, stripped ('' when there is none)."""
+    for match in _FENCE.finditer(text):
+        if match.group("title").strip().lower() == title.lower():
+            return match.group("body").strip()
+    return ""

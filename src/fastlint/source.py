@@ -7,6 +7,7 @@ import io
 import tokenize
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 
 
@@ -38,6 +39,8 @@ class SourceFile:
     def line_starts(self) -> list[int]:
         """Character offset of each line (index 0 = line 1); \\r\\n, \\n and \\r end a line."""
         text = self.text
+        if "\r" not in text:  # the common case, in C: one start after each \n
+            return [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
         starts = [0]
         i = 0
         n = len(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TextIO
 
 from fastlint.engine import RunResult
@@ -14,7 +15,15 @@ FORMATS: dict[str, str] = {
     "text": "text",
     "concise": "text",
     "json": "json_format",
+    "json-lines": "json_lines",
+    "grouped": "grouped",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
 }
+# Formats for people; the others are for machines, so messages go to stderr instead.
+HUMAN_FORMATS = frozenset({"full", "text", "concise", "grouped"})
 
 
 def renderer(name: str) -> Callable[[RunResult, TextIO, "RenderSettings"], None]:
@@ -22,16 +31,14 @@ def renderer(name: str) -> Callable[[RunResult, TextIO, "RenderSettings"], None]
     return module.render
 
 
+@dataclass(frozen=True)
 class RenderSettings:
     """What the user asked about presentation."""
 
-    def __init__(self, output_format: str = "full", show_fixes: bool = False,
-                 statistics: bool = False, quiet: bool = False, color: bool = False,
-                 fix_mode: bool = False, root: str | None = None) -> None:
-        self.output_format = output_format
-        self.show_fixes = show_fixes
-        self.statistics = statistics
-        self.quiet = quiet
-        self.color = color
-        self.fix_mode = fix_mode
-        self.root = root
+    output_format: str = "full"
+    show_fixes: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    color: bool = False
+    fix_mode: bool = False
+    root: str | None = None  # paths in machine reports are relative to it (default: the repository)

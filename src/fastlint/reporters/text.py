@@ -75,6 +75,11 @@ def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> N
                 for line in _snippet(diagnostic, cache, style):
                     stream.write(line + "\n")
                 stream.write("\n")
+    write_footer(result, stream, style, settings)
+
+
+def write_footer(result: "RunResult", stream: TextIO, style: _Style, settings: "RenderSettings") -> None:
+    """Errors, warnings, the fixes applied and the summary line, after the findings."""
     for message in result.errors + result.internal_errors:
         stream.write(f"{style('error', _RED, _BOLD)}: {message}\n")
     for message in result.warnings:

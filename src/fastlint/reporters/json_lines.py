@@ -1,0 +1,17 @@
+"""JSON Lines: one finding per line, each the object the `json` format holds in its list."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, TextIO
+
+from fastlint.reporters.json_format import diagnostic_dict
+
+if TYPE_CHECKING:
+    from fastlint.engine import RunResult
+    from fastlint.reporters import RenderSettings
+
+
+def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
+    for diagnostic in result.diagnostics:
+        stream.write(json.dumps(diagnostic_dict(diagnostic), ensure_ascii=False) + "\n")
