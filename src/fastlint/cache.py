@@ -26,7 +26,7 @@ from fastlint.analysis import FileResult
 from fastlint.facts import FileFacts
 
 # Bump when the shape of FileFacts or of the analysis changes.
-FORMAT = 2
+FORMAT = 3
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by fastlint.\n"
@@ -71,6 +71,10 @@ def light_result(result: FileResult) -> FileResult:
     return replace(result, facts=slim)
 
 
+def pack(result: FileResult) -> bytes:
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def default_cache_dir(root: Path, configured: str | None, override: Path | None) -> Path:
     if override is not None:
         return override
@@ -95,7 +99,9 @@ class Cache:
         self.facts_path = directory / f"facts-{key}.pickle"
         self.entries: dict[str, Entry] = {}
         self.project_results: dict[str, object] = {}
-        self._facts: dict[str, FileResult] | None = None
+        # Each file's full result, pickled on its own: workers send these bytes, and the
+        # cache stores them as they are (no whole-graph pickle, no giant memo table).
+        self._facts: dict[str, bytes] | None = None
         self._facts_dirty = False
         self.dirty = False
 
@@ -108,7 +114,7 @@ class Cache:
         if isinstance(entries, dict) and isinstance(results, dict):
             self.entries, self.project_results = entries, results
 
-    def _facts_table(self) -> dict[str, FileResult]:
+    def _facts_table(self) -> dict[str, bytes]:
         if self._facts is None:
             data = _read(self.facts_path)
             valid = isinstance(data, dict) and data.get("format") == FORMAT \
@@ -129,12 +135,21 @@ class Cache:
 
     def full_result(self, key: str) -> FileResult | None:
         """The result with its full facts (reads the facts file on first use)."""
-        return self._facts_table().get(key)
+        payload = self._facts_table().get(key)
+        if not isinstance(payload, bytes):
+            return None
+        try:
+            result = pickle.loads(payload)
+        except _LOAD_ERRORS:
+            return None
+        return result if isinstance(result, FileResult) else None
 
     # ------------------------------------------------------------------ writing
-    def store(self, key: str, size: int, mtime_ns: int, digest: str, result: FileResult) -> None:
+    def store(self, key: str, size: int, mtime_ns: int, digest: str, result: FileResult,
+              payload: bytes | None = None) -> None:
+        """Remember a file's result; `payload` is the result already pickled, if at hand."""
         self.entries[key] = Entry(size, mtime_ns, digest, light_result(result))
-        self._facts_table()[key] = result
+        self._facts_table()[key] = payload if payload is not None else pack(result)
         self._facts_dirty = True
         self.dirty = True
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import stat
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastlint.analysis import FileResult, ModuleInfo, RuleSet, analyze_path, analyze_source
-from fastlint.cache import Cache, content_digest, default_cache_dir
+from fastlint.cache import Cache, content_digest, default_cache_dir, pack
 from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
@@ -232,12 +233,20 @@ def _freeze(value):
 
 @dataclass(frozen=True)
 class Analysed:
-    """A file's result with what identifies the content it was computed from."""
+    """A file's result with what identifies the content it was computed from.
 
-    result: FileResult
+    From a worker process the result travels pickled (`payload`): the main process unpickles
+    it for the join and stores the same bytes in the cache without pickling it again.
+    """
+
+    result: FileResult | None
     size: int
     mtime_ns: int
     digest: str
+    payload: bytes | None = None
+
+    def unpacked(self) -> FileResult:
+        return self.result if self.result is not None else pickle.loads(self.payload)  # type: ignore[arg-type]
 
 
 def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
@@ -254,8 +263,12 @@ def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
                     status.st_mtime_ns, content_digest(raw))
 
 
-def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet) -> list[Analysed]:
-    return [_analyze_one(path, info, ruleset) for path, info in batch]
+def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
+                   packed: bool = False) -> list[Analysed]:
+    analysed = [_analyze_one(path, info, ruleset) for path, info in batch]
+    if packed:
+        return [replace(item, result=None, payload=pack(item.result)) for item in analysed]
+    return analysed
 
 
 def _with_path(result: FileResult, path: str) -> FileResult:
@@ -336,13 +349,15 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
         batches = [todo[i:i + size] for i in range(0, len(todo), size)]
         analysed = []
         with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
-            for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches)):
+            for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches),
+                                    [True] * len(batches)):
                 analysed.extend(results)
     for item in analysed:
-        run.results[item.result.path] = item.result
-        if run.cache is not None and item.digest and not item.result.errors:
-            run.cache.store(os.path.abspath(item.result.path), item.size, item.mtime_ns,
-                            item.digest, item.result)
+        result = item.unpacked()
+        run.results[result.path] = result
+        if run.cache is not None and item.digest and not result.errors:
+            run.cache.store(os.path.abspath(result.path), item.size, item.mtime_ns,
+                            item.digest, result, item.payload)
 
 
 # ---------------------------------------------------------------------- the join
