@@ -39,6 +39,7 @@ class _Found:
     owner: RouteOwner | None
     text: str  # how the finding names it: `@app.on_event("startup")`
     noqa_row: int
+    span: Span  # where it is reported: the decorator, `@` included, or the call
 
 
 class StartupEvent(ProjectRule):
@@ -53,7 +54,7 @@ class StartupEvent(ProjectRule):
         for item in found:
             event = item.registration.event
             yield self.diagnostic(
-                item.facts, item.registration.span,
+                item.facts, item.span,
                 f"`{item.text}` is deprecated: move this {event or 'event'} code into a lifespan "
                 "(`@asynccontextmanager async def lifespan(app)`: startup, `yield`, shutdown) "
                 "passed as `FastAPI(lifespan=lifespan)`",
@@ -62,7 +63,6 @@ class StartupEvent(ProjectRule):
             )
 
     def _registrations(self, project: Project) -> Iterator[_Found]:
-        model = project.fastapi
         for facts in project.files:
             for function in facts.functions:
                 for decorator in function.decorators:
@@ -72,8 +72,9 @@ class StartupEvent(ProjectRule):
                                                  else decorator.kwarg("event_type")) or ""
                     registration = Registration(event, decorator.span, project.functions.get(function.qualname),
                                                 decorates=True)
-                    yield _Found(facts, registration, model.owner_of(decorator.receiver, facts),
-                                 f"@{_text(project, facts, decorator.span)}", decorator.span.row)
+                    yield _Found(facts, registration, _owner(project, facts, decorator.receiver),
+                                 f"@{_text(project, facts, decorator.span)}", decorator.span.row,
+                                 _with_at_sign(project, facts, decorator.span))
             for call in facts.calls:
                 if not self._is_event_method(project, facts, call.call, "add_event_handler"):
                     continue
@@ -83,18 +84,18 @@ class StartupEvent(ProjectRule):
                 target = project.function_target(handler.symbol) \
                     if handler is not None and handler.kind == "ref" else None
                 registration = Registration(event, call.span, target, decorates=False)
-                yield _Found(facts, registration, model.owner_of(value.receiver, facts),
-                             f'{call.text}("{event}", ...)', call.stmt_row)
+                yield _Found(facts, registration, _owner(project, facts, value.receiver),
+                             f'{call.text}("{event}", ...)', call.stmt_row, call.span)
 
     def _is_event_method(self, project: Project, facts: FileFacts, value: Val, method: str) -> bool:
         """`<app or router>.<method>(...)`."""
         callee = value.value
         if value.kind != "call" or not isinstance(callee, str) or not callee.endswith(f".{method}"):
             return False
-        model = project.fastapi
-        if model.owner_of(value.receiver, facts) is not None:
+        if _owner(project, facts, value.receiver) is not None:
             return True
-        owner_type = project.canonical(callee).rsplit(".", 1)[0]
+        model = project.fastapi
+        owner_type = project.canonical(callee).rsplit(".", 1)[0].removesuffix(".router")
         return owner_type in model.app_classes or owner_type in model.router_classes
 
     def _fixes(self, project: Project, found: list[_Found]) -> dict[tuple[str, int, int], Fix]:
@@ -121,6 +122,25 @@ class StartupEvent(ProjectRule):
             if fix is not None:
                 fixes[key] = fix
         return fixes
+
+
+def _owner(project: Project, facts: FileFacts, receiver: Val | None) -> RouteOwner | None:
+    """The app or router events are registered on: `app`, or the app's own `app.router`."""
+    model = project.fastapi
+    owner = model.owner_of(receiver, facts)
+    if owner is None and receiver is not None and receiver.kind == "ref" \
+            and isinstance(receiver.value, str) and receiver.value.endswith(".router"):
+        owner = model.owner_of(Val("ref", receiver.value[: -len(".router")]), facts)
+        if owner is not None and owner.kind != "app":
+            return None
+    return owner
+
+
+def _with_at_sign(project: Project, facts: FileFacts, span: Span) -> Span:
+    source = project.source(facts.path)
+    if source is not None and span.col > 0 and source.line(span.row)[span.col - 1] == "@":
+        return span._replace(col=span.col - 1)
+    return span
 
 
 def _text(project: Project, facts: FileFacts, span: Span) -> str:

@@ -66,8 +66,11 @@ class RetryWithoutStop(FileRule):
         self._report(ctx, node, f"{ast.unparse(node.func)}(...)", fix)
 
     def _report(self, ctx: FileContext, node: ast.AST, text: str, fix: Fix | None) -> None:
+        span = ctx.span(node)
+        if span.col > 0 and ctx.source.line(span.row)[span.col - 1] == "@":
+            span = span._replace(col=span.col - 1)  # a decorator is reported from its `@`
         ctx.report(
-            self.code, node,
+            self.code, span,
             f"`{text}` has no `stop=`: it retries forever, holding the request and hammering a "
             "service that is down; add `stop=stop_after_attempt(n)` (or a `stop_after_delay`)",
             fix,

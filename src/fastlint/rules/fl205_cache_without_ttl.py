@@ -78,8 +78,8 @@ def _expired_later(call: CallFact, expires: Iterator[CallFact] | list[CallFact] 
         if (expire.span.row, expire.span.col) <= (call.span.row, call.span.col):
             continue
         other = _shape(expire.call.args[0]) if expire.call.args else None
-        # An argument whose value is not static (a parameter, an expression) may be the key.
-        if key is None or other is None or key == other or "unknown" in (key[0], other[0]):
+        # Two keys that are not static (parameters, expressions) are taken to be the same.
+        if key is None or other is None or key == other:
             return True
     return False
 
