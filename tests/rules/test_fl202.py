@@ -140,7 +140,7 @@ FIXED = [
     ),
     pytest.param(
         "from aiohttp import ClientSession\nsession = ClientSession()\n",
-        "from aiohttp import ClientSession\nimport aiohttp\n"
+        "import aiohttp\nfrom aiohttp import ClientSession\n"
         "session = ClientSession(timeout=aiohttp.ClientTimeout(total=10.0))\n",
         id="aiohttp-client-timeout",
     ),

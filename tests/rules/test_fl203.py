@@ -141,8 +141,8 @@ FIXED = [
         '''\
         """The service."""
         import httpx
-        from fastapi import FastAPI
         from contextlib import asynccontextmanager
+        from fastapi import FastAPI
 
 
         @asynccontextmanager
@@ -197,11 +197,11 @@ FIXED = [
             return app
         """,
         """\
+        from contextlib import asynccontextmanager
         from fastapi import FastAPI
         from fastapi_utils.tasks import repeat_every
 
         from app.db import database
-        from contextlib import asynccontextmanager
 
 
         def create_app() -> FastAPI:
@@ -251,8 +251,8 @@ FIXED = [
             cache.clear()
         """,
         """\
-        from fastapi import FastAPI
         from contextlib import asynccontextmanager
+        from fastapi import FastAPI
 
 
         @asynccontextmanager

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastlint.diagnostics import Diagnostic, Fix
-from fastlint.facts import FileFacts, Span, Val
+from fastlint.facts import FileFacts, FunctionFact, Span, Val
 from fastlint.fastapi_model import RouteOwner
 from fastlint.lifespan_rewrite import Registration, lifespan_fix
 from fastlint.project import Project
@@ -65,18 +65,22 @@ class StartupEvent(ProjectRule):
     def _registrations(self, project: Project) -> Iterator[_Found]:
         for facts in project.files:
             for function in facts.functions:
+                # The decorator is evaluated where the def is: its enclosing function, if any.
+                scope = project.functions.get(function.qualname.rsplit(".", 1)[0]) if function.nested else None
+                scope_function = scope.function if scope is not None else None
                 for decorator in function.decorators:
-                    if not self._is_event_method(project, facts, decorator, "on_event"):
+                    if not self._is_event_method(project, facts, decorator, "on_event", scope_function):
                         continue
                     event = project.string_value(decorator.args[0] if decorator.args
                                                  else decorator.kwarg("event_type")) or ""
                     registration = Registration(event, decorator.span, project.functions.get(function.qualname),
                                                 decorates=True)
-                    yield _Found(facts, registration, _owner(project, facts, decorator.receiver),
+                    yield _Found(facts, registration, _owner(project, facts, decorator.target, scope_function),
                                  f"@{_text(project, facts, decorator.span)}", decorator.span.row,
                                  _with_at_sign(project, facts, decorator.span))
             for call in facts.calls:
-                if not self._is_event_method(project, facts, call.call, "add_event_handler"):
+                caller = project.function_of(facts, call)
+                if not self._is_event_method(project, facts, call.call, "add_event_handler", caller):
                     continue
                 value = call.call
                 event = project.string_value(value.args[0] if value.args else value.kwarg("event_type")) or ""
@@ -84,15 +88,16 @@ class StartupEvent(ProjectRule):
                 target = project.function_target(handler.symbol) \
                     if handler is not None and handler.kind == "ref" else None
                 registration = Registration(event, call.span, target, decorates=False)
-                yield _Found(facts, registration, _owner(project, facts, value.receiver),
+                yield _Found(facts, registration, _owner(project, facts, value.target, caller),
                              f'{call.text}("{event}", ...)', call.stmt_row, call.span)
 
-    def _is_event_method(self, project: Project, facts: FileFacts, value: Val, method: str) -> bool:
+    def _is_event_method(self, project: Project, facts: FileFacts, value: Val, method: str,
+                         function: FunctionFact | None) -> bool:
         """`<app or router>.<method>(...)`."""
         callee = value.value
         if value.kind != "call" or not isinstance(callee, str) or not callee.endswith(f".{method}"):
             return False
-        if _owner(project, facts, value.receiver) is not None:
+        if _owner(project, facts, value.target, function) is not None:
             return True
         model = project.fastapi
         owner_type = project.canonical(callee).rsplit(".", 1)[0].removesuffix(".router")
@@ -124,13 +129,14 @@ class StartupEvent(ProjectRule):
         return fixes
 
 
-def _owner(project: Project, facts: FileFacts, receiver: Val | None) -> RouteOwner | None:
+def _owner(project: Project, facts: FileFacts, receiver: Val | None,
+           function: FunctionFact | None) -> RouteOwner | None:
     """The app or router events are registered on: `app`, or the app's own `app.router`."""
     model = project.fastapi
-    owner = model.owner_of(receiver, facts)
+    owner = model.owner_of(receiver, facts, function)
     if owner is None and receiver is not None and receiver.kind == "ref" \
             and isinstance(receiver.value, str) and receiver.value.endswith(".router"):
-        owner = model.owner_of(Val("ref", receiver.value[: -len(".router")]), facts)
+        owner = model.owner_of(Val("ref", receiver.value[: -len(".router")]), facts, function)
         if owner is not None and owner.kind != "app":
             return None
     return owner
