@@ -166,3 +166,16 @@ def test_fix_uses_the_configured_timeout():
 def test_fix_is_idempotent():
     once = fixed("import requests\nrequests.get('u')\n", "FL202", unsafe=True)
     assert fixed(once, "FL202", unsafe=True) == once
+
+
+@pytest.mark.parametrize(("call", "says"), [
+    pytest.param("requests.get('u')", "holds the request (and its worker) forever", id="requests"),
+    pytest.param("httpx.Client()", "httpx's implicit 5-second default", id="httpx"),
+    pytest.param("aiohttp.ClientSession()", "hang for 5 minutes", id="aiohttp"),
+    pytest.param("httpx.get('u', timeout=None)", "`timeout=None`, so it never times out", id="none"),
+])
+def test_message_fits_the_library(call, says):
+    from fastlint.testing import lint
+
+    (finding,) = lint(f"import aiohttp, httpx, requests\n{call}\n", "FL202")
+    assert says in finding.message

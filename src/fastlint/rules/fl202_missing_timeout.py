@@ -76,15 +76,9 @@ class MissingTimeout(ProjectRule):
 
     def _finding(self, project: Project, facts: FileFacts, call: CallFact, symbol: str,
                  timeout: Val | None) -> Diagnostic:
-        problem = "`timeout=None`, so it never times out" if timeout is not None else "no timeout"
         source = project.source(facts.path)
         fix = self._fix(source, call, symbol, timeout) if source is not None else None
-        return self.diagnostic(
-            facts, call.span,
-            f"`{call.text}()` has {problem}: a server that never answers holds the request "
-            "(and its worker) forever; pass `timeout=` in seconds",
-            fix, call.stmt_row,
-        )
+        return self.diagnostic(facts, call.span, _message(call.text, symbol, timeout), fix, call.stmt_row)
 
     def _fix(self, source: SourceFile, call: CallFact, symbol: str, timeout: Val | None) -> Fix | None:
         seconds = self.option("fix.default-timeout")
@@ -104,6 +98,21 @@ class MissingTimeout(ProjectRule):
         if edit is None:
             return None
         return Fix(Applicability.UNSAFE, (edit,), f"Add `timeout={value}`", imports)
+
+
+def _message(text: str, symbol: str, timeout: Val | None) -> str:
+    """What the missing timeout means for this library, and what to do."""
+    if timeout is not None:
+        return (f"`{text}()` has `timeout=None`, so it never times out: a server that never "
+                "answers holds the request (and its worker) forever; pass `timeout=` in seconds")
+    if symbol.startswith("httpx."):
+        return (f"`{text}()` has no explicit timeout: it gets httpx's implicit 5-second default, "
+                "whatever this upstream needs; pass `timeout=` in seconds")
+    if symbol == _AIOHTTP_SESSION:
+        return (f"`{text}()` has no timeout: aiohttp's default lets each request hang for 5 "
+                "minutes; pass `timeout=aiohttp.ClientTimeout(total=...)`")
+    return (f"`{text}()` has no timeout: a server that never answers holds the request (and its "
+            "worker) forever; pass `timeout=` in seconds")
 
 
 def _timeout_argument(call: Val, position: int | None) -> Val | None:
