@@ -61,8 +61,15 @@ class CallGraph:
                 if target is not None:
                     self.call_sites[target.qualname].append((facts, call))
 
-    def reachable(self, entries: dict[str, str]) -> dict[str, tuple[str, Edge | None]]:
-        """Functions reachable from entries: qualname → (entry it is reached from, last edge)."""
+    def reachable(
+        self,
+        entries: dict[str, str],
+        through: Callable[["FunctionRef"], bool] | None = None,
+    ) -> dict[str, tuple[str, Edge | None]]:
+        """Functions reachable from entries: qualname → (entry it is reached from, last edge).
+
+        With `through`, only functions it accepts are reached (and searched further).
+        """
         seen: dict[str, tuple[str, Edge | None]] = {}
         queue = deque()
         for qualname in entries:
@@ -73,7 +80,7 @@ class CallGraph:
             origin = seen[current][0]
             for edge in self.edges.get(current, ()):
                 target = edge.callee.qualname
-                if target not in seen:
+                if target not in seen and (through is None or through(edge.callee)):
                     seen[target] = (origin, edge)
                     queue.append(target)
         return seen

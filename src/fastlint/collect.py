@@ -42,6 +42,7 @@ _DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Dep
                       "fastapi.params.Security", "fastapi.param_functions.Depends",
                       "fastapi.param_functions.Security"})
 _BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match)
+_LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
 if hasattr(ast, "TryStar"):
     _BRANCHES = _BRANCHES + (ast.TryStar,)  # type: ignore[attr-defined]
 _BRANCH_KINDS = frozenset(_BRANCHES)
@@ -59,6 +60,7 @@ class Scope:
     yields: bool = False
     statements: int = 0
     branches: int = 0
+    loops: int = 0
 
 
 class FileContext:
@@ -450,6 +452,8 @@ class Collector:
             scope.statements += 1
             if kind in _BRANCH_KINDS:
                 scope.branches += 1
+                if kind in _LOOPS:
+                    scope.loops += 1
         if kind is ast.Expr:
             self.expr(node.value, node)
         elif kind is ast.Assign:
@@ -715,6 +719,7 @@ class Collector:
             nested=any(s.kind in ("function", "lambda") for s in self.scopes),
             statements=scope.statements,
             branches=scope.branches,
+            loops=scope.loops,
             docstring=docstring,
             cached=any(
                 (d.symbol in CACHE_DECORATORS) or (d.kind == "ref" and d.value in CACHE_DECORATORS)

@@ -82,6 +82,9 @@ def is_test_path(relative: str) -> bool:
 
 def module_info(path: Path, root: Path) -> ModuleInfo:
     """The module a file is imported as: by its package chain, else relative to the root."""
+    # `cwd/../project/x.py` must still be seen under the root (else `pkg/requests.py` would
+    # also be the top-level module `requests` and shadow the library).
+    path = Path(os.path.normpath(path))
     stem = path.name.rsplit(".", 1)[0]
     is_package = stem == "__init__"
     parts = [] if is_package else [stem]

@@ -131,6 +131,7 @@ class FunctionFact:
     branches: int  # if/elif/for/while/try/match, nested ones too
     docstring: str | None = None
     cached: bool = False  # under functools.cache / lru_cache
+    loops: int = 0  # for/while statements, nested ones too
 
 
 class CallFact(NamedTuple):

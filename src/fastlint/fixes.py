@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import tokenize
+
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
 from fastlint.facts import CallFact, FunctionFact, Span
 from fastlint.source import SourceFile
 
 ASYNCIO = ImportNeeded("asyncio")
+_TRIVIA = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                     tokenize.DEDENT, tokenize.ENDMARKER})
 
 
 def _open_paren(source: SourceFile, call: CallFact) -> tuple[int, int] | None:
@@ -67,3 +72,37 @@ def make_sync(source: SourceFile, function: FunctionFact) -> Fix | None:
         (Edit(span.row, span.col, span.row, at, ""),),
         f"Make `{function.name}` a plain `def`: FastAPI runs it in a threadpool",
     )
+
+
+def add_keyword(source: SourceFile, arguments_start: tuple[int, int], call_end: tuple[int, int],
+                keyword: str) -> Edit | None:
+    """An edit that appends `keyword` (`timeout=10.0`) to a call's arguments.
+
+    `arguments_start` is where the `(` opening the arguments is, `call_end` just after the
+    closing `)`. A trailing comma and comments inside the parentheses are kept in place.
+    """
+    start = source.offset(*arguments_start)
+    end = source.offset(*call_end)
+    fragment = source.text[start:end]
+    if not (fragment.startswith("(") and fragment.endswith(")")):
+        return None
+    try:
+        tokens = [
+            token for token in tokenize.generate_tokens(io.StringIO(fragment).readline)
+            if token.type not in _TRIVIA
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if len(tokens) < 2 or tokens[-1].string != ")":
+        return None
+    last = tokens[-2]
+
+    def position(row: int, col: int) -> tuple[int, int]:
+        return (arguments_start[0] + row - 1, arguments_start[1] + col if row == 1 else col)
+
+    if last.string == "(" and last.start == (1, 0):
+        row, col = position(*last.end)
+        return Edit(row, col, row, col, keyword)
+    row, col = position(*last.end)
+    content = f" {keyword}," if last.string == "," else f", {keyword}"
+    return Edit(row, col, row, col, content)

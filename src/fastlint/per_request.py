@@ -1,0 +1,131 @@
+"""Which project functions run on every request, and the request path that reaches them.
+
+FL201 and FL406 report work repeated on every request (a client built, settings re-read) in
+a route, dependency, middleware or exception handler, or in any project function they call.
+Calls are not followed into code that runs once: functions under `functools.cache` /
+`lru_cache`, lifespans, startup handlers and app factories; nor more than `MAX_HOPS` deep.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+
+from fastlint.callgraph import Edge
+from fastlint.project import FunctionRef, Project
+
+# Calls are followed this many functions deep: beyond, a path is too speculative to report
+# (and usually reconfiguration, not request work).
+MAX_HOPS = 4
+
+_ROLE_PHRASES = {
+    "route": "request to {label}",
+    "dependency": "request{to} that depends on `{name}`",
+    "middleware": "request, in middleware `{name}`",
+    "exception handler": "failing request, in exception handler `{name}`",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPath:
+    """How a function is reached per request: from `entry`, through the calls in `hops`."""
+
+    entry: FunctionRef
+    role: str  # "route" | "dependency" | "middleware" | "exception handler"
+    hops: tuple[Edge, ...]
+
+
+class PerRequest:
+    """The functions of a project that run on every request."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    @cached_property
+    def _runs_once(self) -> frozenset[str]:
+        model = self.project.fastapi
+        once = set(model.lifespans) | set(model.startup_handlers)
+        for owner in model.owners.values():
+            if owner.kind != "app" or owner.call.span is None:
+                continue
+            factory = _enclosing_function(owner.facts.functions, owner.call.span)
+            if factory is not None:
+                once.add(factory)
+        return frozenset(once)
+
+    def _runs_per_request(self, ref: FunctionRef) -> bool:
+        return not ref.function.cached and ref.qualname not in self._runs_once
+
+    @cached_property
+    def paths(self) -> dict[str, RequestPath]:
+        """Every function run per request → the path from its request entry point."""
+        project = self.project
+        roles = project.fastapi.request_entry_points
+        entries = {
+            qualname: role for qualname, role in roles.items()
+            if qualname in project.functions and self._runs_per_request(project.functions[qualname])
+        }
+        reached = project.callgraph.reachable(entries, self._runs_per_request)
+        found: dict[str, RequestPath] = {}
+        for qualname, (origin, _) in reached.items():
+            hops: list[Edge] = []
+            current = qualname
+            while True:
+                edge = reached[current][1]
+                if edge is None or len(hops) > len(reached):
+                    break
+                hops.append(edge)
+                current = edge.caller
+            if len(hops) > MAX_HOPS:
+                continue
+            found[qualname] = RequestPath(project.functions[origin], roles[origin], tuple(reversed(hops)))
+        return found
+
+    @cached_property
+    def _root(self) -> str:
+        directories = {os.path.dirname(facts.path) for facts in self.project.files}
+        try:
+            return os.path.commonpath(sorted(directories)) if directories else ""
+        except ValueError:
+            return ""
+
+    def location(self, ref: FunctionRef) -> str:
+        """`services/users.py:12`: where a function is defined, relative to the project."""
+        path = ref.facts.path
+        if self._root:
+            path = os.path.relpath(path, self._root)
+        return f"{path.replace(os.sep, '/')}:{ref.function.def_span.row}"
+
+    def describe(self, path: RequestPath) -> str:
+        """`request to GET /users/{id} (users.py:41 → services/users.py:12 fetch_user())`."""
+        entry = path.entry
+        route = self.project.fastapi.route_handlers.get(entry.qualname)
+        label = route.label if route is not None else entry.function.name
+        phrase = _ROLE_PHRASES.get(path.role, "request, in `{name}`")
+        where = [self.location(entry)]
+        where.extend(f"{self.location(edge.callee)} {edge.callee.function.name}()" for edge in path.hops)
+        to = f" to {self._route_using[entry.qualname]}" if entry.qualname in self._route_using else ""
+        return f"{phrase.format(label=label, name=entry.function.name, to=to)} ({' → '.join(where)})"
+
+    @cached_property
+    def _route_using(self) -> dict[str, str]:
+        """A dependency → the first route that declares it (to name a request path)."""
+        found: dict[str, str] = {}
+        for route in self.project.fastapi.resolved_routes:
+            for dependency in route.dependencies:
+                found.setdefault(dependency, route.label)
+        return found
+
+
+def _enclosing_function(functions, span) -> str | None:
+    """The innermost function whose body contains a span."""
+    found = None
+    for function in functions:
+        body = function.span
+        if (body.row, body.col) <= (span.row, span.col) and (span.end_row, span.end_col) <= (
+            body.end_row, body.end_col
+        ):
+            if found is None or (function.span.row, function.span.col) >= (found.span.row, found.span.col):
+                found = function
+    return found.qualname if found is not None else None

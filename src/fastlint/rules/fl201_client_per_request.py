@@ -1,0 +1,86 @@
+"""FL201 client-per-request: a long-lived client (connection pool) is built on every request.
+
+Bad:
+    @router.get("/users/{id}")
+    async def get_user(id: int):
+        async with httpx.AsyncClient() as client:
+            return (await client.get(f"{BASE}/users/{id}")).json()
+
+Good:
+    @asynccontextmanager
+    async def lifespan(app):
+        app.state.http = httpx.AsyncClient(timeout=10.0)
+        yield
+        await app.state.http.aclose()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastlint.diagnostics import Diagnostic
+from fastlint.facts import CallFact, FileFacts, FunctionFact
+from fastlint.per_request import PerRequest
+from fastlint.project import Project
+from fastlint.rules.base import ProjectRule
+
+# Constructors of clients that own a connection pool (canonical symbols).
+CLIENT_CONSTRUCTORS = frozenset({
+    "httpx.AsyncClient", "httpx.Client",
+    "aiohttp.ClientSession",
+    "redis.Redis", "redis.from_url", "redis.Redis.from_url", "redis.ConnectionPool",
+    "redis.asyncio.Redis", "redis.asyncio.from_url", "redis.asyncio.Redis.from_url",
+    "redis.asyncio.ConnectionPool", "redis.cluster.RedisCluster",
+    "redis.asyncio.cluster.RedisCluster", "aioredis.from_url", "aioredis.Redis",
+    "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine",
+    "sqlalchemy.ext.asyncio.create_async_engine", "sqlmodel.create_engine",
+    "pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient",
+    "boto3.client", "boto3.resource", "boto3.Session", "boto3.session.Session",
+    "aioboto3.Session",
+    "openai.OpenAI", "openai.AsyncOpenAI", "openai.AzureOpenAI", "openai.AsyncAzureOpenAI",
+    "anthropic.Anthropic", "anthropic.AsyncAnthropic",
+    "elasticsearch.Elasticsearch", "elasticsearch.AsyncElasticsearch",
+    "asyncpg.create_pool", "aiokafka.AIOKafkaProducer",
+})
+
+
+class ClientPerRequest(ProjectRule):
+    code = "FL201"
+    name = "client-per-request"
+    summary = "A long-lived client (a connection pool) is created on every request"
+    severity = "error"
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        per_request = PerRequest(project)
+        for facts in project.files:
+            functions = facts.functions
+            stored: set | None = None
+            for call in facts.calls:
+                if call.function < 0 or call.in_lambda:
+                    continue
+                symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+                if symbol not in CLIENT_CONSTRUCTORS:
+                    continue
+                function = functions[call.function]
+                path = per_request.paths.get(function.qualname)
+                if path is None:
+                    continue
+                if stored is None:
+                    stored = {b.value.span for b in facts.bindings if b.value.kind == "call"}
+                if _kept_for_later(project, facts, call, function, stored):
+                    continue
+                yield self.diagnostic(
+                    facts, call.span,
+                    f"{call.text}() is created on every {per_request.describe(path)}: create it "
+                    "once in the lifespan, keep it on app.state, inject it with a dependency",
+                    noqa_row=call.stmt_row,
+                )
+
+
+def _kept_for_later(project: Project, facts: FileFacts, call: CallFact, function: FunctionFact,
+                    stored: set) -> bool:
+    """A client created lazily, once: assigned to a module global (`global _client`) or to
+    an attribute of `self` outside `__init__` (`if self._client is None: self._client = ...`)."""
+    if call.assigned_to and f"{facts.module}.{call.assigned_to}" in project.bindings:
+        return True
+    return call.span in stored and function.name != "__init__"

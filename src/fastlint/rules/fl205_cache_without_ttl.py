@@ -1,0 +1,102 @@
+"""FL205 cache-without-ttl: a Redis `set()` without an expiry: the key never expires.
+
+Bad:
+    await redis.set("config", json.dumps(data))
+
+Good:
+    await redis.set("config", json.dumps(data), ex=300)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastlint.diagnostics import Diagnostic
+from fastlint.facts import CallFact, FileFacts, Val
+from fastlint.project import Project
+from fastlint.rules.base import ProjectRule
+
+# Redis client classes (canonical) whose `set` stores a key.
+REDIS_CLIENTS = ("redis.Redis", "redis.asyncio.Redis", "redis.cluster.RedisCluster",
+                 "redis.asyncio.cluster.RedisCluster", "aioredis.Redis", "aioredis.from_url()",
+                 "aioredis.client.Redis")
+SETS = frozenset(f"{client}.set" for client in REDIS_CLIENTS)
+EXPIRES = frozenset(
+    f"{client}.{method}" for client in REDIS_CLIENTS
+    for method in ("expire", "pexpire", "expireat", "pexpireat")
+)
+EXPIRY_KEYWORDS = ("ex", "px", "exat", "pxat", "keepttl")
+_EXPIRY_POSITION = 2  # set(name, value, ex=None, ...)
+
+
+class CacheWithoutTTL(ProjectRule):
+    code = "FL205"
+    name = "cache-without-ttl"
+    summary = "A Redis key is set without an expiry: it never expires"
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        for facts in project.files:
+            sets: list[CallFact] = []
+            expires: dict[int, list[CallFact]] = {}
+            for call in facts.calls:
+                symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+                if symbol in SETS:
+                    sets.append(call)
+                elif symbol in EXPIRES:
+                    expires.setdefault(call.function, []).append(call)
+            for call in sets:
+                if _has_expiry(call.call) or _expired_later(call, expires.get(call.function, ())):
+                    continue
+                yield self._finding(facts, call)
+
+    def _finding(self, facts: FileFacts, call: CallFact) -> Diagnostic:
+        return self.diagnostic(
+            facts, call.span,
+            f"`{call.text}()` stores a key that never expires: the cache grows without bound and "
+            "serves stale data forever; pass `ex=` (seconds) or use `setex()`",
+            noqa_row=call.stmt_row,
+        )
+
+
+def _has_expiry(call: Val) -> bool:
+    if call.has_kwarg("**"):
+        return True  # maybe inside the unpacked mapping
+    if len(call.args) > _EXPIRY_POSITION:
+        return not _is_none(call.args[_EXPIRY_POSITION])
+    return any(
+        (value := call.kwarg(keyword)) is not None and not _is_none(value) and not _is_false(value)
+        for keyword in EXPIRY_KEYWORDS
+    )
+
+
+def _expired_later(call: CallFact, expires: Iterator[CallFact] | list[CallFact] | tuple) -> bool:
+    """An `expire()` on the same key, after the `set()`, in the same function."""
+    if call.function < 0:
+        return False
+    key = _shape(call.call.args[0]) if call.call.args else None
+    for expire in expires:
+        if (expire.span.row, expire.span.col) <= (call.span.row, call.span.col):
+            continue
+        other = _shape(expire.call.args[0]) if expire.call.args else None
+        # Two keys that are not static (parameters, expressions) are taken to be the same.
+        if key is None or other is None or key == other:
+            return True
+    return False
+
+
+def _shape(value: Val) -> tuple:
+    """A value without its position, to compare two keys."""
+    inner = value.value
+    if value.kind in ("list", "fstr"):
+        inner = tuple(_shape(item) for item in inner)  # type: ignore[union-attr]
+    elif value.kind == "call":
+        inner = (value.value, tuple(_shape(a) for a in value.args))
+    return (value.kind, inner)
+
+
+def _is_none(value: Val) -> bool:
+    return value.kind == "const" and value.value is None
+
+
+def _is_false(value: Val) -> bool:
+    return value.kind == "const" and value.value is False

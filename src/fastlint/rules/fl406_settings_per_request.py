@@ -1,0 +1,57 @@
+"""FL406 settings-per-request: a `BaseSettings` subclass is instantiated on every request.
+
+Bad:
+    def get_settings() -> Settings:
+        return Settings()          # used as Depends(get_settings): .env re-read per request
+
+Good:
+    @lru_cache
+    def get_settings() -> Settings:
+        return Settings()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastlint.diagnostics import Diagnostic
+from fastlint.per_request import PerRequest
+from fastlint.project import Project
+from fastlint.rules.base import ProjectRule
+
+SETTINGS_BASES = frozenset({
+    "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
+    "pydantic.BaseSettings", "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings",
+})
+
+
+class SettingsPerRequest(ProjectRule):
+    code = "FL406"
+    name = "settings-per-request"
+    summary = "Settings are re-read from the environment on every request"
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        settings_classes = {
+            qualname for qualname in project.classes
+            if qualname not in SETTINGS_BASES and project.is_subclass(qualname, SETTINGS_BASES)
+        }
+        if not settings_classes:
+            return
+        per_request = PerRequest(project)
+        for facts in project.files:
+            functions = facts.functions
+            for call in facts.calls:
+                if call.function < 0 or call.in_lambda:
+                    continue
+                if project.canonical(call.call.value) not in settings_classes:  # type: ignore[arg-type]
+                    continue
+                path = per_request.paths.get(functions[call.function].qualname)
+                if path is None:
+                    continue
+                yield self.diagnostic(
+                    facts, call.span,
+                    f"{call.text}() re-reads the environment and .env on every "
+                    f"{per_request.describe(path)}: build the settings once, or `@lru_cache` "
+                    "a `get_settings()` dependency",
+                    noqa_row=call.stmt_row,
+                )

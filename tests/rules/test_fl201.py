@@ -1,0 +1,187 @@
+"""FL201 client-per-request: flagged, near misses, and the request path in the message."""
+
+import pytest
+
+from fastlint.testing import lines, lint
+
+APP = """
+from fastapi import FastAPI, APIRouter, Depends, Request
+import httpx, aiohttp, redis, boto3
+from sqlalchemy import create_engine
+from openai import AsyncOpenAI
+app = FastAPI()
+router = APIRouter(prefix="/api/v1")
+"""
+
+FLAGGED = [
+    pytest.param(
+        APP + """
+@router.get("/users/{id}")
+async def get_user(id: int):
+    async with httpx.AsyncClient(timeout=5) as client:
+        return await client.get("u")
+""",
+        [11],
+        id="async-with-client-in-route",
+    ),
+    pytest.param(
+        APP + """
+def get_db():
+    engine = create_engine("sqlite://")
+    yield engine.connect()
+
+@app.get("/items")
+def items(db=Depends(get_db)):
+    return []
+""",
+        [10],
+        id="engine-in-dependency",
+    ),
+    pytest.param(
+        APP + """
+@app.middleware("http")
+async def tag(request: Request, call_next):
+    r = redis.Redis()
+    s = aiohttp.ClientSession(timeout=None)
+    return await call_next(request)
+""",
+        [11, 12],
+        id="clients-in-middleware",
+    ),
+    pytest.param(
+        APP + """
+class Storage:
+    def __init__(self):
+        self.s3 = boto3.client("s3")
+
+def llm():
+    return AsyncOpenAI()
+
+@router.post("/upload")
+async def upload():
+    Storage()
+    llm()
+""",
+        [11, 14],
+        id="through-project-functions-and-init",
+    ),
+]
+
+NOT_FLAGGED = [
+    pytest.param(
+        APP + """
+from contextlib import asynccontextmanager
+from functools import lru_cache
+
+http = httpx.AsyncClient(timeout=5)
+
+@asynccontextmanager
+async def lifespan(app):
+    app.state.http = httpx.AsyncClient(timeout=5)
+    yield
+
+@lru_cache
+def get_redis():
+    return redis.Redis()
+
+def create_app():
+    application = FastAPI(lifespan=lifespan)
+    application.state.engine = create_engine("sqlite://")
+    return application
+
+@router.get("/x")
+async def x(r=Depends(get_redis)):
+    return await http.get("u")
+""",
+        id="module-scope-lifespan-cached-factory",
+    ),
+    pytest.param(
+        APP + """
+def script():
+    return httpx.Client(timeout=3)
+
+@app.on_event("startup")
+async def start():
+    app.state.c = httpx.AsyncClient(timeout=3)
+""",
+        id="not-called-per-request",
+    ),
+    pytest.param(
+        APP + """
+_client = None
+
+class Api:
+    def client(self):
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=3)
+        return self._http
+
+def shared():
+    global _client
+    if _client is None:
+        _client = httpx.AsyncClient(timeout=3)
+    return _client
+
+@router.get("/x")
+async def x():
+    shared()
+    Api().client()
+""",
+        id="lazily-created-once",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FLAGGED)
+def test_flagged(source, expected):
+    assert lines(source, "FL201") == expected
+
+
+@pytest.mark.parametrize("source", NOT_FLAGGED)
+def test_not_flagged(source):
+    assert lines(source, "FL201") == []
+
+
+def test_message_names_the_request_path_and_where_the_client_belongs():
+    files = {
+        "app/__init__.py": "",
+        "app/main.py": """
+            from fastapi import FastAPI
+            from app.users import router
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1")
+        """,
+        "app/users.py": """
+            from fastapi import APIRouter
+            from app.clients import fetch_user
+            router = APIRouter(prefix="/users")
+
+            @router.get("/{id}")
+            async def get_user(id: int):
+                return await fetch_user(id)
+        """,
+        "app/clients.py": """
+            import httpx
+
+            async def fetch_user(id):
+                async with httpx.AsyncClient(timeout=3) as client:
+                    return await client.get(f"/{id}")
+        """,
+    }
+    (finding,) = lint(files, "FL201")
+    assert (finding.path, finding.row) == ("app/clients.py", 5)
+    assert finding.message == (
+        "httpx.AsyncClient() is created on every request to GET /api/v1/users/{id} "
+        "(users.py:7 → clients.py:4 fetch_user()): create it once in the lifespan, keep it on "
+        "app.state, inject it with a dependency"
+    )
+
+
+def test_deep_call_chains_are_not_followed():
+    helpers = "\n".join(f"def h{i}():\n    return h{i + 1}()\n" for i in range(6))
+    source = APP + helpers + "def h6():\n    return httpx.Client(timeout=1)\n" + """
+@router.get("/deep")
+def deep():
+    return h0()
+"""
+    assert lines(source, "FL201") == []

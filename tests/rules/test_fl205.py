@@ -1,0 +1,99 @@
+"""FL205 cache-without-ttl: flagged and near misses."""
+
+import pytest
+
+from fastlint.testing import lines
+
+FLAGGED = [
+    pytest.param(
+        """
+        import redis
+        import redis.asyncio as aredis
+
+        cache = redis.Redis()
+        acache = aredis.from_url("redis://x")
+
+        async def f(value):
+            cache.set("k", value)
+            await acache.set("k", value, nx=True)
+            redis.from_url("redis://x").set("k", value, ex=None)
+        """,
+        [9, 10, 11],
+        id="module-clients-and-expiry-none",
+    ),
+    pytest.param(
+        """
+        from redis.asyncio import Redis
+
+        class Store:
+            def __init__(self):
+                self.redis = Redis.from_url("redis://x")
+
+            async def save(self, key, value):
+                await self.redis.set(key, value)
+
+        async def g(r: Redis, key):
+            await r.set(key, 1)
+            await r.expire("other-key", 5)
+        """,
+        [9, 12],
+        id="attribute-parameter-and-expiry-of-another-key",
+    ),
+    pytest.param(
+        {
+            "app/__init__.py": "",
+            "app/cache.py": "import redis\nclient = redis.StrictRedis()\n",
+            "app/use.py": "from app.cache import client\n\ndef put(v):\n    client.set('k', v)\n",
+        },
+        [4],
+        id="client-from-another-module",
+    ),
+]
+
+NOT_FLAGGED = [
+    pytest.param(
+        """
+        import redis
+        cache = redis.Redis()
+
+        def f(key, value, options):
+            cache.set("a", value, ex=60)
+            cache.set("b", value, px=500)
+            cache.set("c", value, 60)
+            cache.set("d", value, keepttl=True)
+            cache.set("e", value, **options)
+            cache.setex("f", 60, value)
+            cache.set(key, value)
+            cache.expire(key, 60)
+            cache.set("g", value)
+            cache.expire("g", 60)
+        """,
+        id="expiry-given-or-set-later",
+    ),
+    pytest.param(
+        """
+        import threading
+
+        def f(ready: threading.Event, values: set, d: dict):
+            ready.set()
+            values.add(1)
+            d.update(a=1)
+
+        class Flags:
+            def set(self, key, value): ...
+
+        Flags().set("k", 1)
+        """,
+        id="other-set-methods",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FLAGGED)
+def test_flagged(source, expected):
+    assert lines(source, "FL205") == expected
+
+
+@pytest.mark.parametrize("source", NOT_FLAGGED)
+def test_not_flagged(source):
+    assert lines(source, "FL205") == []
