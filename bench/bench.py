@@ -136,7 +136,7 @@ def main() -> None:
 
 def report(results: dict[str, float]) -> None:
     floor = results["floor"]
-    print(f"\n| case | seconds | × ast floor | target | met |\n|---|--:|--:|---|---|")
+    print("\n| case | seconds | × ast floor | target | met |\n|---|--:|--:|---|---|")
     for name in ("floor", "cold", "warm", "one_file_changed", "doubled_cold", "ruff_cold",
                  "ruff_warm"):
         if name not in results:

@@ -1,6 +1,5 @@
 """How a file's module name is derived (the names every cross-module resolution uses)."""
 
-from pathlib import Path
 
 from fastlint.engine import module_info
 

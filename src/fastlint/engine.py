@@ -373,19 +373,21 @@ def project_rules(ruleset: RuleSet) -> list[ProjectRule]:
     ]
 
 
+def current_source(run: ProjectRun, path: str) -> SourceFile | None:
+    """A file's text as the run sees it: pending fixed content, else the disk."""
+    try:
+        if path in run.overrides:
+            return decode_source(path, run.overrides[path])
+        return read_source(path)
+    except SourceError:
+        return None
+
+
 def join(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> list[Diagnostic]:
     """Build the project from the file facts and run the project rules."""
     _load_full_facts(run, ruleset, None)
-
-    def read(path: str) -> SourceFile | None:
-        try:
-            if path in run.overrides:
-                return decode_source(path, run.overrides[path])
-            return read_source(path)
-        except SourceError:
-            return None
-
-    project = Project((r.facts for r in run.results.values() if r.facts is not None), read)
+    project = Project((r.facts for r in run.results.values() if r.facts is not None),
+                      lambda path: current_source(run, path))
     project.root = str(run.root)
     run.project = project
     diagnostics: list[Diagnostic] = []

@@ -9,7 +9,6 @@ call graph in `fastlint.callgraph`; both are built lazily from this object.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property

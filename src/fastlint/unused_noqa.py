@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from fastlint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from fastlint.noqa import directive
 from fastlint.rules import rules_by_code
-from fastlint.source import SourceError, SourceFile, decode_source, read_source
+from fastlint.source import SourceFile
 
 if TYPE_CHECKING:
     from fastlint.engine import ProjectRun
@@ -47,16 +47,13 @@ def unused_noqa(run: "ProjectRun", used: set[tuple[str, int, str]],
 
 
 def _source(run: "ProjectRun", path: str) -> SourceFile | None:
-    """The file's text: the project's copy, pending fixed content, or the disk (after a run
-    whose project findings came from the cache, there is no project)."""
+    """The file's text: the project's copy, or (after a run whose project findings came
+    from the cache, there is no project) what the run sees."""
+    from fastlint.engine import current_source
+
     if run.project is not None:
         return run.project.source(path)
-    try:
-        if path in run.overrides:
-            return decode_source(path, run.overrides[path])
-        return read_source(path)
-    except SourceError:
-        return None
+    return current_source(run, path)
 
 
 def _finding(path: str, row: int, line: str, unused: list[str], known: Iterable[str]) -> Diagnostic:
