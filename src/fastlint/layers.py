@@ -306,7 +306,8 @@ class Layering:
                           "middleware is wired by the app factory, not imported")
         if importer == "core":
             return Breach(f"core must not import {imported}",
-                          "core is imported by every layer and imports none: move this code out of core")
+                          "core is imported by every layer and imports none: move the code that needs it "
+                          "out of core, e.g. into a composition root")
         if importer == "schemas" and imported != "core":
             return Breach(f"schemas must not import {imported}",
                           "schemas import only core: keep them plain data")
