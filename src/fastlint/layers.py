@@ -13,9 +13,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fastlint.facts import FileFacts, ImportFact, Span
+from fastlint.orm import is_orm_model
 from fastlint.rules.base import Option, OptionValueError
 
 if TYPE_CHECKING:
@@ -242,6 +244,26 @@ class Layering:
     def layer_of(self, module: str) -> str | None:
         return self.module_layer.get(module)
 
+    @cached_property
+    def models_hold_orm(self) -> bool:
+        """Whether the `models` layer holds ORM models. Some projects name their data-access
+        functions `models/` (prefect); the guide's rules about ORM models do not apply there."""
+        project = self.project
+        return any(
+            is_orm_model(project, cls)
+            for facts in project.files if self.module_layer.get(facts.module) == "models"
+            for cls in facts.classes
+        )
+
+    def covers(self, module: str) -> bool:
+        """Whether a module is part of the layered code: under a detected parent package,
+        or in a top-level package that the configured layers name."""
+        if self.config.order is not None:
+            tops = {text.split(".", 1)[0] for spec in self.config.order for text in spec.modules}
+            return module.split(".", 1)[0] in tops
+        return any(parent == "" or module == parent or module.startswith(parent + ".")
+                   for parent in self.parents)
+
     def members(self) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {name: [] for name in self.names}
         for module, layer in sorted(self.module_layer.items()):
@@ -249,8 +271,8 @@ class Layering:
         return grouped
 
     def outside(self) -> list[str]:
-        """Modules in no layer: composition roots (`main.py`, `dependencies.py`, `utils/`)."""
-        return sorted(m for m in self._modules() if m not in self.module_layer)
+        """Layered code in no layer: composition roots (`main.py`, `dependencies.py`, `utils/`)."""
+        return sorted(m for m in self._modules() if m not in self.module_layer and self.covers(m))
 
     # ------------------------------------------------------------------ imports
     def imported_module(self, imported: ImportFact) -> str | None:
@@ -314,7 +336,8 @@ class Layering:
         if importer == "middleware" and imported not in ("core", "schemas"):
             return Breach(f"middleware must not import {imported}",
                           "middleware imports only core and schemas")
-        if imported == "schemas" and importer not in ("routers", "services", "repositories"):
+        if imported == "schemas" and importer not in ("routers", "services", "repositories") \
+                and (importer != "models" or self.models_hold_orm):
             return Breach(f"{importer} must not import schemas",
                           "schemas are used by routers, services and repositories only")
         rank_importer, rank_imported = self._rank.get(importer), self._rank.get(imported)

@@ -9,7 +9,8 @@ BASE = {
     "app/routers/users.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
     "app/services/users.py": "",
     "app/models/base.py": "from sqlalchemy.orm import DeclarativeBase\n\n"
-                          "class Base(DeclarativeBase):\n    pass\n",
+                          "class Base(DeclarativeBase):\n    pass\n\n"
+                          "class User(Base):\n    __tablename__ = 'users'\n",
     "app/core/config.py": "from pydantic_settings import BaseSettings\n\n"
                           "class Settings(BaseSettings):\n    debug: bool = False\n",
 }
@@ -131,6 +132,24 @@ def x():
         "app/config.py": "from pydantic_settings import BaseSettings\n"
                          "class Settings(BaseSettings):\n    pass\n",
     }, id="settings-anywhere-when-there-is-no-core"),
+    pytest.param(project(other__service="""
+from fastapi import FastAPI
+from pydantic_settings import BaseSettings
+app = FastAPI()
+class OtherSettings(BaseSettings):
+    pass
+@app.get("/users")
+def users():
+    return []
+"""), id="packages-outside-the-layered-one-are-not-checked"),
+    pytest.param({
+        "app/routers/users.py": "",
+        "app/services/users.py": "",
+        "app/models/flows.py": "def read_flow(session, flow_id): ...\n",
+        "app/db/orm.py": "from sqlalchemy.orm import DeclarativeBase\n"
+                         "class Base(DeclarativeBase):\n    pass\n"
+                         "class Flow(Base):\n    __tablename__ = 'flows'\n",
+    }, id="orm-models-elsewhere-when-models-holds-data-access-functions"),
     pytest.param({
         "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"
                        "@app.get('/users')\ndef users():\n    return []\n",
