@@ -14,30 +14,25 @@ Good:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fnmatch import fnmatch
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import ClassFact, Span
 from fastlint.layers import LAYERS_OPTION, Layering, layering, module_path
 from fastlint.orm import SQLMODEL, ancestors, is_orm_model
 from fastlint.project import Project
-from fastlint.rules.base import Option, ProjectRule
+from fastlint.rules.base import ProjectRule
+from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
 
 PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
 SETTINGS = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
                       "pydantic.BaseSettings", "pydantic.v1.BaseSettings"})
-UNVERSIONED_ALLOW = ["/health*", "/ready*", "/live*", "/metrics", "/docs*", "/redoc*", "/openapi.json"]
 
 
 class MisplacedDefinition(ProjectRule):
     code = "FL304"
     name = "misplaced-definition"
     summary = "A route, schema, ORM model or settings class is defined outside its layer"
-    options = (
-        LAYERS_OPTION,
-        Option("unversioned-allow", UNVERSIONED_ALLOW, "list[str]",
-               "Operational paths (glob) that may be declared on the app itself."),
-    )
+    options = (LAYERS_OPTION, UNVERSIONED_ALLOW)
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         layers = layering(project, self.option("layers"))
@@ -56,14 +51,15 @@ class MisplacedDefinition(ProjectRule):
                     yield self.diagnostic(facts, _class_line(cls), message.format(where=module_path(facts)))
 
     def _routes_outside_routers(self, project: Project, layers: Layering) -> Iterator[Diagnostic]:
-        allowed = tuple(self.option("unversioned-allow"))
+        allowed = self.option("unversioned-allow")
         for route in project.fastapi.resolved_routes:
             function, facts = route.function, route.facts
             if function is None or facts.is_test or layers.layer_of(facts.module) == "routers" \
                     or not layers.covers(facts.module):
                 continue
             on_app = route.owner is not None and route.owner.kind == "app"
-            if on_app and route.path is not None and any(fnmatch(route.path, p) for p in allowed):
+            paths = route.effective_paths or ((route.path,) if route.path is not None else ())
+            if on_app and paths and all(is_allowed(path, allowed) for path in paths):
                 continue
             place = layers.layer_of(facts.module) or "a module outside every layer"
             yield self.diagnostic(

@@ -47,7 +47,7 @@ class NoAppFactory(ProjectRule):
             method = callee.rsplit(".", 1)[-1]
             if method not in WIRING_METHODS:
                 continue
-            owner = model.owner_of(call.call.receiver, facts)
+            owner = model.owner_of(call.call.target, facts)
             if owner is not None and owner.key in module_level_apps:
                 wiring.setdefault(owner.key, f"`{call.text}()` at line {call.span.row}")
         for facts in project.files:
@@ -57,7 +57,7 @@ class NoAppFactory(ProjectRule):
                 for decorator in function.decorators:
                     if decorator.kind == "call" and isinstance(decorator.value, str) \
                             and decorator.value.endswith(".middleware"):
-                        owner = model.owner_of(decorator.receiver, facts)
+                        owner = model.owner_of(decorator.target, facts)
                         if owner is not None and owner.key in module_level_apps:
                             wiring.setdefault(owner.key, f"`@{owner.name or 'app'}.middleware` at line {decorator.span.row}")  # type: ignore[union-attr]
         for key, how in wiring.items():
