@@ -244,15 +244,29 @@ class Layering:
     def layer_of(self, module: str) -> str | None:
         return self.module_layer.get(module)
 
+    def parent_of(self, module: str) -> str | None:
+        """The layered package a module belongs to (the innermost detected parent; "" for
+        configured layers), or None when it is outside the layered code."""
+        if not self.covers(module):
+            return None
+        if self.config.order is not None:
+            return ""
+        parts = module.split(".")
+        for index in range(len(parts), -1, -1):
+            candidate = ".".join(parts[:index])
+            if candidate in self.parents:
+                return candidate
+        return None
+
     @cached_property
-    def models_hold_orm(self) -> bool:
-        """Whether the `models` layer holds ORM models. Some projects name their data-access
-        functions `models/` (prefect); the guide's rules about ORM models do not apply there."""
+    def orm_parents(self) -> frozenset[str | None]:
+        """The layered packages whose `models` layer holds ORM models. Some projects name
+        their data-access functions `models/` (prefect); the guide's ORM rules skip those."""
         project = self.project
-        return any(
-            is_orm_model(project, cls)
+        return frozenset(
+            self.parent_of(facts.module)
             for facts in project.files if self.module_layer.get(facts.module) == "models"
-            for cls in facts.classes
+            and any(is_orm_model(project, cls) for cls in facts.classes)
         )
 
     def covers(self, module: str) -> bool:
@@ -308,14 +322,16 @@ class Layering:
                 imported_layer = self.module_layer.get(module)
                 if imported_layer is None or self._is_ignored(facts.module, module):
                     continue
+                orm = self.parent_of(facts.module) in self.orm_parents
                 yield LayerImport(facts, imported.span, module, importer_layer, imported_layer,
-                                  self.breach(importer_layer, imported_layer))
+                                  self.breach(importer_layer, imported_layer, orm))
 
     def _is_ignored(self, importer: str, imported: str) -> bool:
         return any(_matches(a, importer) and _matches(b, imported) for a, b in self._ignored)
 
-    def breach(self, importer: str, imported: str) -> Breach | None:
-        """The rule an import from layer `importer` into layer `imported` breaks, or None."""
+    def breach(self, importer: str, imported: str, models_hold_orm: bool = True) -> Breach | None:
+        """The rule an import from layer `importer` into layer `imported` breaks, or None;
+        `models_hold_orm` says whether the importer's `models` layer holds ORM models."""
         if importer == imported or (importer, imported) in self.config.allow:
             return None
         if (importer, imported) in self.config.forbid:
@@ -337,7 +353,7 @@ class Layering:
             return Breach(f"middleware must not import {imported}",
                           "middleware imports only core and schemas")
         if imported == "schemas" and importer not in ("routers", "services", "repositories") \
-                and (importer != "models" or self.models_hold_orm):
+                and (importer != "models" or models_hold_orm):
             return Breach(f"{importer} must not import schemas",
                           "schemas are used by routers, services and repositories only")
         rank_importer, rank_imported = self._rank.get(importer), self._rank.get(imported)

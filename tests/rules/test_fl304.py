@@ -151,6 +151,21 @@ def users():
                          "class Flow(Base):\n    __tablename__ = 'flows'\n",
     }, id="orm-models-elsewhere-when-models-holds-data-access-functions"),
     pytest.param({
+        "app/endpoints/speech.py": "def transform(audio): ...\n",
+        "app/repositories/users.py": "",
+        "app/models/user.py": "",
+        "app/proxy/user_endpoints.py": "from fastapi import APIRouter\nrouter = APIRouter()\n"
+                                       "@router.get('/users')\ndef users():\n    return []\n",
+    }, id="routes-elsewhere-when-the-routers-package-declares-none"),
+    pytest.param({
+        **{f"server/{k}": v for k, v in BASE.items() if k.startswith("app/")},
+        "sdk/endpoints/speech.py": "def transform(audio): ...\n",
+        "sdk/repositories/users.py": "",
+        "sdk/models/user.py": "",
+        "sdk/proxy/user_endpoints.py": "from fastapi import APIRouter\nrouter = APIRouter()\n"
+                                       "@router.get('/users')\ndef users():\n    return []\n",
+    }, id="each-layered-package-is-judged-on-its-own"),
+    pytest.param({
         "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"
                        "@app.get('/users')\ndef users():\n    return []\n",
     }, id="no-layers-no-findings"),

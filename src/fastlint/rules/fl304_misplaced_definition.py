@@ -44,18 +44,24 @@ class MisplacedDefinition(ProjectRule):
         for facts in project.files:
             if facts.is_test or not facts.classes or not layers.covers(facts.module):
                 continue
-            layer = layers.layer_of(facts.module)
             for cls in facts.classes:
-                message = self._misplaced_class(project, layers, cls, layer, present)
+                message = self._misplaced_class(project, layers, cls, facts.module, present)
                 if message is not None:
                     yield self.diagnostic(facts, _class_line(cls), message.format(where=module_path(facts)))
 
     def _routes_outside_routers(self, project: Project, layers: Layering) -> Iterator[Diagnostic]:
         allowed = self.option("unversioned-allow")
-        for route in project.fastapi.resolved_routes:
+        model = project.fastapi
+        # A `routers`-named package with no router or route in it (litellm's `endpoints/`
+        # holds transformations) is not where the project keeps its routes.
+        with_routers = {
+            layers.parent_of(owner.facts.module) for owner in model.owners.values()
+            if layers.layer_of(owner.facts.module) == "routers"
+        }
+        for route in model.resolved_routes:
             function, facts = route.function, route.facts
             if function is None or facts.is_test or layers.layer_of(facts.module) == "routers" \
-                    or not layers.covers(facts.module):
+                    or layers.parent_of(facts.module) not in with_routers:
                 continue
             on_app = route.owner is not None and route.owner.kind == "app"
             paths = route.effective_paths or ((route.path,) if route.path is not None else ())
@@ -69,7 +75,8 @@ class MisplacedDefinition(ProjectRule):
             )
 
     def _misplaced_class(self, project: Project, layers: Layering, cls: ClassFact,
-                         layer: str | None, present: set[str]) -> str | None:
+                         module: str, present: set[str]) -> str | None:
+        layer = layers.layer_of(module)
         lineage = ancestors(project, cls)
         if lineage & SETTINGS:
             if "core" in present and layer != "core":
@@ -77,7 +84,8 @@ class MisplacedDefinition(ProjectRule):
             return None
         if is_orm_model(project, cls, lineage):
             # Only where `models` is where the ORM lives (not a data-access package so named).
-            if "models" in present and layers.models_hold_orm and layer != "models":
+            if "models" in present and layer != "models" \
+                    and layers.parent_of(module) in layers.orm_parents:
                 return f"ORM model `{cls.name}` is defined outside models ({{where}}): move it to the models layer"
             return None
         if layer == "routers" and (lineage & PYDANTIC_MODELS or SQLMODEL in lineage):
