@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fastlint.config import ConfigError, parse_table
+from fastlint.engine import joined_project
 from fastlint.layers import LayerConfig, LayerSpec, layering
 from fastlint.testing import lint, run
 
@@ -92,7 +93,7 @@ def test_most_specific_pattern_wins():
     config = parse({"order": [{"name": "web", "modules": ["shop.http.*"]},
                               {"name": "deps", "modules": ["shop.http.deps"]}]})
     result, _ = run(SHOP, ("FL303",))
-    layers = layering(result.projects[0].project, config)
+    layers = layering(joined_project(result.projects[0]), config)
     assert layers.layer_of("shop.http.deps") == "deps"
     assert layers.layer_of("shop.http.orders") == "web"
 
@@ -127,7 +128,7 @@ def template():
 
 
 def test_fullstack_template_layers_are_detected(template):
-    layers = layering(template.projects[0].project, None)
+    layers = layering(joined_project(template.projects[0]), None)
     assert layers.parents == ("app",)
     assert layers.members() == {
         "routers": ["app.api", "app.api.deps", "app.api.main", "app.api.routes", "app.api.routes.items",
@@ -212,4 +213,4 @@ def test_module_names_do_not_depend_on_the_working_directory():
     # The project lives in a temporary directory outside the cwd: its display paths
     # start with `../`, and the module names must still come from the project root.
     result, _ = run({"pkg/sub/mod.py": "x = 1\n"}, ("FL303",))
-    assert [f.module for f in result.projects[0].project.files] == ["pkg.sub.mod"]
+    assert [f.module for f in joined_project(result.projects[0]).files] == ["pkg.sub.mod"]
