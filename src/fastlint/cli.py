@@ -1,4 +1,4 @@
-"""The command line: `fastlint check`, `fix`, `baseline`, `rules`, `rule CODE`, `routes`."""
+"""The command line: `fastlint check`, `fix`, `baseline`, `rules`, `rule CODE`, `routes`, `layers`."""
 
 from __future__ import annotations
 
@@ -383,6 +383,32 @@ def routes_command(
         render_json(rows, sys.stdout)
     else:
         render_table(rows, sys.stdout, _use_color(sys.stdout))
+
+
+class LayersFormat(str, Enum):
+    text = "text"
+    json = "json"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command("layers")
+def layers_command(
+    paths: Optional[list[Path]] = _PATHS,
+    output_format: LayersFormat = typer.Option(LayersFormat.text, "--output-format",
+                                               help="text, json, mermaid or dot."),
+    config: Optional[Path] = _CONFIG,
+) -> None:
+    """Show the layers (detected or configured), the imports between them and the violations."""
+    from fastlint.config import ConfigError
+    from fastlint.layer_report import RENDERERS, build_reports
+
+    try:
+        reports = build_reports(paths or [Path(".")], config)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    RENDERERS[output_format.value](reports, sys.stdout)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from fastlint.rules import all_rules
-from fastlint.rules.base import Option
+from fastlint.rules.base import Option, OptionValueError
 
 
 class ConfigError(Exception):
@@ -193,6 +193,11 @@ def parse_table(table: dict[str, Any], pyproject: Path) -> Config:
                 raise ConfigError(
                     f"{where} key {key!r}: expected {option.kind}, got {value!r}"
                 )
+            if option.parse is not None:
+                try:
+                    value = option.parse(value)
+                except OptionValueError as error:
+                    raise ConfigError(f"{where} key {error.key!r}: {error.problem}") from None
             settings[key] = value
         else:
             known = sorted(_TOP_KEYS | set(options))

@@ -8,7 +8,7 @@ A rule never parses, walks the file system or reads config: a `FileRule` is call
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,16 +20,30 @@ if TYPE_CHECKING:
     from fastlint.project import Project
 
 
+class OptionValueError(ValueError):
+    """A structured option's value is wrong; `key` names the part (`layers.order[1].name`)."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
 @dataclass(frozen=True)
 class Option:
     """A rule option, set in `[tool.fastlint.<rule-name>]` or `[tool.fastlint]`."""
 
     name: str
     default: Any
-    kind: str  # "list[str]" | "int" | "float" | "str" | "bool"
+    kind: str  # "list[str]" | "int" | "float" | "str" | "bool" | "table"
     help: str
+    # For a "table": turns the TOML table into the (hashable) value the rule receives,
+    # raising OptionValueError on a bad part.
+    parse: Callable[[Any], Any] | None = None
 
     def accepts(self, value: object) -> bool:
+        if self.kind == "table":
+            return isinstance(value, dict)
         if self.kind == "list[str]":
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
         if self.kind == "int":

@@ -1,0 +1,378 @@
+"""Architecture layers: which modules form the routers, services, repositories… of a project,
+and which imports between them break the layer order.
+
+Layers come from `[tool.fastlint.layers]` when it lists them (`order`), and are otherwise
+detected from package and module names (`api/`, `services/`, `crud.py`, `models/`…) under a
+parent package that has at least three of them. FL303, FL304 and `fastlint layers` read the
+result; nothing here reports findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from fastlint.facts import FileFacts, ImportFact, Span
+from fastlint.orm import is_orm_model
+from fastlint.rules.base import Option, OptionValueError
+
+if TYPE_CHECKING:
+    from fastlint.project import Project
+
+# The guide's production structure, top to bottom, and the folder/module names of each layer.
+DEFAULT_ORDER = ("middleware", "routers", "services", "repositories", "models", "schemas", "core")
+LAYER_NAMES: dict[str, tuple[str, ...]] = {
+    "routers": ("routers", "routes", "endpoints", "api"),
+    "services": ("services",),
+    "repositories": ("repositories", "repository", "repos", "crud"),
+    "models": ("models",),
+    "schemas": ("schemas",),
+    "core": ("core",),
+    "middleware": ("middleware",),
+}
+LAYER_OF_NAME = {name: layer for layer, names in LAYER_NAMES.items() for name in names}
+MIN_DETECTED_LAYERS = 3
+
+
+# ---------------------------------------------------------------------- configuration
+@dataclass(frozen=True)
+class LayerSpec:
+    """A configured layer: its name and the module patterns it covers (`app.api.routes.*`)."""
+
+    name: str
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LayerConfig:
+    """What `[tool.fastlint.layers]` says; `order` None means: detect the layers."""
+
+    order: tuple[LayerSpec, ...] | None = None
+    allow: tuple[tuple[str, str], ...] = ()
+    forbid: tuple[tuple[str, str], ...] = ()
+    ignore_imports: tuple[tuple[str, str], ...] = ()
+    check_type_checking_imports: bool = False
+
+
+_CONFIG_KEYS = ("order", "allow", "forbid", "ignore-imports", "check-type-checking-imports")
+
+
+def parse_layer_config(table: dict[str, Any]) -> LayerConfig:
+    """Validate `[tool.fastlint.layers]`; a bad part raises OptionValueError naming its key."""
+    for key in table:
+        if key not in _CONFIG_KEYS:
+            raise OptionValueError(
+                f"layers.{key}", f"unknown key (known keys: {', '.join(_CONFIG_KEYS)})"
+            )
+    order = _parse_order(table["order"]) if "order" in table else None
+    names = {spec.name for spec in order} if order is not None else set(DEFAULT_ORDER)
+    allow = _parse_arrows(table.get("allow", []), "layers.allow", names)
+    forbid = _parse_arrows(table.get("forbid", []), "layers.forbid", names)
+    both = set(allow) & set(forbid)
+    if both:
+        first, second = sorted(both)[0]
+        raise OptionValueError("layers.forbid", f"'{first} -> {second}' is also in layers.allow")
+    ignore = _parse_arrows(table.get("ignore-imports", []), "layers.ignore-imports", None)
+    check = table.get("check-type-checking-imports", False)
+    if not isinstance(check, bool):
+        raise OptionValueError("layers.check-type-checking-imports", f"expected true or false, got {check!r}")
+    return LayerConfig(order, allow, forbid, ignore, check)
+
+
+def _parse_order(value: object) -> tuple[LayerSpec, ...]:
+    if not isinstance(value, list):
+        raise OptionValueError("layers.order", "expected a list of tables {name = ..., modules = [...]}, top layer first")
+    specs = []
+    seen: set[str] = set()
+    for index, entry in enumerate(value):
+        key = f"layers.order[{index}]"
+        if not isinstance(entry, dict):
+            raise OptionValueError(key, f"expected a table {{name = ..., modules = [...]}}, got {entry!r}")
+        for sub in entry:
+            if sub not in ("name", "modules"):
+                raise OptionValueError(f"{key}.{sub}", "unknown key (known keys: name, modules)")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name:
+            raise OptionValueError(f"{key}.name", f"expected a layer name, got {name!r}")
+        if name in seen:
+            raise OptionValueError(f"{key}.name", f"layer {name!r} is listed twice")
+        seen.add(name)
+        modules = entry.get("modules")
+        if not isinstance(modules, list) or not modules or not all(
+            isinstance(m, str) and m for m in modules
+        ):
+            raise OptionValueError(f"{key}.modules", f"expected a non-empty list of module patterns, got {modules!r}")
+        specs.append(LayerSpec(name, tuple(modules)))
+    return tuple(specs)
+
+
+def _parse_arrows(value: object, key: str, names: set[str] | None) -> tuple[tuple[str, str], ...]:
+    """`["routers -> repositories"]`; names, when given, are the layers an arrow may name."""
+    if not isinstance(value, list):
+        raise OptionValueError(key, f"expected a list of 'a -> b' strings, got {value!r}")
+    arrows = []
+    for index, item in enumerate(value):
+        parts = item.split("->") if isinstance(item, str) else []
+        if len(parts) != 2 or not all(part.strip() for part in parts):
+            raise OptionValueError(f"{key}[{index}]", f"expected 'a -> b', got {item!r}")
+        first, second = parts[0].strip(), parts[1].strip()
+        if names is not None:
+            for name in (first, second):
+                if name not in names:
+                    raise OptionValueError(
+                        f"{key}[{index}]", f"unknown layer {name!r} (layers: {', '.join(sorted(names))})"
+                    )
+        arrows.append((first, second))
+    return tuple(arrows)
+
+
+LAYERS_OPTION = Option(
+    "layers", None, "table",
+    "The layers, top first (`order = [{name = \"routers\", modules = [\"app.api.*\"]}, ...]`), "
+    "`allow`/`forbid` exceptions (`\"routers -> repositories\"`), `ignore-imports` "
+    "(`\"app.api.deps -> app.crud\"`), `check-type-checking-imports` (false). "
+    "Without `order`, layers are detected from folder names.",
+    parse=parse_layer_config,
+)
+
+
+# ---------------------------------------------------------------------- module patterns
+def _pattern(text: str) -> re.Pattern[str]:
+    """A module pattern matches the module and everything under it; `*` matches any part."""
+    body = re.escape(text).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.compile(rf"{body}(\..+)?")
+
+
+def _matches(pattern: re.Pattern[str], module: str) -> bool:
+    return pattern.fullmatch(module) is not None
+
+
+# ---------------------------------------------------------------------- the breach
+@dataclass(frozen=True)
+class Breach:
+    """A layer rule broken by an import, in words: `rule (where): advice`."""
+
+    rule: str
+    advice: str
+
+    def message(self, where: str) -> str:
+        return f"{self.rule} ({where}): {self.advice}"
+
+
+@dataclass(frozen=True)
+class LayerImport:
+    """One imported project module whose importer and imported module are in layers."""
+
+    facts: FileFacts
+    span: Span  # the import statement
+    imported: str  # the project module imported
+    importer_layer: str
+    imported_layer: str
+    breach: Breach | None
+
+
+class Layering:
+    """The layers of one project: which module is in which layer, and what may import what."""
+
+    def __init__(self, project: "Project", config: LayerConfig) -> None:
+        self.project = project
+        self.config = config
+        self.parents: tuple[str, ...] = ()
+        self.module_layer: dict[str, str] = {}
+        if config.order is not None:
+            self.names = tuple(spec.name for spec in config.order)
+            self._assign_configured(config.order)
+        else:
+            self._detect()
+            present = set(self.module_layer.values())
+            self.names = tuple(name for name in DEFAULT_ORDER if name in present)
+        self._rank = {name: index for index, name in enumerate(self.names)}
+        self._ignored = tuple((_pattern(a), _pattern(b)) for a, b in config.ignore_imports)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.module_layer)
+
+    @property
+    def source(self) -> str:
+        if self.config.order is not None:
+            return "configured in [tool.fastlint.layers]"
+        where = ", ".join(parent or "the project root" for parent in self.parents)
+        return f"detected under {where}" if self.parents else "none detected"
+
+    def _modules(self) -> Iterator[str]:
+        for facts in self.project.files:
+            if not facts.is_test:
+                yield facts.module
+
+    def _assign_configured(self, order: tuple[LayerSpec, ...]) -> None:
+        patterns = [(len(text), _pattern(text), spec.name) for spec in order for text in spec.modules]
+        # The most specific pattern wins (`app.api.deps` over `app.api.*`); then the order.
+        patterns.sort(key=lambda item: -item[0])
+        for module in self._modules():
+            for _, pattern, name in patterns:
+                if _matches(pattern, module):
+                    self.module_layer[module] = name
+                    break
+
+    def _detect(self) -> None:
+        kinds: dict[str, set[str]] = defaultdict(set)
+        modules = list(self._modules())
+        for module in modules:
+            parts = module.split(".")
+            for index in range(len(parts)):
+                layer = LAYER_OF_NAME.get(parts[index])
+                if layer is not None:
+                    kinds[".".join(parts[:index])].add(layer)
+        parents = {parent for parent, found in kinds.items() if len(found) >= MIN_DETECTED_LAYERS}
+        self.parents = tuple(sorted(parents))
+        if not parents:
+            return
+        for module in modules:
+            parts = module.split(".")
+            # The innermost layered package decides (`app.events.models` under `app.events`).
+            for index in range(len(parts) - 1, -1, -1):
+                layer = LAYER_OF_NAME.get(parts[index])
+                if layer is not None and ".".join(parts[:index]) in parents:
+                    self.module_layer[module] = layer
+                    break
+
+    def layer_of(self, module: str) -> str | None:
+        return self.module_layer.get(module)
+
+    def parent_of(self, module: str) -> str | None:
+        """The layered package a module belongs to (the innermost detected parent; "" for
+        configured layers), or None when it is outside the layered code."""
+        if not self.covers(module):
+            return None
+        if self.config.order is not None:
+            return ""
+        parts = module.split(".")
+        for index in range(len(parts), -1, -1):
+            candidate = ".".join(parts[:index])
+            if candidate in self.parents:
+                return candidate
+        return None
+
+    @cached_property
+    def orm_parents(self) -> frozenset[str | None]:
+        """The layered packages whose `models` layer holds ORM models. Some projects name
+        their data-access functions `models/` (prefect); the guide's ORM rules skip those."""
+        project = self.project
+        return frozenset(
+            self.parent_of(facts.module)
+            for facts in project.files if self.module_layer.get(facts.module) == "models"
+            and any(is_orm_model(project, cls) for cls in facts.classes)
+        )
+
+    def covers(self, module: str) -> bool:
+        """Whether a module is part of the layered code: under a detected parent package,
+        or in a top-level package that the configured layers name."""
+        if self.config.order is not None:
+            tops = {text.split(".", 1)[0] for spec in self.config.order for text in spec.modules}
+            return module.split(".", 1)[0] in tops
+        return any(parent == "" or module == parent or module.startswith(parent + ".")
+                   for parent in self.parents)
+
+    def members(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {name: [] for name in self.names}
+        for module, layer in sorted(self.module_layer.items()):
+            grouped[layer].append(module)
+        return grouped
+
+    def outside(self) -> list[str]:
+        """Layered code in no layer: composition roots (`main.py`, `dependencies.py`, `utils/`)."""
+        return sorted(m for m in self._modules() if m not in self.module_layer and self.covers(m))
+
+    # ------------------------------------------------------------------ imports
+    def imported_module(self, imported: ImportFact) -> str | None:
+        """The project module an import refers to (`from app import crud` → `app.crud`)."""
+        if imported.unresolved:
+            return None
+        target = imported.module if imported.name in (None, "*") else f"{imported.module}.{imported.name}"
+        target = self.project.real_module_name(target)
+        modules = self.project.modules
+        while target:
+            if target in modules:
+                return target
+            if "." not in target:
+                return None
+            target = target.rsplit(".", 1)[0]
+        return None
+
+    def imports(self) -> Iterator[LayerImport]:
+        """Every import between two modules in layers, with the rule it breaks, if any."""
+        check_type_checking = self.config.check_type_checking_imports
+        for facts in self.project.files:
+            importer_layer = None if facts.is_test else self.module_layer.get(facts.module)
+            if importer_layer is None:
+                continue
+            seen: set[tuple[Span, str]] = set()
+            for imported in facts.imports:
+                if imported.type_checking and not check_type_checking:
+                    continue
+                module = self.imported_module(imported)
+                if module is None or (imported.span, module) in seen:
+                    continue
+                seen.add((imported.span, module))
+                imported_layer = self.module_layer.get(module)
+                if imported_layer is None or self._is_ignored(facts.module, module):
+                    continue
+                orm = self.parent_of(facts.module) in self.orm_parents
+                yield LayerImport(facts, imported.span, module, importer_layer, imported_layer,
+                                  self.breach(importer_layer, imported_layer, orm))
+
+    def _is_ignored(self, importer: str, imported: str) -> bool:
+        return any(_matches(a, importer) and _matches(b, imported) for a, b in self._ignored)
+
+    def breach(self, importer: str, imported: str, models_hold_orm: bool = True) -> Breach | None:
+        """The rule an import from layer `importer` into layer `imported` breaks, or None;
+        `models_hold_orm` says whether the importer's `models` layer holds ORM models."""
+        if importer == imported or (importer, imported) in self.config.allow:
+            return None
+        if (importer, imported) in self.config.forbid:
+            return Breach(f"{importer} must not import {imported}",
+                          "[tool.fastlint.layers] forbids it")
+        if importer == "routers" and imported == "repositories" and "services" in self._rank:
+            return Breach("routers must not import repositories directly", "call a service")
+        if imported == "middleware":
+            return Breach(f"{importer} must not import middleware",
+                          "middleware is wired by the app factory, not imported")
+        if importer == "core":
+            return Breach(f"core must not import {imported}",
+                          "core is imported by every layer and imports none: move the code that needs it "
+                          "out of core, e.g. into a composition root")
+        if importer == "schemas" and imported != "core":
+            return Breach(f"schemas must not import {imported}",
+                          "schemas import only core: keep them plain data")
+        if importer == "middleware" and imported not in ("core", "schemas"):
+            return Breach(f"middleware must not import {imported}",
+                          "middleware imports only core and schemas")
+        if imported == "schemas" and importer not in ("routers", "services", "repositories") \
+                and (importer != "models" or models_hold_orm):
+            return Breach(f"{importer} must not import schemas",
+                          "schemas are used by routers, services and repositories only")
+        rank_importer, rank_imported = self._rank.get(importer), self._rank.get(imported)
+        if rank_importer is not None and rank_imported is not None and rank_importer > rank_imported:
+            return Breach(f"{importer} must not import {imported}, a layer above it",
+                          "move what both need down into a lower layer")
+        return None
+
+
+def module_path(facts: FileFacts) -> str:
+    """How a message names a file: by its module (`app/api/users.py`)."""
+    path = facts.module.replace(".", "/")
+    return f"{path}/__init__.py" if facts.is_package else f"{path}.py"
+
+
+def layering(project: "Project", config: LayerConfig | None) -> Layering:
+    """The project's layers, built once per project and configuration."""
+    config = config if config is not None else LayerConfig()
+    cache = project.__dict__.setdefault("_layerings", {})
+    if config not in cache:
+        cache[config] = Layering(project, config)
+    return cache[config]

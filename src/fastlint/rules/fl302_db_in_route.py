@@ -1,0 +1,80 @@
+"""FL302 db-in-route: a route handler talks to the database itself.
+
+Bad:
+    @router.get("/users/{user_id}")
+    def read_user(user_id: int, session: SessionDep):
+        return session.exec(select(User).where(User.id == user_id)).first()
+
+Good:
+    @router.get("/users/{user_id}")
+    def read_user(user_id: int, users: UserServiceDep):
+        return users.get(user_id)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from fastlint.diagnostics import Diagnostic
+from fastlint.facts import FileFacts
+from fastlint.project import Project
+from fastlint.rules.base import ProjectRule
+
+SESSION_CLASSES = (
+    "sqlalchemy.orm.Session", "sqlmodel.Session", "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.session.AsyncSession", "sqlmodel.ext.asyncio.session.AsyncSession",
+)
+SESSION_METHODS = ("execute", "exec", "scalars", "scalar", "query", "add", "delete", "commit",
+                   "flush", "refresh", "get")
+SESSION_CALLS = frozenset(f"{cls}.{method}" for cls in SESSION_CLASSES for method in SESSION_METHODS)
+STATEMENT_CALLS = frozenset(
+    f"{module}.{name}"
+    for module in ("sqlalchemy", "sqlalchemy.sql", "sqlalchemy.sql.expression", "sqlalchemy.future",
+                   "sqlmodel", "sqlmodel.sql.expression")
+    for name in ("select", "insert", "update", "delete")
+)
+RAW_CURSOR_CALL = re.compile(r"(^|\.)cursor\(\)\.execute(many)?$")
+DB_API_MODULES = ("sqlite3.", "psycopg2.", "psycopg.", "pymysql.", "MySQLdb.", "aiosqlite.", "asyncpg.")
+MAX_NAMED_CALLS = 3
+
+
+def is_database_call(symbol: str) -> bool:
+    if symbol in SESSION_CALLS or symbol in STATEMENT_CALLS or RAW_CURSOR_CALL.search(symbol):
+        return True
+    return symbol.startswith(DB_API_MODULES) and symbol.endswith((".execute", ".executemany"))
+
+
+class DbInRoute(ProjectRule):
+    code = "FL302"
+    name = "db-in-route"
+    summary = "A route handler talks to the database itself instead of a repository or service"
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        indexes: dict[str, dict[str, int]] = {}
+        for route in project.fastapi.route_handlers.values():
+            function, facts = route.function, route.facts
+            if function is None or facts.is_test or not facts.calls:
+                continue
+            if facts.path not in indexes:
+                indexes[facts.path] = {f.qualname: i for i, f in enumerate(facts.functions)}
+            index = indexes[facts.path].get(function.qualname)
+            calls = _database_calls(project, facts, index)
+            if calls:
+                named = ", ".join(f"`{text}()`" for text in calls[:MAX_NAMED_CALLS])
+                more = f" and {len(calls) - MAX_NAMED_CALLS} more" if len(calls) > MAX_NAMED_CALLS else ""
+                yield self.diagnostic(
+                    facts, function.def_span,
+                    f"route {route.label} (`{function.name}`) talks to the database itself "
+                    f"({named}{more}): go through a repository or service",
+                )
+
+
+def _database_calls(project: Project, facts: FileFacts, index: int | None) -> list[str]:
+    """The database calls made directly in a function's body, as written, each once."""
+    found = sorted(
+        (call.span, call.text) for call in facts.calls
+        if call.function == index and call.call.value is not None
+        and is_database_call(project.canonical(call.call.value))  # type: ignore[arg-type]
+    )
+    return list(dict.fromkeys(text for _, text in found))

@@ -1,0 +1,99 @@
+"""FL304 misplaced-definition: a route, schema, ORM model or settings class in the wrong layer.
+
+Bad:
+    # app/services/users.py
+    @router.get("/users")
+    def list_users(): ...
+
+Good:
+    # app/routers/users.py
+    @router.get("/users")
+    def list_users(): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastlint.diagnostics import Diagnostic
+from fastlint.facts import ClassFact, Span
+from fastlint.layers import LAYERS_OPTION, Layering, layering, module_path
+from fastlint.orm import SQLMODEL, ancestors, is_orm_model
+from fastlint.project import Project
+from fastlint.rules.base import ProjectRule
+from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
+
+PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
+SETTINGS = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
+                      "pydantic.BaseSettings", "pydantic.v1.BaseSettings"})
+
+
+class MisplacedDefinition(ProjectRule):
+    code = "FL304"
+    name = "misplaced-definition"
+    summary = "A route, schema, ORM model or settings class is defined outside its layer"
+    options = (LAYERS_OPTION, UNVERSIONED_ALLOW)
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        layers = layering(project, self.option("layers"))
+        if not layers.active:
+            return
+        present = set(layers.names)
+        if "routers" in present:
+            yield from self._routes_outside_routers(project, layers)
+        for facts in project.files:
+            if facts.is_test or not facts.classes or not layers.covers(facts.module):
+                continue
+            for cls in facts.classes:
+                message = self._misplaced_class(project, layers, cls, facts.module, present)
+                if message is not None:
+                    yield self.diagnostic(facts, _class_line(cls), message.format(where=module_path(facts)))
+
+    def _routes_outside_routers(self, project: Project, layers: Layering) -> Iterator[Diagnostic]:
+        allowed = self.option("unversioned-allow")
+        model = project.fastapi
+        # A `routers`-named package with no router or route in it (litellm's `endpoints/`
+        # holds transformations) is not where the project keeps its routes.
+        with_routers = {
+            layers.parent_of(owner.facts.module) for owner in model.owners.values()
+            if layers.layer_of(owner.facts.module) == "routers"
+        }
+        for route in model.resolved_routes:
+            function, facts = route.function, route.facts
+            if function is None or facts.is_test or layers.layer_of(facts.module) == "routers" \
+                    or layers.parent_of(facts.module) not in with_routers:
+                continue
+            on_app = route.owner is not None and route.owner.kind == "app"
+            paths = route.effective_paths or ((route.path,) if route.path is not None else ())
+            if on_app and paths and all(is_allowed(path, allowed) for path in paths):
+                continue
+            place = layers.layer_of(facts.module) or "a module outside every layer"
+            yield self.diagnostic(
+                facts, function.def_span,
+                f"path operation {route.label} is declared in {place} ({module_path(facts)}): "
+                "declare it on an APIRouter in the routers layer and include that router in the app",
+            )
+
+    def _misplaced_class(self, project: Project, layers: Layering, cls: ClassFact,
+                         module: str, present: set[str]) -> str | None:
+        layer = layers.layer_of(module)
+        lineage = ancestors(project, cls)
+        if lineage & SETTINGS:
+            if "core" in present and layer != "core":
+                return f"settings class `{cls.name}` is defined outside core ({{where}}): move it to the core layer"
+            return None
+        if is_orm_model(project, cls, lineage):
+            # Only where `models` is where the ORM lives (not a data-access package so named).
+            if "models" in present and layer != "models" \
+                    and layers.parent_of(module) in layers.orm_parents:
+                return f"ORM model `{cls.name}` is defined outside models ({{where}}): move it to the models layer"
+            return None
+        if layer == "routers" and (lineage & PYDANTIC_MODELS or SQLMODEL in lineage):
+            target = "schemas" if "schemas" in present else "a schemas module"
+            return (f"schema `{cls.name}` is defined in a router ({{where}}): "
+                    f"move request/response models to {target}")
+        return None
+
+
+def _class_line(cls: ClassFact) -> Span:
+    return Span(cls.span.row, cls.span.col, cls.span.row, cls.span.col + len("class ") + len(cls.name))
