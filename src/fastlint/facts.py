@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-# Span, Val and CallFact are NamedTuples rather than frozen dataclasses: there are millions
-# of them in a large project, and a frozen dataclass costs one object.__setattr__ per field
-# to build and to unpickle (measured: the per-file stage ran 3x slower with them).
+# The per-definition facts are NamedTuples rather than frozen dataclasses: there are millions
+# of them in a large project, and a frozen slotted dataclass costs one object.__setattr__ per
+# field to build and a generic Python __setstate__ (calling fields()) to unpickle (measured:
+# the per-file stage ran 3x slower, and loading the cached facts 2x slower, with them).
 
 
 class Span(NamedTuple):
@@ -80,8 +81,7 @@ class Val(NamedTuple):
 UNKNOWN = Val("unknown")
 
 
-@dataclass(frozen=True, slots=True)
-class ImportFact:
+class ImportFact(NamedTuple):
     """One imported name: `import a.b as c` → module 'a.b', name None, bound 'c'."""
 
     module: str
@@ -103,16 +103,14 @@ class ImportFact:
         return self.module
 
 
-@dataclass(frozen=True, slots=True)
-class ParamFact:
+class ParamFact(NamedTuple):
     name: str
     annotation: str | None  # symbol of the annotation (Annotated[...] unwrapped to its type)
     depends: str | None  # symbol of the Depends()/Security() target, from default or Annotated
     kind: str  # "positional", "vararg", "kwonly", "kwarg"
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionFact:
+class FunctionFact(NamedTuple):
     """A function or method definition."""
 
     qualname: str  # module.Class.method or module.outer.inner
@@ -156,8 +154,7 @@ class CallFact(NamedTuple):
     in_generator: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class BindingFact:
+class BindingFact(NamedTuple):
     """A module-level or class-level name bound to a value (`x = ...`, `x: T = ...`).
 
     `self.x = ...` in a method binds `Class.x`.
@@ -171,8 +168,7 @@ class BindingFact:
     depends: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ClassFact:
+class ClassFact(NamedTuple):
     qualname: str
     name: str
     bases: tuple[str, ...]  # symbols of the bases
