@@ -106,6 +106,8 @@ def run_check_command(
             out.write(text)
         for message in result.errors + result.internal_errors:
             sys.stderr.write(f"error: {message}\n")
+        for message in result.warnings:
+            sys.stderr.write(f"warning: {message}\n")
         if result.diffs:
             count = sum(result.fixed.values())
             sys.stderr.write(f"\nWould fix {count} problem{'s' if count != 1 else ''}.\n")

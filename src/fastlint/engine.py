@@ -488,6 +488,16 @@ def _project_key(run: ProjectRun) -> str | None:
     return content_digest("\n".join(parts).encode())
 
 
+def unused_per_file_ignores(run: ProjectRun) -> list[str]:
+    """A warning per per-file-ignores pattern that matches no file of the project."""
+    relative = [_relative_to_root(str(path), run.root) for path in run.files]
+    where = display_path(run.config.path or run.root)
+    return [
+        f"{where}: per-file-ignores pattern {pattern!r} matches no file"
+        for pattern in run.config.unmatched_per_file_ignores(relative)
+    ]
+
+
 # ---------------------------------------------------------------------- entry point
 def run_check(paths: Sequence[Path], options: RunOptions) -> RunResult:
     """Check (and with options.fix, fix) the given paths."""
@@ -509,6 +519,7 @@ def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunRe
     runs = plan_projects(paths, options, result)
     result.projects = runs
     for run in runs:
+        result.warnings.extend(unused_per_file_ignores(run))
         ruleset = _ruleset(run.config)
         if not options.no_cache:
             directory = default_cache_dir(run.root, run.config.cache_dir, options.cache_dir)

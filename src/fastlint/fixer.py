@@ -14,11 +14,10 @@ import difflib
 import os
 import tempfile
 from collections import defaultdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
-from fastlint.source import SourceError, SourceFile, decode_source
+from fastlint.source import SourceError, SourceFile, decode_source, read_bytes
 
 if TYPE_CHECKING:
     from fastlint.analysis import RuleSet
@@ -191,12 +190,13 @@ def fix_source(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix], li
 def write_atomic(path: str, data: bytes, expected: bytes) -> None:
     """Replace a file's content in one step, only if it still holds `expected`."""
     target = os.path.realpath(path)
-    if not os.access(target, os.W_OK):
+    status = os.stat(target)
+    # A file without any write bit is protected on purpose (even from root, who may write it).
+    if not os.access(target, os.W_OK) or not status.st_mode & 0o222:
         raise PermissionError(f"{path}: is read-only; not fixed")
     with open(target, "rb") as handle:
         if handle.read() != expected:
             raise FileChangedError(f"{path}: changed on disk while fastlint was fixing it; not overwritten")
-    status = os.stat(target)
     directory = os.path.dirname(target) or "."
     descriptor, temporary = tempfile.mkstemp(prefix=".fastlint-", suffix=".tmp", dir=directory)
     try:
@@ -258,9 +258,9 @@ def fix_project(
             raw = run.overrides.get(path)
             if raw is None:
                 try:
-                    raw = Path(path).read_bytes()
-                except OSError as error:
-                    errors.append(f"{path}: cannot be read: {error.strerror or error}")
+                    raw = read_bytes(path)
+                except SourceError as error:
+                    errors.append(f"{path}: {error}")
                     continue
             original.setdefault(path, raw)
             try:
@@ -273,7 +273,13 @@ def fix_project(
                 stuck.add(path)
             if not applied or text == source.text:
                 continue
-            run.overrides[path] = source.encode(text)
+            try:
+                run.overrides[path] = source.encode(text)
+            except UnicodeEncodeError:
+                errors.append(f"{path}: a fix needs characters that {source.encoding} cannot "
+                              "encode; the file was not changed by it")
+                stuck.add(path)
+                continue
             counts[path] += len(applied)
             changed.append(path)
         if not changed:
