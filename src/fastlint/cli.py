@@ -100,6 +100,10 @@ def run_check_command(
     except ConfigError as error:
         _fail(str(error))
         return
+    except KeyboardInterrupt:
+        # Files are replaced whole (temp file + rename): each is either old or new.
+        typer.echo("fastlint: interrupted; no file was left half-written", err=True)
+        raise typer.Exit(130) from None
     out = sys.stdout
     if diff:
         for text in result.diffs:

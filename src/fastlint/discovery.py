@@ -135,11 +135,17 @@ def _walk(
         if patterns and _ignored(patterns, relative, is_dir):
             continue
         if is_dir:
+            if entry.is_symlink() and _within(os.path.realpath(root), os.path.realpath(entry.path)):
+                continue  # a link to the project or above it: a way out, and a loop
             yield from _walk(root, Path(entry.path), excludes, patterns, respect_gitignore, visited)
         elif entry.name.endswith(PYTHON_SUFFIXES):
             # Not only regular files: a dangling symlink, a symlink loop or a FIFO named
             # like Python gets an error line when it is read (without blocking), not silence.
             yield Path(entry.path)
+
+
+def _within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -44,13 +44,30 @@ def lint_all(root: Path, *paths: Path, fix: bool = False) -> RunResult:
     return run_check(list(paths) or [root], options)
 
 
-def cli(*args: str, cwd: Path, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
-    """`python -m fastlint ARGS` in a subprocess, with this checkout's package."""
+def cli(*args: str, cwd: Path, timeout: float = 120, script: Path | None = None,
+        **kwargs) -> subprocess.CompletedProcess:
+    """`python -m fastlint ARGS` (or `python SCRIPT ARGS`) in a subprocess, with this
+    checkout's package."""
     source = str(Path(__file__).resolve().parents[2] / "src")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [source, *filter(None, [os.environ.get("PYTHONPATH")])]), NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "fastlint", *args], cwd=cwd, env=env,
+    program = [str(script)] if script is not None else ["-m", "fastlint"]
+    return subprocess.run([sys.executable, *program, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def invoke(*args: str, cwd: Path):
+    """`fastlint ARGS` in-process from `cwd` (faster than `cli`); exceptions propagate."""
+    from typer.testing import CliRunner
+
+    from fastlint.cli import app
+
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(app, list(args), catch_exceptions=False, env={"NO_COLOR": "1"})
+    finally:
+        os.chdir(previous)
 
 
 def files_with_findings(result: RunResult, root: Path) -> set[str]:
