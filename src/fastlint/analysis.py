@@ -7,6 +7,7 @@ on the file's bytes, its module name and the rule set.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -106,7 +107,10 @@ def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) ->
     except SourceError as error:
         return _syntax_error(path, info, f"cannot be parsed: the file {error}", error.row, error.col)
     try:
-        tree = ast.parse(source.text, filename=path)
+        with warnings.catch_warnings():
+            # SyntaxWarnings (`"a"("b")`, invalid escapes) describe the user's code: not ours.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text, filename=path)
     except SyntaxError as error:
         row = max(error.lineno or 1, 1)
         col = max((error.offset or 1) - 1, 0)

@@ -295,7 +295,7 @@ class Collector:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 node = ast.parse(node.value, mode="eval").body
-            except SyntaxError:
+            except (SyntaxError, ValueError):  # ValueError: a NUL in the string (Python 3.10)
                 return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             left, right = node.left, node.right

@@ -13,6 +13,7 @@ import ast
 import difflib
 import os
 import tempfile
+import warnings
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -124,7 +125,9 @@ def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
     if not needed:
         return text
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return text
     missing = [n for n in dict.fromkeys(needed) if not _has_import(tree, n)]
@@ -155,7 +158,10 @@ def _insert_import(text: str, needed: ImportNeeded, newline: str) -> str:
 def compiles(text: str, path: str) -> str | None:
     """None when the text compiles, else why not."""
     try:
-        compile(text, path or "<fixed>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            # The user's code, not fastlint's: SyntaxWarnings about it are not ours to print.
+            warnings.simplefilter("ignore")
+            compile(text, path or "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return f"{error.__class__.__name__}: {error}"
     return None

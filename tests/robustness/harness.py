@@ -13,10 +13,12 @@ from pathlib import Path
 
 from fastlint.engine import RunOptions, RunResult, run_check
 from fastlint.fixer import compiles
-from fastlint.source import decode_source
+from fastlint.source import SourceError, decode_source
 
 ALL = ("ALL",)
 PYPROJECT = "[tool.fastlint]\n"
+# What the fuzz tests generated, printed at the end of the run (see conftest.py).
+FUZZ_COUNTS: dict[str, int] = {"programs": 0, "findings": 0, "files fixed and re-parsed": 0}
 
 
 def write_project(root: Path, files: dict[str, str | bytes], pyproject: str | None = PYPROJECT) -> Path:
@@ -82,14 +84,32 @@ class FixOutcome:
     files_fixed: int  # each of them re-parsed and compiled
 
 
+def _compiles(name: str, content: bytes) -> bool:
+    try:
+        return compiles(decode_source(name, content).text, name) is None
+    except SourceError:
+        return False
+
+
+def assert_check_is_sound(files: dict[str, str | bytes]) -> int:
+    """Check a project with every rule: no exception, no internal error. The finding count."""
+    with tempfile.TemporaryDirectory() as directory:
+        root = write_project(Path(directory).resolve(), files)
+        checked = lint_all(root)
+        assert not checked.internal_errors, checked.internal_errors
+        assert not checked.errors, checked.errors
+        return len(checked.diagnostics)
+
+
 def assert_fix_is_sound(files: dict[str, str | bytes]) -> FixOutcome:
     """Check and fix a project with every rule and assert fastlint's promises:
-    check never raises nor reports an internal error; fix never drops a fix for not
-    compiling; every fixed file compiles; a file with no finding is not touched; a second
-    fix changes nothing."""
+    check never raises nor reports an internal error; every fixed file compiles, and no fix
+    is dropped for not compiling (a file that did not compile before is left alone); a file
+    with no finding is not touched; a second fix changes nothing."""
     with tempfile.TemporaryDirectory() as directory:
         root = write_project(Path(directory).resolve(), files)
         before = snapshot(root)
+        compiling = {name for name, content in before.items() if _compiles(name, content)}
         checked = lint_all(root)
         assert not checked.internal_errors, checked.internal_errors
         assert not checked.errors, checked.errors
@@ -97,18 +117,21 @@ def assert_fix_is_sound(files: dict[str, str | bytes]) -> FixOutcome:
 
         fixed_result = lint_all(root, fix=True)
         assert not fixed_result.internal_errors, fixed_result.internal_errors
-        assert not fixed_result.errors, fixed_result.errors
+        for error in fixed_result.errors:
+            broken = Path(error.split(": ", 1)[0]).resolve().relative_to(root).as_posix()
+            assert "does not compile" in error and broken not in compiling, error
         after = snapshot(root)
-        reparsed = 0
+        fixed = 0
         for name, content in after.items():
             if content == before[name]:
                 continue
+            fixed += 1
             assert name in flagged, f"{name} had no finding but fix changed it"
-            problem = compiles(decode_source(name, content).text, name)
-            reparsed += 1
-            assert problem is None, f"fixed {name} does not compile: {problem}\n{content.decode()}"
+            assert name in compiling, f"{name} did not compile, yet fix changed it"
+            assert _compiles(name, content), (
+                f"fixed {name} does not compile:\n{decode_source(name, content).text}")
 
         again = lint_all(root, fix=True)
         assert not again.internal_errors, again.internal_errors
         assert snapshot(root) == after, "a second fix changed the files again"
-        return FixOutcome(len(checked.diagnostics), reparsed)
+        return FixOutcome(len(checked.diagnostics), fixed)

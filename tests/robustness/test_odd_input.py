@@ -2,6 +2,7 @@
 answer (a finding, FL001, or a clean pass), never a crash, and fixes keep the file's bytes
 outside the edit."""
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,15 @@ def test_deeply_nested_code_is_fl001_or_a_clean_pass(tmp_path, source):
 
 
 # ---------------------------------------------------------------------- not Python
+def test_python_warnings_about_the_checked_code_are_not_printed(tmp_path):
+    write_project(tmp_path, {"app.py": 'x = "\\d"\ny = "a"("b")\nz = 1 is 1\n' + SLEEPY})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert findings(tmp_path) == [("FL101", 6, 4)]
+        fix(tmp_path)
+    assert [str(w.message) for w in caught] == []
+
+
 SYNTAX_ERRORS = [
     pytest.param(b"def f(:\n    pass\n", 1, 6, id="bad-parameter"),
     pytest.param(b"x = 1\ny = 'unterminated\n", 2, 4, id="unterminated-string"),
