@@ -26,7 +26,7 @@ from fastlint.noqa import is_suppressed
 from fastlint.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule
-from fastlint.source import SourceError, SourceFile, decode_source, read_source
+from fastlint.source import SourceError, SourceFile, decode_source, read_bytes, read_source
 from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 
 MAX_FIX_PASSES = 6
@@ -256,11 +256,9 @@ def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
-            what = "a directory" if stat.S_ISDIR(status.st_mode) else "not a regular file"
-            return Analysed(FileResult(path, None, (), read_error=f"{path}: is {what}; skipped"), 0, 0, "")
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
+            raise OSError
+        raw = read_bytes(path)  # never blocks, should the file have become a FIFO since
+    except (OSError, SourceError):
         return Analysed(analyze_path(path, info, ruleset), 0, 0, "")
     return Analysed(analyze_source(path, raw, info, ruleset), status.st_size,
                     status.st_mtime_ns, content_digest(raw))
@@ -297,9 +295,8 @@ def _from_cache(run: ProjectRun, path: str) -> FileResult | None:
     if entry is None and key in cache.entries:
         # Touched but maybe not changed (a checkout, a save without edits): compare content.
         try:
-            with open(path, "rb") as handle:
-                digest = content_digest(handle.read())
-        except OSError:
+            digest = content_digest(read_bytes(path))
+        except SourceError:
             return None
         entry = cache.lookup_digest(key, digest)
         if entry is not None:

@@ -120,14 +120,19 @@ def _insertion_row(tree: ast.Module, needed: ImportNeeded) -> tuple[int, bool]:
     return ((block[-1].end_lineno or after) if block else after), False
 
 
+def _parse_quietly(text: str) -> ast.Module:
+    with warnings.catch_warnings():
+        # The user's code, not fastlint's: SyntaxWarnings about it are not ours to print.
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
 def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
     """Add each needed import once, beside the module's other top-level imports."""
     if not needed:
         return text
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+        tree = _parse_quietly(text)
     except (SyntaxError, ValueError, RecursionError):
         return text
     missing = [n for n in dict.fromkeys(needed) if not _has_import(tree, n)]
@@ -139,7 +144,7 @@ def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
 
 
 def _insert_import(text: str, needed: ImportNeeded, newline: str) -> str:
-    row, before = _insertion_row(ast.parse(text), needed)
+    row, before = _insertion_row(_parse_quietly(text), needed)
     line = f"{needed.statement()}{newline}"
     starts = SourceFile(path="", raw=b"", text=text, encoding="utf-8", bom=False).line_starts
     if before:

@@ -17,7 +17,7 @@ import fastlint.source
 from robustness.harness import cli, lint_all, snapshot, write_project
 
 SLEEPY = "import time\nasync def f():\n    time.sleep(1)\n"
-FIXED_SLEEPY = "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n"
+FIXED_SLEEPY = "import asyncio\nimport time\nasync def f():\n    await asyncio.sleep(1)\n"
 
 
 def names(result) -> set[tuple[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 from robustness.harness import lint_all, snapshot, write_project
 
 SLEEPY = "import time\nasync def f():\n    time.sleep(1)\n"
-FIXED_SLEEPY = "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n"
+FIXED_SLEEPY = "import asyncio\nimport time\nasync def f():\n    await asyncio.sleep(1)\n"
 
 
 def findings(root: Path) -> list[tuple[str, int, int]]:
@@ -39,7 +39,7 @@ def test_mixed_line_endings_keep_rows_and_untouched_bytes(tmp_path):
     fix(tmp_path)
     # Lines that were there keep their endings; the added import takes the dominant one.
     assert snapshot(tmp_path)["app.py"] == (
-        b"import time\nimport asyncio\nasync def f():\r\n    await asyncio.sleep(1)\r"
+        b"import asyncio\nimport time\nasync def f():\r\n    await asyncio.sleep(1)\r"
         b"    await asyncio.sleep(2)\n# end\n"
     )
 
@@ -63,7 +63,7 @@ def test_latin_1_file_is_read_with_its_cookie_and_written_back_in_latin_1(tmp_pa
     assert findings(tmp_path) == [("FL101", 4, 15)]  # a character column, not a byte column
     fix(tmp_path)
     assert snapshot(tmp_path)["app.py"] == (
-        '# -*- coding: latin-1 -*-\nimport time\nimport asyncio\nasync def f():\n'
+        '# -*- coding: latin-1 -*-\nimport asyncio\nimport time\nasync def f():\n'
         '    s = "été"; await asyncio.sleep(1)\n'
     ).encode("latin-1")
 
@@ -73,7 +73,7 @@ def test_tab_indented_file_keeps_its_tabs(tmp_path):
     assert findings(tmp_path) == [("FL101", 4, 2)]
     fix(tmp_path)
     assert snapshot(tmp_path)["app.py"] == (
-        b"import time\nimport asyncio\nasync def f():\n\tif 1:\n\t\tawait asyncio.sleep(1)\n"
+        b"import asyncio\nimport time\nasync def f():\n\tif 1:\n\t\tawait asyncio.sleep(1)\n"
     )
 
 
