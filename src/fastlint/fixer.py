@@ -172,28 +172,37 @@ def compiles(text: str, path: str) -> str | None:
     return None
 
 
-def fix_source(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
-    """The fixed text, the fixes applied and the problems with fixes that were dropped."""
+def _fixed_text(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix]]:
     text, applied = apply_edits(source, fixes)
-    text = add_imports(text, [i for f in applied for i in f.imports], source.newline)
-    problem = compiles(text, source.path)
-    if problem is None:
+    return add_imports(text, [i for f in applied for i in f.imports], source.newline), applied
+
+
+def fix_source(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
+    """The fixed text, the fixes applied and the problems with fixes that were dropped.
+
+    Fixes that compile one by one may still clash (one makes a function a plain `def`,
+    another adds an `await` inside it): then those that compile together are applied, in
+    order, and the others wait for the next pass, which re-checks the file. Only a fix that
+    breaks the file on its own is a problem to report."""
+    text, applied = _fixed_text(source, fixes)
+    if compiles(text, source.path) is None:
         return text, applied, []
-    # One of the fixes breaks the file: keep the ones that are fine on their own.
-    problems = [f"{source.path}: a fix produced code that does not compile ({problem}); "
-                "the file was not changed by it"]
+    original_problem = compiles(source.text, source.path)
+    if original_problem is not None:
+        return source.text, [], [f"{source.path}: not fixed: the file does not compile as it "
+                                 f"is ({original_problem})"]
     good: list[Fix] = []
+    problems: list[str] = []
     for fix in applied:
-        candidate_text, candidate = apply_edits(source, good + [fix])
-        candidate_text = add_imports(
-            candidate_text, [i for f in candidate for i in f.imports], source.newline
-        )
+        candidate_text, candidate = _fixed_text(source, good + [fix])
         if compiles(candidate_text, source.path) is None:
             good = candidate
-    text, applied = apply_edits(source, good)
-    text = add_imports(text, [i for f in applied for i in f.imports], source.newline)
-    if compiles(text, source.path) is not None:
-        return source.text, [], problems
+            continue
+        problem = compiles(_fixed_text(source, [fix])[0], source.path)
+        if problem is not None:
+            problems.append(f"{source.path}: a fix produced code that does not compile "
+                            f"({problem}); the file was not changed by it")
+    text, applied = _fixed_text(source, good)
     return text, applied, problems
 
 
