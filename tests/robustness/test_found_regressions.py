@@ -1,4 +1,5 @@
-"""Bugs the corpus sweep (`bench/corpus_sweep.py`) found, each reduced to a small project."""
+"""Bugs the corpus sweep (`bench/corpus_sweep.py`) and the fuzzer (`test_fuzz.py`) found, each
+reduced to a small project."""
 
 import textwrap
 
@@ -78,3 +79,22 @@ def test_async_def_after_a_sync_def_of_the_same_name_is_still_checked():
                 return load()
     ''')
     assert [d.row for d in lint(source, "FL102")] == [11]
+
+
+def test_no_await_fix_for_a_blocking_call_in_a_class_body_inside_a_coroutine():
+    # Found by the fuzzer: the class body runs on the loop (so the finding stands), but an
+    # `await` there is a syntax error, so no await/to_thread fix is offered.
+    source = textwrap.dedent('''\
+        import time
+        import requests
+
+        async def handler():
+            await other()
+            class Config:
+                delay = time.sleep(1)
+                page = requests.get("https://example.com", timeout=5)
+            return Config
+    ''')
+    findings = lint(source, "FL101")
+    assert [(d.row, d.fix) for d in findings] == [(7, None), (8, None)]
+    assert_fix_is_sound({"app.py": source})
