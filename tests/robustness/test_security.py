@@ -57,7 +57,7 @@ def test_python_dash_m_does_not_import_the_projects_modules_in_place_of_its_own(
 
 SECRETS = {
     "settings.py": (
-        'SECRET_KEY = "sk_live_4f9a8b7c6d5e3f2a1b0c"\n'
+        'SECRET_KEY = "sk_live_QmRobustSweep7731Xq"\n'
         'DATABASE_URL = "postgresql://admin:Tr0ub4dor-and-3@db.internal/prod"\n'
         "class Config:\n"
         '    api_key = "AKIAZZZZEXAMPLEKEY77"\n'
@@ -69,7 +69,8 @@ SECRETS = {
         'auth=("me", "pw"), timeout=5, password="correct-horse-battery-staple")\n'
     ),
 }
-SECRET_VALUES = ("4f9a8b7c6d5e3f2a1b0c", "Tr0ub4dor-and-3", "AKIAZZZZEXAMPLEKEY77",
+# Values found nowhere in the rule pages (SARIF embeds the pages, examples included).
+SECRET_VALUES = ("QmRobustSweep7731Xq", "Tr0ub4dor-and-3", "AKIAZZZZEXAMPLEKEY77",
                  "tok_9f8e7d6c5b4a39281706", "correct-horse-battery-staple")
 
 
