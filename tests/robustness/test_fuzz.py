@@ -69,25 +69,25 @@ def mutated_module(draw) -> bytes:
 
 
 # ---------------------------------------------------------------------- bounded (default run)
-@settings(max_examples=60, **BOUNDED)
+@settings(max_examples=80, **BOUNDED)
 @given(hypothesmith.from_grammar())
 def test_check_never_raises_on_random_grammar(source):
     _check({"fuzz.py": source})
 
 
-@settings(max_examples=60, **BOUNDED)
+@settings(max_examples=80, **BOUNDED)
 @given(hypothesmith.from_grammar())
 def test_fix_is_sound_on_random_grammar(source):
     _fix({"fuzz.py": source})
 
 
-@settings(max_examples=120, **BOUNDED)
+@settings(max_examples=180, **BOUNDED)
 @given(fastapi_project())
 def test_fix_is_sound_on_fastapi_projects(files):
     _fix(files)
 
 
-@settings(max_examples=80, **BOUNDED)
+@settings(max_examples=120, **BOUNDED)
 @given(mutated_module())
 def test_fix_is_sound_on_mutated_fastapi_modules(source):
     _fix({"main.py": source})
