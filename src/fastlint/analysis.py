@@ -7,6 +7,7 @@ on the file's bytes, its module name and the rule set.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -17,7 +18,7 @@ from fastlint.facts import FileFacts
 from fastlint.noqa import find_noqa
 from fastlint.rules import all_rules
 from fastlint.rules.base import FileRule
-from fastlint.source import SourceError, decode_source
+from fastlint.source import SourceError, decode_source, read_bytes
 
 SYNTAX_ERROR = "FL001"
 
@@ -104,9 +105,12 @@ def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) ->
     try:
         source = decode_source(path, raw)
     except SourceError as error:
-        return _syntax_error(path, info, f"cannot be parsed: the file {error}", 1, 0)
+        return _syntax_error(path, info, f"cannot be parsed: the file {error}", error.row, error.col)
     try:
-        tree = ast.parse(source.text, filename=path)
+        with warnings.catch_warnings():
+            # SyntaxWarnings (`"a"("b")`, invalid escapes) describe the user's code: not ours.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text, filename=path)
     except SyntaxError as error:
         row = max(error.lineno or 1, 1)
         col = max((error.offset or 1) - 1, 0)
@@ -143,10 +147,7 @@ def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) ->
 def analyze_path(path: str, info: ModuleInfo, ruleset: RuleSet) -> FileResult:
     """Read a file from disk and analyse it; read errors become an error line, not a crash."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except IsADirectoryError:
-        return FileResult(path, None, (), read_error=f"{path}: is a directory, not a file")
-    except OSError as error:
-        return FileResult(path, None, (), read_error=f"{path}: cannot be read: {error.strerror or error}")
+        raw = read_bytes(path)
+    except SourceError as error:
+        return FileResult(path, None, (), read_error=f"{path}: {error}")
     return analyze_source(path, raw, info, ruleset)

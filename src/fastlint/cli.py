@@ -100,12 +100,18 @@ def run_check_command(
     except ConfigError as error:
         _fail(str(error))
         return
+    except KeyboardInterrupt:
+        # Files are replaced whole (temp file + rename): each is either old or new.
+        typer.echo("fastlint: interrupted; no file was left half-written", err=True)
+        raise typer.Exit(130) from None
     out = sys.stdout
     if diff:
         for text in result.diffs:
             out.write(text)
         for message in result.errors + result.internal_errors:
             sys.stderr.write(f"error: {message}\n")
+        for message in result.warnings:
+            sys.stderr.write(f"warning: {message}\n")
         if result.diffs:
             count = sum(result.fixed.values())
             sys.stderr.write(f"\nWould fix {count} problem{'s' if count != 1 else ''}.\n")

@@ -295,7 +295,7 @@ class Collector:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 node = ast.parse(node.value, mode="eval").body
-            except SyntaxError:
+            except (SyntaxError, ValueError):  # ValueError: a NUL in the string (Python 3.10)
                 return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             left, right = node.left, node.right
@@ -968,8 +968,17 @@ class Collector:
                 stmt_row=self.stmt_row,
                 assigned_to=assigned,
                 in_generator=self.generator_depth > 0,
+                in_class_body=function_scope is not None and self._in_class_body(),
             )
         )
+
+    def _in_class_body(self) -> bool:
+        for scope in reversed(self.scopes):
+            if scope.kind == "class":
+                return True
+            if scope.kind in ("function", "lambda"):
+                return False
+        return False
 
 
 def _intern(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +85,26 @@ class Config:
 
     def ignored_for(self, relative_path: str) -> frozenset[str]:
         """Codes that per-file-ignores turns off for a path (relative to the root, with /)."""
-        from fnmatch import fnmatch
-
         found: set[str] = set()
-        name = relative_path.rsplit("/", 1)[-1]
         for pattern, codes in self.per_file_ignores:
-            if fnmatch(relative_path, pattern) or fnmatch(name, pattern) or \
-                    relative_path.startswith(pattern.rstrip("/") + "/"):
+            if per_file_pattern_matches(pattern, relative_path):
                 found.update(c for c in (r.code for r in all_rules()) if _matches_any(c, codes))
         return frozenset(found)
+
+    def unmatched_per_file_ignores(self, relative_paths: list[str]) -> list[str]:
+        """The per-file-ignores patterns that match none of the given files (likely typos)."""
+        return [
+            pattern for pattern, _ in self.per_file_ignores
+            if not any(per_file_pattern_matches(pattern, path) for path in relative_paths)
+        ]
+
+
+def per_file_pattern_matches(pattern: str, relative_path: str) -> bool:
+    """A per-file-ignores glob matches a path (relative to the root), its name, or a
+    directory above it."""
+    name = relative_path.rsplit("/", 1)[-1]
+    return fnmatch(relative_path, pattern) or fnmatch(name, pattern) or \
+        relative_path.startswith(pattern.rstrip("/") + "/")
 
 
 def _matches_any(code: str, selectors: tuple[str, ...] | list[str]) -> bool:
@@ -140,6 +152,9 @@ def load_config(pyproject: Path | None, root: Path | None = None) -> Config:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{pyproject}: cannot be read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        line = error.object[:error.start].count(b"\n") + 1
+        raise ConfigError(f"{pyproject}: invalid TOML: not valid UTF-8 (at line {line})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
     table = data.get("tool", {}).get("fastlint", {})

@@ -128,20 +128,24 @@ def _walk(
         relative = f"{relative_dir}/{entry.name}" if relative_dir else entry.name
         try:
             is_dir = entry.is_dir()
-        except OSError:
-            continue
+        except OSError:  # a symlink loop: reported when read, if it is named like Python
+            is_dir = False
         if matches_exclude(relative, excludes):
             continue
         if patterns and _ignored(patterns, relative, is_dir):
             continue
         if is_dir:
+            if entry.is_symlink() and _within(os.path.realpath(root), os.path.realpath(entry.path)):
+                continue  # a link to the project or above it: a way out, and a loop
             yield from _walk(root, Path(entry.path), excludes, patterns, respect_gitignore, visited)
         elif entry.name.endswith(PYTHON_SUFFIXES):
-            try:
-                if entry.is_file() or entry.is_symlink():
-                    yield Path(entry.path)
-            except OSError:
-                continue
+            # Not only regular files: a dangling symlink, a symlink loop or a FIFO named
+            # like Python gets an error line when it is read (without blocking), not silence.
+            yield Path(entry.path)
+
+
+def _within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -26,7 +26,7 @@ from fastlint.noqa import is_suppressed
 from fastlint.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule
-from fastlint.source import SourceError, SourceFile, decode_source, read_source
+from fastlint.source import SourceError, SourceFile, decode_source, read_bytes, read_source
 from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 
 MAX_FIX_PASSES = 6
@@ -256,11 +256,9 @@ def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
-            what = "a directory" if stat.S_ISDIR(status.st_mode) else "not a regular file"
-            return Analysed(FileResult(path, None, (), read_error=f"{path}: is {what}; skipped"), 0, 0, "")
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
+            raise OSError
+        raw = read_bytes(path)  # never blocks, should the file have become a FIFO since
+    except (OSError, SourceError):
         return Analysed(analyze_path(path, info, ruleset), 0, 0, "")
     return Analysed(analyze_source(path, raw, info, ruleset), status.st_size,
                     status.st_mtime_ns, content_digest(raw))
@@ -297,9 +295,8 @@ def _from_cache(run: ProjectRun, path: str) -> FileResult | None:
     if entry is None and key in cache.entries:
         # Touched but maybe not changed (a checkout, a save without edits): compare content.
         try:
-            with open(path, "rb") as handle:
-                digest = content_digest(handle.read())
-        except OSError:
+            digest = content_digest(read_bytes(path))
+        except SourceError:
             return None
         entry = cache.lookup_digest(key, digest)
         if entry is not None:
@@ -488,6 +485,16 @@ def _project_key(run: ProjectRun) -> str | None:
     return content_digest("\n".join(parts).encode())
 
 
+def unused_per_file_ignores(run: ProjectRun) -> list[str]:
+    """A warning per per-file-ignores pattern that matches no file of the project."""
+    relative = [_relative_to_root(str(path), run.root) for path in run.files]
+    where = display_path(run.config.path or run.root)
+    return [
+        f"{where}: per-file-ignores pattern {pattern!r} matches no file"
+        for pattern in run.config.unmatched_per_file_ignores(relative)
+    ]
+
+
 # ---------------------------------------------------------------------- entry point
 def run_check(paths: Sequence[Path], options: RunOptions) -> RunResult:
     """Check (and with options.fix, fix) the given paths."""
@@ -509,6 +516,7 @@ def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunRe
     runs = plan_projects(paths, options, result)
     result.projects = runs
     for run in runs:
+        result.warnings.extend(unused_per_file_ignores(run))
         ruleset = _ruleset(run.config)
         if not options.no_cache:
             directory = default_cache_dir(run.root, run.config.cache_dir, options.cache_dir)

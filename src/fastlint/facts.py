@@ -152,6 +152,8 @@ class CallFact(NamedTuple):
     assigned_to: str = ""
     # Inside a generator expression (an inserted `await` would change what it is).
     in_generator: bool = False
+    # In a class body inside the function, where `await` is a syntax error.
+    in_class_body: bool = False
 
 
 class BindingFact(NamedTuple):

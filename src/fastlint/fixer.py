@@ -13,12 +13,12 @@ import ast
 import difflib
 import os
 import tempfile
+import warnings
 from collections import defaultdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
-from fastlint.source import SourceError, SourceFile, decode_source
+from fastlint.source import SourceError, SourceFile, decode_source, read_bytes
 
 if TYPE_CHECKING:
     from fastlint.analysis import RuleSet
@@ -120,12 +120,19 @@ def _insertion_row(tree: ast.Module, needed: ImportNeeded) -> tuple[int, bool]:
     return ((block[-1].end_lineno or after) if block else after), False
 
 
+def _parse_quietly(text: str) -> ast.Module:
+    with warnings.catch_warnings():
+        # The user's code, not fastlint's: SyntaxWarnings about it are not ours to print.
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
 def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
     """Add each needed import once, beside the module's other top-level imports."""
     if not needed:
         return text
     try:
-        tree = ast.parse(text)
+        tree = _parse_quietly(text)
     except (SyntaxError, ValueError, RecursionError):
         return text
     missing = [n for n in dict.fromkeys(needed) if not _has_import(tree, n)]
@@ -137,7 +144,7 @@ def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
 
 
 def _insert_import(text: str, needed: ImportNeeded, newline: str) -> str:
-    row, before = _insertion_row(ast.parse(text), needed)
+    row, before = _insertion_row(_parse_quietly(text), needed)
     line = f"{needed.statement()}{newline}"
     starts = SourceFile(path="", raw=b"", text=text, encoding="utf-8", bom=False).line_starts
     if before:
@@ -156,34 +163,46 @@ def _insert_import(text: str, needed: ImportNeeded, newline: str) -> str:
 def compiles(text: str, path: str) -> str | None:
     """None when the text compiles, else why not."""
     try:
-        compile(text, path or "<fixed>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            # The user's code, not fastlint's: SyntaxWarnings about it are not ours to print.
+            warnings.simplefilter("ignore")
+            compile(text, path or "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return f"{error.__class__.__name__}: {error}"
     return None
 
 
-def fix_source(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
-    """The fixed text, the fixes applied and the problems with fixes that were dropped."""
+def _fixed_text(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix]]:
     text, applied = apply_edits(source, fixes)
-    text = add_imports(text, [i for f in applied for i in f.imports], source.newline)
-    problem = compiles(text, source.path)
-    if problem is None:
+    return add_imports(text, [i for f in applied for i in f.imports], source.newline), applied
+
+
+def fix_source(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
+    """The fixed text, the fixes applied and the problems with fixes that were dropped.
+
+    Fixes that compile one by one may still clash (one makes a function a plain `def`,
+    another adds an `await` inside it): then those that compile together are applied, in
+    order, and the others wait for the next pass, which re-checks the file. Only a fix that
+    breaks the file on its own is a problem to report."""
+    text, applied = _fixed_text(source, fixes)
+    if compiles(text, source.path) is None:
         return text, applied, []
-    # One of the fixes breaks the file: keep the ones that are fine on their own.
-    problems = [f"{source.path}: a fix produced code that does not compile ({problem}); "
-                "the file was not changed by it"]
+    original_problem = compiles(source.text, source.path)
+    if original_problem is not None:
+        return source.text, [], [f"{source.path}: not fixed: the file does not compile as it "
+                                 f"is ({original_problem})"]
     good: list[Fix] = []
+    problems: list[str] = []
     for fix in applied:
-        candidate_text, candidate = apply_edits(source, good + [fix])
-        candidate_text = add_imports(
-            candidate_text, [i for f in candidate for i in f.imports], source.newline
-        )
+        candidate_text, candidate = _fixed_text(source, good + [fix])
         if compiles(candidate_text, source.path) is None:
             good = candidate
-    text, applied = apply_edits(source, good)
-    text = add_imports(text, [i for f in applied for i in f.imports], source.newline)
-    if compiles(text, source.path) is not None:
-        return source.text, [], problems
+            continue
+        problem = compiles(_fixed_text(source, [fix])[0], source.path)
+        if problem is not None:
+            problems.append(f"{source.path}: a fix produced code that does not compile "
+                            f"({problem}); the file was not changed by it")
+    text, applied = _fixed_text(source, good)
     return text, applied, problems
 
 
@@ -191,12 +210,13 @@ def fix_source(source: SourceFile, fixes: list[Fix]) -> tuple[str, list[Fix], li
 def write_atomic(path: str, data: bytes, expected: bytes) -> None:
     """Replace a file's content in one step, only if it still holds `expected`."""
     target = os.path.realpath(path)
-    if not os.access(target, os.W_OK):
+    status = os.stat(target)
+    # A file without any write bit is protected on purpose (even from root, who may write it).
+    if not os.access(target, os.W_OK) or not status.st_mode & 0o222:
         raise PermissionError(f"{path}: is read-only; not fixed")
     with open(target, "rb") as handle:
         if handle.read() != expected:
             raise FileChangedError(f"{path}: changed on disk while fastlint was fixing it; not overwritten")
-    status = os.stat(target)
     directory = os.path.dirname(target) or "."
     descriptor, temporary = tempfile.mkstemp(prefix=".fastlint-", suffix=".tmp", dir=directory)
     try:
@@ -258,9 +278,9 @@ def fix_project(
             raw = run.overrides.get(path)
             if raw is None:
                 try:
-                    raw = Path(path).read_bytes()
-                except OSError as error:
-                    errors.append(f"{path}: cannot be read: {error.strerror or error}")
+                    raw = read_bytes(path)
+                except SourceError as error:
+                    errors.append(f"{path}: {error}")
                     continue
             original.setdefault(path, raw)
             try:
@@ -273,7 +293,13 @@ def fix_project(
                 stuck.add(path)
             if not applied or text == source.text:
                 continue
-            run.overrides[path] = source.encode(text)
+            try:
+                run.overrides[path] = source.encode(text)
+            except UnicodeEncodeError:
+                errors.append(f"{path}: a fix needs characters that {source.encoding} cannot "
+                              "encode; the file was not changed by it")
+                stuck.add(path)
+                continue
             counts[path] += len(applied)
             changed.append(path)
         if not changed:

@@ -26,7 +26,7 @@ def _open_paren(source: SourceFile, call: CallFact) -> tuple[int, int] | None:
 def awaited_call(source: SourceFile, call: CallFact, new_callee: str, message: str,
                  applicability: Applicability, imports: tuple[ImportNeeded, ...]) -> Fix | None:
     """`time.sleep(x)` → `await asyncio.sleep(x)`."""
-    if call.in_generator:
+    if call.in_generator or call.in_class_body:
         return None
     span = call.span
     edits = [
@@ -40,7 +40,7 @@ def awaited_call(source: SourceFile, call: CallFact, new_callee: str, message: s
 
 def to_thread(source: SourceFile, call: CallFact) -> Fix | None:
     """`f(a, k=v)` → `await asyncio.to_thread(f, a, k=v)`."""
-    if call.in_generator:
+    if call.in_generator or call.in_class_body:
         return None
     paren = _open_paren(source, call)
     if paren is None:

@@ -53,6 +53,11 @@ def find_noqa(text: str) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], bool]
     lowered = text.lower()
     if "noqa" not in lowered:
         return (), False
+    if "\r" in text:
+        # Rows are all that is returned: count a lone \r (old Mac files) as a line end, as
+        # the parser does.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lowered = text.lower()
     comments: list[tuple[int, tuple[str, ...]]] = []
     file_noqa = False
     position = lowered.find("noqa")

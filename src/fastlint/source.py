@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import stat
 import tokenize
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,7 +14,12 @@ from pathlib import Path
 
 
 class SourceError(Exception):
-    """A file that cannot be read or decoded; the message says why."""
+    """A file that cannot be read or decoded; the message says why, and (row, col) where."""
+
+    def __init__(self, message: str, row: int = 1, col: int = 0) -> None:
+        super().__init__(message)
+        self.row = row
+        self.col = col
 
 
 @dataclass(frozen=True)
@@ -92,28 +99,69 @@ def decode_source(path: str, raw: bytes) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     except SyntaxError as error:
-        raise SourceError(f"cannot determine the encoding: {error}") from None
+        # detect_encoding fails the same way for a bad cookie and for undecodable bytes in
+        # the first two lines: say which, and where.
+        if b"coding" not in raw[:200]:
+            _raise_decode_error(raw, "utf-8")
+        raise SourceError(f"has an invalid encoding declaration: {error}") from None
     bom = encoding == "utf-8-sig"
     try:
         text = raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as error:
-        raise SourceError(f"not valid {encoding} text ({error.__class__.__name__}: {error})") from None
-    if "\x00" in text:
-        raise SourceError("contains NUL bytes: this is a binary file, not Python source")
+    except LookupError as error:
+        raise SourceError(f"declares an unknown encoding ({error})") from None
+    except UnicodeDecodeError:
+        _raise_decode_error(raw, encoding)
+    nul = text.find("\x00")
+    if nul >= 0:
+        row = text.count("\n", 0, nul) + 1
+        raise SourceError("contains NUL bytes: this is a binary file, not Python source",
+                          row, nul - (text.rfind("\n", 0, nul) + 1))
     if bom:
         encoding = "utf-8"
     return SourceFile(path=path, raw=raw, text=text, encoding=encoding, bom=bom)
 
 
-def read_source(path: str | Path) -> SourceFile:
-    """Read and decode a file; raises SourceError with a clear message."""
+def _raise_decode_error(raw: bytes, encoding: str) -> None:
     try:
-        raw = Path(path).read_bytes()
+        raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        row = raw.count(b"\n", 0, error.start) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        col = len(raw[line_start:error.start].decode(encoding, errors="replace"))
+        name = "UTF-8" if encoding.replace("-", "").lower() in ("utf8", "utf8sig") else encoding
+        raise SourceError(
+            f"is not valid {name} text: byte 0x{raw[error.start]:02x} at line {row}, column "
+            f"{col + 1} (declare the encoding with a `# -*- coding: ... -*-` line)", row, col
+        ) from None
+    raise SourceError(f"is not valid {encoding} text")
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a regular file. Never blocks: a FIFO, socket or device is refused
+    (opened without waiting for a writer), as is a directory."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError:
         raise SourceError("is a directory, not a file") from None
     except OSError as error:
         raise SourceError(f"cannot be read: {error.strerror or error}") from None
-    return decode_source(str(path), raw)
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise SourceError("is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) \
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special"
+            raise SourceError(f"is not a regular file ({kind}); skipped")
+        try:
+            return handle.read()
+        except OSError as error:
+            raise SourceError(f"cannot be read: {error.strerror or error}") from None
+
+
+def read_source(path: str | Path) -> SourceFile:
+    """Read and decode a file; raises SourceError with a clear message."""
+    return decode_source(str(path), read_bytes(path))
 
 
 def char_col(line: str, byte_col: int) -> int:

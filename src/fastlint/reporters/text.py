@@ -97,8 +97,8 @@ def _summary(result: "RunResult", stream: TextIO, style: _Style, settings: "Rend
     unsafe = result.unsafe_fixes_enabled
     if remaining == 0:
         if fixed:
-            stream.write(f"Found {fixed} problems ({fixed} fixed, 0 remaining).\n")
-        elif not settings.quiet:
+            stream.write(f"Found {fixed} problem{'s' if fixed != 1 else ''} ({fixed} fixed, 0 remaining).\n")
+        elif not settings.quiet and not (result.errors or result.internal_errors):
             stream.write(style("All checks passed!", _GREEN) + "\n")
         return
     safe = sum(1 for d in result.diagnostics

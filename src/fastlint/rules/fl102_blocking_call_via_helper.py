@@ -61,11 +61,12 @@ class BlockingCallViaHelper(ProjectRule):
             return
         model = project.fastapi
         for caller, edges in graph.edges.items():
-            ref = project.functions.get(caller)
-            if ref is None or not ref.function.is_async:
-                continue
             for edge in edges:
                 call = edge.call
+                # The def the call is in, not the first def of that name: `@overload async def`
+                # stubs share their qualname with the plain `def` that implements them.
+                if not edge.facts.functions[call.function].is_async:
+                    continue
                 if call.awaited or edge.callee.qualname not in chains:
                     continue
                 if is_blocking(project.canonical(call.call.value), extra, allowed):  # type: ignore[arg-type]
