@@ -74,6 +74,13 @@ CLASS_ALIASES: dict[str, str] = {
     "starlette.applications.Starlette": "starlette.Starlette",
 }
 
+# pydantic's settings and model base classes, under every name they are exported as.
+SETTINGS_BASES = frozenset({
+    "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
+    "pydantic.BaseSettings", "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings",
+})
+PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
+
 # Session-like values that are not Session instances (so their methods are not I/O).
 SQLALCHEMY_SESSION_CLASSES = frozenset({"sqlalchemy.orm.Session", "sqlmodel.Session"})
 

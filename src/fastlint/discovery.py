@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
+from fnmatch import fnmatch, translate
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_EXCLUDE = (
@@ -69,14 +71,40 @@ def _ignored(patterns: list[IgnorePattern], relative: str, is_dir: bool) -> bool
     return ignored
 
 
-def matches_exclude(relative: str, excludes: tuple[str, ...]) -> bool:
-    name = relative.rsplit("/", 1)[-1]
-    for pattern in excludes:
-        pattern = pattern.rstrip("/")
-        if fnmatch(name, pattern) or fnmatch(relative, pattern) or relative == pattern \
-                or relative.startswith(pattern + "/"):
+@dataclass(frozen=True)
+class ExcludeMatcher:
+    """Exclude patterns compiled once per walk: a pattern matches a path's last name or the
+    whole path (relative to the root), or is a directory the path lies under."""
+
+    literals: frozenset[str]
+    glob: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, excludes: tuple[str, ...]) -> "ExcludeMatcher":
+        patterns = [p.rstrip("/") for p in excludes if p.rstrip("/")]
+        literals = frozenset(p for p in patterns if not any(c in p for c in "*?["))
+        globs = [translate(p) for p in patterns if p not in literals]
+        return cls(literals, re.compile("|".join(globs)) if globs else None)
+
+    def __call__(self, relative: str) -> bool:
+        name = relative.rsplit("/", 1)[-1]
+        if name in self.literals or relative in self.literals:
             return True
-    return False
+        if self.glob is not None and (self.glob.match(name) or self.glob.match(relative)):
+            return True
+        if "/" in relative:
+            parts = relative.split("/")
+            return any("/".join(parts[:end]) in self.literals for end in range(1, len(parts)))
+        return False
+
+
+def matches_exclude(relative: str, excludes: tuple[str, ...]) -> bool:
+    return _matcher(excludes)(relative)
+
+
+@lru_cache(maxsize=32)
+def _matcher(excludes: tuple[str, ...]) -> ExcludeMatcher:
+    return ExcludeMatcher.of(excludes)
 
 
 def walk_python_files(

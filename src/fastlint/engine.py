@@ -329,16 +329,16 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
     """Analyse files (from the cache, from pending fixed content, or from disk)."""
     todo: list[tuple[str, ModuleInfo]] = []
     for path in paths:
+        run.light.discard(path)
+        cached = _from_cache(run, path) if path not in run.overrides else None
+        if cached is not None:
+            run.results[path] = cached
+            continue
         # abspath, not Path.absolute(): a display path like `../x/app.py` must be normalised
         # to be found under the root.
         info = module_info(Path(os.path.abspath(path)), run.root)
-        run.light.discard(path)
         if path in run.overrides:
             run.results[path] = analyze_source(path, run.overrides[path], info, ruleset)
-            continue
-        cached = _from_cache(run, path)
-        if cached is not None:
-            run.results[path] = cached
         else:
             todo.append((path, info))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)

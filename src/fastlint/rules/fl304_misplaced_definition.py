@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fastlint.catalog import PYDANTIC_MODELS, SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import ClassFact, Span
 from fastlint.layers import LAYERS_OPTION, Layering, layering, module_path
@@ -22,10 +23,6 @@ from fastlint.orm import SQLMODEL, ancestors, is_orm_model
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
-
-PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
-SETTINGS = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
-                      "pydantic.BaseSettings", "pydantic.v1.BaseSettings"})
 
 
 class MisplacedDefinition(ProjectRule):
@@ -78,7 +75,7 @@ class MisplacedDefinition(ProjectRule):
                          module: str, present: set[str]) -> str | None:
         layer = layers.layer_of(module)
         lineage = ancestors(project, cls)
-        if lineage & SETTINGS:
+        if lineage & SETTINGS_BASES:
             if "core" in present and layer != "core":
                 return f"settings class `{cls.name}` is defined outside core ({{where}}): move it to the core layer"
             return None

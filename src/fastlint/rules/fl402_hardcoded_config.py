@@ -14,14 +14,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fastlint.catalog import SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import CallFact, FileFacts, Val
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.secret_text import URL_WITH_PASSWORD, mask
 
-SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings",
-                            "pydantic.v1.BaseSettings", "pydantic_settings.main.BaseSettings"})
 DSN_SCHEMES = frozenset({
     "postgresql", "postgres", "mysql", "mariadb", "sqlite", "oracle", "mssql", "cockroachdb",
     "redis", "rediss", "amqp", "amqps", "mongodb", "mongodb+srv", "kafka", "nats", "memcached",

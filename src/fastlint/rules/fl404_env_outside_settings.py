@@ -16,13 +16,12 @@ import ast
 from fnmatch import fnmatchcase
 from typing import Any
 
+from fastlint.catalog import SETTINGS_BASES
 from fastlint.collect import FileContext
 from fastlint.rules.base import FileRule, Option
 
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 ENVIRON = "os.environ"
-SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings",
-                            "pydantic.v1.BaseSettings", "pydantic_settings.main.BaseSettings"})
 
 
 class EnvOutsideSettings(FileRule):

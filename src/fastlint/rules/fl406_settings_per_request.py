@@ -14,15 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fastlint.catalog import SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
 from fastlint.per_request import PerRequest
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
-
-SETTINGS_BASES = frozenset({
-    "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
-    "pydantic.BaseSettings", "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings",
-})
 
 
 class SettingsPerRequest(ProjectRule):
