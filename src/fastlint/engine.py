@@ -11,7 +11,7 @@ import gc
 import os
 import pickle
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -341,23 +341,28 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
             run.results[path] = analyze_source(path, run.overrides[path], info, ruleset)
         else:
             todo.append((path, info))
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        analysed = _analyze_batch(todo, ruleset)
-    else:
-        size = max(8, len(todo) // (workers * 16))
-        batches = [todo[i:i + size] for i in range(0, len(todo), size)]
-        analysed = []
-        with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
-            for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches),
-                                    [True] * len(batches)):
-                analysed.extend(results)
-    for item in analysed:
+    for item in _analysed(todo, ruleset, jobs):
         result = item.unpacked()
         run.results[result.path] = result
         if run.cache is not None and item.digest and not result.errors:
             run.cache.store(os.path.abspath(result.path), item.size, item.mtime_ns,
                             item.digest, result, item.payload)
+
+
+def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
+              jobs: int | None) -> Iterator[Analysed]:
+    """Each file's analysis, in order, as it arrives: the main process unpickles one batch
+    while the workers parse the next, and keeps no payload it does not cache."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        yield from _analyze_batch(todo, ruleset)
+        return
+    size = max(8, len(todo) // (workers * 16))
+    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
+        for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches),
+                                [True] * len(batches)):
+            yield from results
 
 
 # ---------------------------------------------------------------------- the join

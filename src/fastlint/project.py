@@ -9,6 +9,7 @@ call graph in `fastlint.callgraph`; both are built lazily from this object.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from fastlint.fastapi_model import FastAPIModel
 
 _MAX_STEPS = 12
+_SOURCES_KEPT = 32
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
 
 
@@ -65,7 +67,9 @@ class Project:
         self._source_reader = source_reader or _read_from_disk
         # The project root, when known (set by the engine): messages name files relative to it.
         self.root: str | None = None
-        self._sources: dict[str, SourceFile | None] = {}
+        # The few most recent files a rule read (rules go file by file): keeping every
+        # file's text until the end costs tens of MB on a large project.
+        self._sources: OrderedDict[str, SourceFile | None] = OrderedDict()
         self.files: list[FileFacts] = sorted(files, key=lambda f: f.path)
         self.modules: dict[str, FileFacts] = {}
         self.functions: dict[str, FunctionRef] = {}
@@ -102,9 +106,14 @@ class Project:
     # ------------------------------------------------------------------ files
     def source(self, path: str) -> "SourceFile | None":
         """The text of a file, for rules that build fixes (read lazily, once)."""
-        if path not in self._sources:
-            self._sources[path] = self._source_reader(path)
-        return self._sources[path]
+        sources = self._sources
+        if path in sources:
+            sources.move_to_end(path)
+            return sources[path]
+        source = sources[path] = self._source_reader(path)
+        if len(sources) > _SOURCES_KEPT:
+            sources.popitem(last=False)
+        return source
 
     def relative_path(self, path: str) -> str:
         """A file's path relative to the project root (`app/services/report.py`), for messages:
