@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from fastlint import __version__
 from fastlint.analysis import FileResult
+from fastlint.atomic import replace_file
 from fastlint.facts import FileFacts
 
 # Bump when the shape of FileFacts or of the analysis changes.
@@ -192,17 +192,7 @@ def _read(path: Path) -> object:
 
 
 def _write(path: Path, data: object) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    replace_file(str(path), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), prefix=".tmp-")
 
 
 KEEP_CACHES = 4

@@ -12,11 +12,11 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import tempfile
 import warnings
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from fastlint.atomic import replace_file
 from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
 from fastlint.source import SourceError, SourceFile, decode_source, read_bytes
 
@@ -214,33 +214,18 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
     # A file without any write bit is protected on purpose (even from root, who may write it).
     if not os.access(target, os.W_OK) or not status.st_mode & 0o222:
         raise PermissionError(f"{path}: is read-only; not fixed")
-    with open(target, "rb") as handle:
-        if handle.read() != expected:
-            raise FileChangedError(f"{path}: changed on disk while fastlint was fixing it; not overwritten")
-    directory = os.path.dirname(target) or "."
-    descriptor, temporary = tempfile.mkstemp(prefix=".fastlint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, status.st_mode & 0o7777)
-        try:
-            os.chown(temporary, status.st_uid, status.st_gid)
-        except (PermissionError, AttributeError, OSError):
-            pass
+
+    def still_expected() -> None:
         with open(target, "rb") as handle:
             if handle.read() != expected:
                 raise FileChangedError(
                     f"{path}: changed on disk while fastlint was fixing it; not overwritten"
                 )
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+
+    still_expected()  # before the work of writing, and again just before the rename
+    replace_file(target, data, prefix=".fastlint-", mode=status.st_mode & 0o7777,
+                 owner=(status.st_uid, status.st_gid), durable=True,
+                 before_replace=still_expected)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
