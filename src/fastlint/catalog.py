@@ -81,10 +81,6 @@ SETTINGS_BASES = frozenset({
 })
 PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
 
-# Session-like values that are not Session instances (so their methods are not I/O).
-SQLALCHEMY_SESSION_CLASSES = frozenset({"sqlalchemy.orm.Session", "sqlmodel.Session"})
-
-
 def is_blocking(symbol: str, extra: frozenset[str] = frozenset(),
                 allowed: frozenset[str] = frozenset()) -> bool:
     """Whether a canonical callee symbol is a known blocking call."""
@@ -97,9 +93,3 @@ def is_blocking(symbol: str, extra: frozenset[str] = frozenset(),
         return "." not in method and not method.startswith("_") and method not in _REDIS_LOCAL_METHODS
     return any(fnmatchcase(symbol, pattern) for pattern in extra if "*" in pattern)
 
-
-THREAD_OFFLOADS = frozenset({
-    "asyncio.to_thread", "fastapi.concurrency.run_in_threadpool", "anyio.to_thread.run_sync",
-    "starlette.concurrency.run_in_threadpool", "asyncio.get_event_loop().run_in_executor",
-    "asyncio.get_running_loop().run_in_executor",
-})

@@ -77,6 +77,7 @@ class FileContext:
         return self._collector.sym_of(node)
 
     def value(self, node: ast.expr) -> Val:
+        """The static value of a constant, a name or an attribute."""
         return self._collector.val_of(node)
 
     @property
@@ -148,7 +149,6 @@ class Collector:
         self.main_guard = 0
         self.type_checking = 0
         self.stmt_row = 0
-        self.lambda_depth = 0
         self.generator_depth = 0
         self.context = FileContext(self)
         self.ascii = source.text.isascii()
@@ -228,7 +228,10 @@ class Collector:
         return None
 
     def val_of(self, node: ast.expr) -> Val:
-        """The static value of an expression, without recording anything."""
+        """The value of a constant, a name or an attribute, without recording anything.
+
+        (Values of whole expressions are built once, by the walk, into the facts.)
+        """
         if isinstance(node, ast.Constant):
             return Val("const", node.value, self.span(node))
         if isinstance(node, ast.Name):
@@ -241,52 +244,7 @@ class Collector:
         if isinstance(node, ast.Attribute):
             base = self.sym_of(node.value)
             return Val("ref", _intern(f"{base}.{node.attr}"), self.span(node)) if base else UNKNOWN
-        if isinstance(node, ast.Call):
-            return self._call_val(node)
-        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            return Val("list", tuple(self.val_of(e) for e in node.elts), self.span(node))
-        if isinstance(node, ast.JoinedStr):
-            parts = []
-            for part in node.values:
-                if isinstance(part, ast.FormattedValue):
-                    parts.append(self.val_of(part.value))
-                else:
-                    parts.append(self.val_of(part))
-            return Val("fstr", tuple(parts), self.span(node))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self.val_of(node.left), self.val_of(node.right)
-            if left.kind in ("const", "fstr", "ref") and right.kind in ("const", "fstr", "ref"):
-                if (left.kind == "const" and not isinstance(left.value, str)) or (
-                    right.kind == "const" and not isinstance(right.value, str)
-                ):
-                    return UNKNOWN
-                parts = (left.value if left.kind == "fstr" else (left,)) + (
-                    right.value if right.kind == "fstr" else (right,)
-                )
-                return Val("fstr", parts, self.span(node))
-            return UNKNOWN
-        if isinstance(node, ast.Dict):
-            items = tuple(
-                (self.val_of(k) if k is not None else UNKNOWN, self.val_of(v))
-                for k, v in zip(node.keys, node.values)
-            )
-            return Val("dict", items, self.span(node))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            inner = self.val_of(node.operand)
-            if inner.kind == "const" and isinstance(inner.value, (int, float)):
-                return Val("const", -inner.value, self.span(node))
         return UNKNOWN
-
-    def _call_val(self, node: ast.Call) -> Val:
-        func = node.func
-        receiver = self.val_of(func.value) if isinstance(func, ast.Attribute) else None
-        args = tuple(
-            UNKNOWN if isinstance(a, ast.Starred) else self.val_of(a) for a in node.args
-        )
-        kwargs = tuple(
-            (k.arg if k.arg is not None else "**", self.val_of(k.value)) for k in node.keywords
-        )
-        return Val("call", self.sym_of(func), self.span(node), args, kwargs, receiver)
 
     def annotation_symbol(self, node: ast.expr | None) -> str | None:
         """The type an annotation names: `Annotated[T, ...]`, `Optional[T]`, `T | None` → T."""
@@ -892,9 +850,7 @@ class Collector:
             if arg is not None:
                 scope.names[arg.arg] = UNKNOWN
         self.scopes.append(scope)
-        self.lambda_depth += 1
         self.expr(node.body, node)
-        self.lambda_depth -= 1
         self.scopes.pop()
 
     def comprehension(self, node: ast.expr) -> None:

@@ -29,7 +29,6 @@ from fastlint.rules.base import ProjectRule
 from fastlint.source import SourceError, SourceFile, decode_source, read_bytes, read_source
 from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 
-MAX_FIX_PASSES = 6
 PARALLEL_THRESHOLD = 64
 
 

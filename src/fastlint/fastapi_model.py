@@ -583,9 +583,6 @@ class FastAPIModel:
             return f"{role} `{short}`"
         return f"coroutine `{short}`"
 
-    def owners_by_binding(self) -> dict[str, RouteOwner]:
-        return {f"{o.facts.module}.{o.name}": o for o in self.owners.values() if o.name}
-
     def routes_by_owner(self) -> dict[tuple[str, int, int] | None, list[Route]]:
         grouped: dict = defaultdict(list)
         for route in self.resolved_routes:

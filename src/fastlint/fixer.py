@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from fastlint.engine import ProjectRun, RunOptions, RunResult
 
 
+# A fix can make another applicable (or clash with it until the next pass): repeat, bounded.
+MAX_FIX_PASSES = 6
+
+
 class FileChangedError(Exception):
     """The file on disk is no longer what fastlint read: it is not overwritten."""
 
@@ -253,7 +257,7 @@ def fix_project(
     original: dict[str, bytes] = {}
     counts: dict[str, int] = defaultdict(int)
     stuck: set[str] = set()
-    for _ in range(6):
+    for _ in range(MAX_FIX_PASSES):
         by_file: dict[str, list[Fix]] = defaultdict(list)
         for diagnostic in diagnostics:
             if is_applicable(diagnostic, unsafe) and diagnostic.path not in stuck:

@@ -123,23 +123,9 @@ class Project:
         relative = os.path.relpath(os.path.abspath(path), self.root)
         return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
-    def file_functions(self, facts: FileFacts) -> tuple[FunctionFact, ...]:
-        return facts.functions
-
     def function_of(self, facts: FileFacts, call: CallFact) -> FunctionFact | None:
         """The function a call is made in (the innermost `def`), or None at module level."""
-        if call.function < 0:
-            return None
-        return self._functions_by_index(facts).get(call.function)
-
-    def _functions_by_index(self, facts: FileFacts) -> dict[int, FunctionFact]:
-        cache = self.__dict__.setdefault("_by_index", {})
-        table = cache.get(facts.path)
-        if table is None:
-            # FileFacts.functions drops nothing, so the collector's index is the position.
-            table = dict(enumerate(facts.functions))
-            cache[facts.path] = table
-        return table
+        return facts.functions[call.function] if call.function >= 0 else None
 
     # ------------------------------------------------------------------ names
     @cached_property
