@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from fastlint.facts import FileFacts, ImportFact, Span
+from fastlint.facts import FileFacts, Span
 from fastlint.orm import is_orm_model
 from fastlint.rules.base import Option, OptionValueError
 
@@ -289,21 +289,6 @@ class Layering:
         return sorted(m for m in self._modules() if m not in self.module_layer and self.covers(m))
 
     # ------------------------------------------------------------------ imports
-    def imported_module(self, imported: ImportFact) -> str | None:
-        """The project module an import refers to (`from app import crud` → `app.crud`)."""
-        if imported.unresolved:
-            return None
-        target = imported.module if imported.name in (None, "*") else f"{imported.module}.{imported.name}"
-        target = self.project.real_module_name(target)
-        modules = self.project.modules
-        while target:
-            if target in modules:
-                return target
-            if "." not in target:
-                return None
-            target = target.rsplit(".", 1)[0]
-        return None
-
     def imports(self) -> Iterator[LayerImport]:
         """Every import between two modules in layers, with the rule it breaks, if any."""
         check_type_checking = self.config.check_type_checking_imports
@@ -315,7 +300,7 @@ class Layering:
             for imported in facts.imports:
                 if imported.type_checking and not check_type_checking:
                     continue
-                module = self.imported_module(imported)
+                module = self.project.imported_module(imported)
                 if module is None or (imported.span, module) in seen:
                     continue
                 seen.add((imported.span, module))

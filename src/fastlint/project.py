@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from fastlint.catalog import CLASS_ALIASES
-from fastlint.facts import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, Val
+from fastlint.facts import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val
 from fastlint.source import SourceError, SourceFile, read_source
 
 if TYPE_CHECKING:
@@ -325,24 +325,29 @@ class Project:
                 return self.method(owner, name)
         return None
 
+    def imported_module(self, imported: ImportFact) -> str | None:
+        """The project module an import refers to (`from app import crud` → `app.crud`,
+        `from app.crud import get_user` → `app.crud`), or None for a library."""
+        if imported.unresolved:
+            return None
+        target = imported.module if imported.name in (None, "*") else f"{imported.module}.{imported.name}"
+        target = self.real_module_name(target)
+        while target:
+            if target in self.modules:
+                return target
+            if "." not in target:
+                return None
+            target = target.rsplit(".", 1)[0]
+        return None
+
     @cached_property
     def import_graph(self) -> dict[str, frozenset[str]]:
-        """Module → the project modules it imports (`from pkg import mod` imports `pkg.mod`,
-        `from pkg.mod import name` imports `pkg.mod`)."""
+        """Module → the project modules it imports."""
         graph: dict[str, frozenset[str]] = {}
         for facts in self.files:
-            found: set[str] = set()
-            for imported in facts.imports:
-                candidates = (imported.module,) if imported.name is None else (imported.target, imported.module)
-                for candidate in candidates:
-                    module = self.real_module_name(candidate)
-                    if module in self.modules and module != facts.module:
-                        found.add(module)
-                        break
-            graph[facts.module] = frozenset(found)
+            found = {self.imported_module(imported) for imported in facts.imports}
+            graph[facts.module] = frozenset(m for m in found if m is not None and m != facts.module)
         return graph
-
-    # ------------------------------------------------------------------ models
     @cached_property
     def fastapi(self) -> "FastAPIModel":
         from fastlint.fastapi_model import FastAPIModel
