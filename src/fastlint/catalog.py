@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 _SESSION_IO = ("execute", "scalars", "scalar", "get", "get_one", "query", "commit", "flush",
                "refresh", "rollback", "merge", "close")
 
@@ -23,10 +23,10 @@ BLOCKING_CALLS: frozenset[str] = frozenset(
      "smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP",
      "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.copyfileobj",
      "shutil.move", "shutil.rmtree"]
-    + [f"requests.{verb}" for verb in _HTTP_VERBS]
-    + [f"requests.Session.{verb}" for verb in (*_HTTP_VERBS, "send")]
-    + [f"httpx.{verb}" for verb in (*_HTTP_VERBS, "stream")]
-    + [f"httpx.Client.{verb}" for verb in (*_HTTP_VERBS, "stream", "send")]
+    + [f"requests.{verb}" for verb in HTTP_VERBS]
+    + [f"requests.Session.{verb}" for verb in (*HTTP_VERBS, "send")]
+    + [f"httpx.{verb}" for verb in (*HTTP_VERBS, "stream")]
+    + [f"httpx.Client.{verb}" for verb in (*HTTP_VERBS, "stream", "send")]
     + [f"pathlib.Path.{m}" for m in ("read_text", "read_bytes", "write_text", "write_bytes", "open")]
     + [f"socket.socket.{m}" for m in ("recv", "recv_into", "recvfrom", "send", "sendall", "sendto",
                                       "accept", "connect")]

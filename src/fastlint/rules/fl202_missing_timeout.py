@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fastlint.catalog import HTTP_VERBS
 from fastlint.diagnostics import Applicability, Diagnostic, Edit, Fix, ImportNeeded
 from fastlint.facts import CallFact, FileFacts, Val
 from fastlint.fixes import add_keyword
@@ -18,24 +19,22 @@ from fastlint.project import Project
 from fastlint.rules.base import Option, ProjectRule
 from fastlint.source import SourceFile
 
-_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
-
 # Calls that must be given a timeout (canonical symbol → position of a positional timeout).
 NEEDS_TIMEOUT: dict[str, int | None] = {
-    **{f"requests.{verb}": None for verb in _VERBS},
-    **{f"requests.api.{verb}": None for verb in _VERBS},
-    **{f"requests.Session.{verb}": None for verb in _VERBS if verb != "request"},
+    **{f"requests.{verb}": None for verb in HTTP_VERBS},
+    **{f"requests.api.{verb}": None for verb in HTTP_VERBS},
+    **{f"requests.Session.{verb}": None for verb in HTTP_VERBS if verb != "request"},
     "requests.Session.request": 8,
     "urllib.request.urlopen": 2,
     "aiohttp.ClientSession": None,
     "httpx.Client": None,
     "httpx.AsyncClient": None,
-    **{f"httpx.{verb}": None for verb in (*_VERBS, "stream")},
+    **{f"httpx.{verb}": None for verb in (*HTTP_VERBS, "stream")},
 }
 # Calls that inherit a timeout from their client, unless given `timeout=None`.
 INHERITS_TIMEOUT = frozenset(
-    [f"httpx.{client}.{verb}" for client in ("Client", "AsyncClient") for verb in (*_VERBS, "stream", "send")]
-    + [f"aiohttp.ClientSession.{verb}" for verb in (*_VERBS, "ws_connect")]
+    [f"httpx.{client}.{verb}" for client in ("Client", "AsyncClient") for verb in (*HTTP_VERBS, "stream", "send")]
+    + [f"aiohttp.ClientSession.{verb}" for verb in (*HTTP_VERBS, "ws_connect")]
 )
 # Clients served in-process (tests, ASGI apps): no network, no timeout needed.
 _IN_PROCESS_KEYWORDS = ("app", "transport")
