@@ -537,10 +537,16 @@ class Collector:
         scope = self.scopes[-1]
         if isinstance(target, ast.Name):
             bound = value if value is not None else UNKNOWN
-            if annotation is not None and (value is None or bound.kind == "unknown"):
+            # A class-level dependency (`session: Session = Depends(get_db)`, fastapi-utils'
+            # `@cbv`) is the value the dependency gives, not the `Depends` marker.
+            dependency = self.depends_target(value_node) if scope.kind == "class" else None
+            if annotation is not None and (value is None or bound.kind == "unknown" or dependency):
                 ann = self.annotation_symbol(annotation)
                 if ann is not None:
                     bound = Val("ref", f"{ann}()")
+                    dependency = None
+            if dependency is not None:
+                bound = Val("ref", f"{dependency}()")
             if scope.kind in ("module", "class"):
                 depends = None
                 if isinstance(value_node, ast.Subscript) and self.sym_of(value_node.value) in (

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 _MAX_STEPS = 12
 _SOURCES_KEPT = 32
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
+_NEW_TYPE = frozenset({"typing.NewType", "typing_extensions.NewType"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,13 @@ def _read_from_disk(path: str) -> SourceFile | None:
         return read_source(path)
     except SourceError:
         return None
+
+
+def _bound_symbol(value: Val) -> str | None:
+    """The symbol a binding makes its name stand for; `NewType("Db", Session)` is `Session`."""
+    if value.kind == "call" and value.value in _NEW_TYPE and len(value.args) == 2:
+        return value.args[1].symbol
+    return value.symbol
 
 
 def _previous_boundary(symbol: str, end: int) -> int:
@@ -88,7 +96,7 @@ class Project:
                 self.classes.setdefault(cls.qualname, (facts, cls))
             for binding in facts.bindings:
                 self.bindings[binding.qualname] = (facts, binding)
-                target = binding.value.symbol
+                target = _bound_symbol(binding.value)
                 if target is not None and target != binding.qualname:
                     self.aliases[binding.qualname] = target
             for imported in facts.imports:
@@ -156,6 +164,8 @@ class Project:
             if replaced is None:
                 replaced = self._strip_instance(result)
             if replaced is None:
+                replaced = self._inherited(result)
+            if replaced is None:
                 break
             result = replaced
         if len(self._canonical) < 500_000:
@@ -182,6 +192,33 @@ class Project:
                 return symbol[:index] + symbol[index + 2:]
             index = symbol.find("()", index + 2)
         return None
+
+    def _inherited(self, symbol: str) -> str | None:
+        """`pkg.Sub.db` → `pkg.Base.db`: an attribute or method a project class gets from a
+        base class (a project base, else the first library base: `MySession.execute` →
+        `sqlalchemy.orm.Session.execute`)."""
+        classes = self.classes
+        dot = symbol.find(".")
+        while dot > 0:
+            owner = symbol[:dot]
+            if owner in classes:
+                end = dot + 1
+                while end < len(symbol) and symbol[end] not in ".(":
+                    end += 1
+                name = symbol[dot + 1:end]
+                if name and not self._defines(owner, name):
+                    for candidate in self.class_lineage(owner):
+                        if candidate == owner:
+                            continue
+                        if candidate not in classes or self._defines(candidate, name):
+                            return f"{candidate}.{name}{symbol[end:]}"
+                return None
+            dot = symbol.find(".", dot + 1)
+        return None
+
+    def _defines(self, class_qualname: str, name: str) -> bool:
+        attribute = f"{class_qualname}.{name}"
+        return attribute in self.functions or attribute in self.bindings or attribute in self.classes
 
     def binding_value(self, symbol: str) -> tuple[FileFacts, Val] | None:
         """The value a module- or class-level name is bound to, following aliases.
