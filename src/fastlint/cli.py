@@ -150,23 +150,40 @@ def run_check_command(
 
 
 def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
-    """Drop the findings the baseline covers; note stale entries (pruning them with `prune`).
-    True when stale entries are left in the file."""
-    from fastlint.baseline import describe, load_baseline
+    """Drop the findings the baseline covers; note stale entries (pruning them with `prune`,
+    which also records the fingerprints of count-only entries). True when stale entries are
+    left in the file."""
+    from fastlint.baseline import describe, describe_same_text, load_baseline
 
     loaded = load_baseline(file)
     checked = [path for run in result.projects for path in run.reported]
     outcome = loaded.apply(result.diagnostics, checked)
     result.diagnostics = outcome.reported
     result.warnings.extend(describe(change) for change in outcome.exceeded)
-    if outcome.stale and prune:
-        loaded.pruned(outcome.stale).save(file)
-        count = len(outcome.stale)
-        result.warnings.append(f"{file}: pruned {count} stale entr{'ies' if count != 1 else 'y'}")
+    result.warnings.extend(describe_same_text(twins) for twins in outcome.same_text)
+    if prune:
+        updated = loaded.updated(outcome.covered)
+        if updated != loaded:
+            updated.save(file)
+            upgraded = sum(1 for key, entry in outcome.covered.items()
+                           if entry.fingerprints and not loaded.entries[key].fingerprints)
+            result.warnings.append(f"{file}: {_pruned(len(outcome.stale), upgraded)}")
         return False
+    if outcome.count_only:
+        result.warnings.append(
+            f"{file}: {outcome.count_only} entr{'ies have' if outcome.count_only != 1 else 'y has'} "
+            "counts but no fingerprints (an older baseline), so a new finding beside old ones "
+            "reports them all; --prune-baseline records the fingerprints")
     result.warnings.extend(f"{describe(change)}; remove it with --prune-baseline"
                            for change in outcome.stale)
     return bool(outcome.stale)
+
+
+def _pruned(stale: int, upgraded: int) -> str:
+    done = [f"pruned {stale} stale entr{'ies' if stale != 1 else 'y'}"] if stale else []
+    if upgraded:
+        done.append(f"recorded the fingerprints of {upgraded} count-only entr{'ies' if upgraded != 1 else 'y'}")
+    return " and ".join(done) or "updated"
 
 
 def _add_noqa(result: "RunResult") -> None:
@@ -315,9 +332,9 @@ def baseline_command(
         written.save(output)
     except OSError as error:
         _fail(f"{output}: cannot be written: {error.strerror or error}")
-    files = len({path for path, _ in written.counts})
+    files = len({path for path, _ in written.entries})
     typer.echo(f"Wrote {output}: {len(result.diagnostics)} findings in {files} files "
-               f"({len(written.counts)} file and rule entries).")
+               f"({len(written.entries)} file and rule entries).")
     raise typer.Exit(2 if result.internal_errors else 0)
 
 
