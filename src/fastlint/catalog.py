@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
+ENGINE = "sqlalchemy.engine.Engine"
+CONNECTION = "sqlalchemy.engine.Connection"
+INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
+BOTO3_CLIENT = "botocore.client.BaseClient"
+BOTO3_RESOURCE = "boto3.resources.base.ServiceResource"
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 _SESSION_IO = ("execute", "scalars", "scalar", "get", "get_one", "query", "commit", "flush",
                "refresh", "rollback", "merge", "close")
@@ -34,7 +39,22 @@ BLOCKING_CALLS: frozenset[str] = frozenset(
                                      "ehlo", "helo", "quit")]
     + [f"sqlalchemy.orm.Session.{m}" for m in _SESSION_IO]
     + [f"sqlmodel.Session.{m}" for m in (*_SESSION_IO, "exec")]
+    + [f"{ENGINE}.{m}" for m in ("connect", "begin", "execute", "raw_connection", "scalar")]
+    + [f"{CONNECTION}.{m}" for m in ("execute", "exec_driver_sql", "scalar", "scalars", "commit",
+                                     "rollback", "begin", "close")]
+    + [f"{INSPECTOR}.{m}" for m in ("get_schema_names", "get_table_names", "get_view_names",
+                                    "get_columns", "get_indexes", "get_foreign_keys",
+                                    "get_pk_constraint", "get_unique_constraints", "has_table",
+                                    "has_schema", "get_sequence_names", "get_check_constraints")]
 )
+
+# A boto3 client: every method is an AWS API call except these, which work locally.
+_BOTO3_LOCAL_METHODS = frozenset({"generate_presigned_url", "generate_presigned_post",
+                                  "get_paginator", "get_waiter", "can_paginate", "close",
+                                  "meta", "exceptions"})
+# A boto3 resource: its sub-resources (`s3.Bucket("b")`) and collections are lazy.
+_BOTO3_RESOURCE_LOCAL = frozenset({"meta", "filter", "all", "limit", "page_size", "objects",
+                                   "buckets", "get_available_subresources"})
 
 # Methods of a sync Redis client that do no I/O.
 _REDIS_LOCAL_METHODS = frozenset({"pipeline", "pubsub", "lock", "register_script", "from_url",
@@ -54,6 +74,26 @@ CLASS_ALIASES: dict[str, str] = {
     "sqlalchemy.orm.scoped_session()": "sqlalchemy.orm.Session",
     "sqlmodel.orm.session.Session": "sqlmodel.Session",
     "sqlmodel.main.Session": "sqlmodel.Session",
+    # A sync SQLAlchemy engine and its connections (`with engine.connect() as conn`).
+    "sqlalchemy.create_engine()": ENGINE,
+    "sqlalchemy.engine.create_engine()": ENGINE,
+    "sqlmodel.create_engine()": ENGINE,
+    "sqlalchemy.Engine": ENGINE,
+    "sqlalchemy.engine.base.Engine": ENGINE,
+    "sqlalchemy.Connection": CONNECTION,
+    "sqlalchemy.engine.base.Connection": CONNECTION,
+    f"{ENGINE}.connect()": CONNECTION,
+    f"{ENGINE}.begin()": CONNECTION,
+    # `inspect(engine)` (inspecting an ORM object instead has none of the reflection methods).
+    "sqlalchemy.inspect()": INSPECTOR,
+    "sqlalchemy.inspection.inspect()": INSPECTOR,
+    "sqlalchemy.engine.reflection.Inspector.from_engine()": INSPECTOR,
+    "boto3.client()": BOTO3_CLIENT,
+    "boto3.Session.client()": BOTO3_CLIENT,
+    "boto3.session.Session.client()": BOTO3_CLIENT,
+    "boto3.resource()": BOTO3_RESOURCE,
+    "boto3.Session.resource()": BOTO3_RESOURCE,
+    "boto3.session.Session.resource()": BOTO3_RESOURCE,
     "redis.StrictRedis": "redis.Redis",
     "redis.client.Redis": "redis.Redis",
     "redis.client.StrictRedis": "redis.Redis",
@@ -70,6 +110,15 @@ CLASS_ALIASES: dict[str, str] = {
     "subprocess.Popen()": "subprocess.Popen",
     "starlette.concurrency.run_in_threadpool": "fastapi.concurrency.run_in_threadpool",
     "fastapi.routing.APIRouter": "fastapi.APIRouter",
+    "starlette.requests.Request": "fastapi.Request",
+    "fastapi.requests.Request": "fastapi.Request",
+    "starlette.websockets.WebSocket": "fastapi.WebSocket",
+    "fastapi.websockets.WebSocket": "fastapi.WebSocket",
+    "fastapi.Request.state": "starlette.datastructures.State()",
+    "fastapi.WebSocket.state": "starlette.datastructures.State()",
+    "fastapi.Request.app": "fastapi.FastAPI()",
+    "fastapi.WebSocket.app": "fastapi.FastAPI()",
+    "fastapi.FastAPI.state": "starlette.datastructures.State()",
     "fastapi.applications.FastAPI": "fastapi.FastAPI",
     "starlette.applications.Starlette": "starlette.Starlette",
 }
@@ -88,6 +137,14 @@ def is_blocking(symbol: str, extra: frozenset[str] = frozenset(),
         return False
     if symbol in BLOCKING_CALLS or symbol in extra:
         return True
+    if symbol.startswith(BOTO3_CLIENT):
+        method = symbol[len(BOTO3_CLIENT) + 1:]
+        return method.isidentifier() and not method.startswith("_") and method not in _BOTO3_LOCAL_METHODS
+    if symbol.startswith(BOTO3_RESOURCE):
+        # `s3.Bucket("b").upload_file(...)`, `table.put_item(...)`: a method of a sub-resource.
+        parts = symbol[len(BOTO3_RESOURCE) + 1:].split(".")
+        return (len(parts) == 2 and parts[0][:1].isupper() and parts[1].isidentifier()
+                and not parts[1].startswith("_") and parts[1] not in _BOTO3_RESOURCE_LOCAL)
     if symbol.startswith("redis.Redis."):
         method = symbol[len("redis.Redis."):]
         return "." not in method and not method.startswith("_") and method not in _REDIS_LOCAL_METHODS

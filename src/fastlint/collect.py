@@ -27,7 +27,9 @@ from fastlint.facts import (
 )
 from fastlint.source import SourceFile, char_col
 
-BUILTIN_NAMES = frozenset({"open", "print", "input", "exec", "eval", "breakpoint"})
+# The class of `request.state` and `app.state`: their attributes are bound under this name.
+STATE = "starlette.datastructures.State"
+BUILTIN_NAMES = frozenset({"open", "print", "input", "exec", "eval", "breakpoint", "property"})
 CACHE_DECORATORS = frozenset(
     {"functools.cache", "functools.lru_cache", "functools.lru_cache()", "functools.cache()",
      "async_lru.alru_cache", "async_lru.alru_cache()", "cachetools.cached()", "aiocache.cached()"}
@@ -61,6 +63,9 @@ class Scope:
     statements: int = 0
     branches: int = 0
     loops: int = 0
+    # Symbols of the values it returns (or yields, for a generator); None: not static.
+    returned: list = field(default_factory=list)
+    yielded: list = field(default_factory=list)
 
 
 class FileContext:
@@ -427,7 +432,10 @@ class Collector:
             self.expr(node.target, node)
         elif kind is ast.Return:
             if node.value is not None:
-                self.expr(node.value, node)
+                returned = self.expr(node.value, node)
+                function_scope = self._function_scope()
+                if function_scope is not None and not (returned.kind == "const" and returned.value is None):
+                    function_scope.returned.append(returned.symbol)
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             self.function(node)  # type: ignore[arg-type]
         elif kind is ast.ClassDef:
@@ -585,6 +593,17 @@ class Collector:
                         span=self.span(target),
                     )
                 )
+            elif (
+                isinstance(target.value, ast.Attribute)
+                and target.value.attr == "state"
+                and value is not None
+                and value.symbol is not None
+            ):
+                # `request.state.db = SessionLocal()` in a middleware, read in the routes as
+                # `request.state.db`: one name per attribute of any request's or app's state.
+                self.bindings.append(
+                    BindingFact(f"{STATE}.{target.attr}", value, None, self.span(target))
+                )
             return
         if isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -684,6 +703,7 @@ class Collector:
             statements=scope.statements,
             branches=scope.branches,
             loops=scope.loops,
+            returned=_one_symbol(scope.yielded if scope.yields else scope.returned),
             docstring=docstring,
             cached=any(
                 (d.symbol in CACHE_DECORATORS) or (d.kind == "ref" and d.value in CACHE_DECORATORS)
@@ -817,11 +837,12 @@ class Collector:
             if scope is not None:
                 scope.yields = True
             if node.value is not None:  # type: ignore[attr-defined]
-                self.expr(node.value, node)  # type: ignore[attr-defined]
+                yielded = self.expr(node.value, node)  # type: ignore[attr-defined]
+                if scope is not None and kind is ast.Yield:
+                    scope.yielded.append(yielded.symbol)
             value = UNKNOWN
         elif kind is ast.Lambda:
-            self.lambda_expr(node)  # type: ignore[arg-type]
-            value = UNKNOWN
+            value = self.lambda_expr(node)  # type: ignore[arg-type]
         elif kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
             self.comprehension(node)
             value = UNKNOWN
@@ -846,7 +867,8 @@ class Collector:
             self._dispatch(node)
         return value
 
-    def lambda_expr(self, node: ast.Lambda) -> None:
+    def lambda_expr(self, node: ast.Lambda) -> Val:
+        """Walk a lambda; its value is `Val("lambda", <the value of its body>)`."""
         for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
             self.expr(default, node)
         scope = Scope("lambda", f"{self.scopes[-1].qualname}.<lambda>")
@@ -856,8 +878,9 @@ class Collector:
             if arg is not None:
                 scope.names[arg.arg] = UNKNOWN
         self.scopes.append(scope)
-        self.expr(node.body, node)
+        body = self.expr(node.body, node)
         self.scopes.pop()
+        return Val("lambda", body if body.kind == "call" else UNKNOWN)
 
     def comprehension(self, node: ast.expr) -> None:
         generator_expression = type(node) is ast.GeneratorExp
@@ -890,7 +913,10 @@ class Collector:
             if self.handlers:
                 self._dispatch(func)
         else:
-            callee = self.expr(func, node).symbol
+            called = self.expr(func, node)
+            callee = called.symbol
+            if called.kind == "call":
+                receiver = called  # `app.get("/x")(handler)`: the call that made the callee
         args = tuple([self._argument(a, node) for a in node.args])
         kwargs = tuple([(k.arg if k.arg is not None else "**", self.expr(k.value, node))
                         for k in node.keywords])
@@ -941,6 +967,12 @@ class Collector:
             if scope.kind in ("function", "lambda"):
                 return False
         return False
+
+
+def _one_symbol(symbols: list) -> str | None:
+    """The symbol every returned (or yielded) value stands for, when they agree."""
+    found = set(symbols)
+    return found.pop() if len(found) == 1 and None not in found else None
 
 
 def _intern(text: str) -> str:

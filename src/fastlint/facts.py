@@ -36,6 +36,7 @@ class Val(NamedTuple):
       list    value = tuple of Val (list, tuple or set display)
       fstr    value = tuple of Val (the parts of an f-string or `+` of strings)
       dict    value = tuple of (key Val, value Val)
+      lambda  value = the Val of its body when that is a call (`lambda: AsyncOpenAI()`), else unknown
       unknown anything else
     """
 
@@ -130,6 +131,9 @@ class FunctionFact(NamedTuple):
     docstring: str | None = None
     cached: bool = False  # under functools.cache / lru_cache
     loops: int = 0  # for/while statements, nested ones too
+    # Without a return annotation: the symbol of what it returns (yields, for a generator),
+    # when every `return` agrees (`return AllRepositories(session)` → `app.repos.AllRepositories()`).
+    returned: str | None = None
 
 
 class CallFact(NamedTuple):

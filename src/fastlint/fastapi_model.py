@@ -220,6 +220,9 @@ class FastAPIModel:
             if not isinstance(callee, str):
                 continue
             method = callee.rsplit(".", 1)[-1]
+            if method.endswith("()") and call.call.receiver is not None:
+                self._call_form_route(facts, call)
+                continue
             if method in ("include_router", "mount", "add_api_route", "add_api_websocket_route",
                           "add_middleware", "add_exception_handler", "add_event_handler"):
                 self._wiring_call(facts, call, method)
@@ -228,16 +231,31 @@ class FastAPIModel:
                 for decorator in function.decorators:
                     self._decorator(facts, function, decorator)
 
+    def _call_form_route(self, facts: FileFacts, call: CallFact) -> None:
+        """`app.get("/x", include_in_schema=False)(handler)`: the decorator, called by hand."""
+        decorator = call.call.receiver
+        handler = call.call.args[0] if call.call.args else None
+        if decorator is None or handler is None or handler.kind != "ref" or not handler.symbol:
+            return
+        target = self.project.function_target(handler.symbol)
+        if target is None:
+            return
+        self._route_decorator(facts, target.function, decorator, self.project.function_of(facts, call))
+
     def _owner_class_names(self) -> frozenset[str]:
         """Last names under which an app or router class can be called (`FastAPI`,
         `APIRouter`, a project subclass, or a module-level alias of one)."""
         classes = self.app_classes | self.router_classes
         names = {qualname.rsplit(".", 1)[-1] for qualname in classes}
         for qualname, (_, binding) in self.project.bindings.items():
-            target = binding.value.symbol if binding.value.kind == "ref" else None
-            if target and target.rsplit(".", 1)[-1] in names \
-                    and self.project.canonical(target) in classes:
+            # `APIRouter = get_api_router_class(APIRoute)`: a factory that returns a subclass.
+            target = binding.value.symbol
+            if target and self.project.canonical(target) in classes:
                 names.add(qualname.rsplit(".", 1)[-1])
+        for qualname, ref in self.project.functions.items():
+            # `get_api_router_class(APIRoute)(prefix=...)`: the class a factory returns, called.
+            if ref.function.returned is not None and self.project.canonical(f"{qualname}()") in classes:
+                names.add(f"{ref.function.name}()")
         return frozenset(names)
 
     def _binding_names(self) -> dict[tuple[str, int, int], str]:
@@ -265,7 +283,7 @@ class FastAPIModel:
             else:
                 child_val = value.args[1] if len(value.args) > 1 else value.kwarg("app")
                 prefix_val = value.args[0] if value.args else value.kwarg("path")
-            child = self.owner_of(child_val, facts, function)
+            child = self.owner_of(child_val, facts, function) or self._included_object(child_val)
             if child is None:
                 return
             prefix = "" if prefix_val is None else project.string_value(prefix_val)
@@ -306,6 +324,22 @@ class FastAPIModel:
             if target is not None:
                 self.startup_handlers.add(target.qualname)
 
+    def _included_object(self, value: Val | None) -> RouteOwner | None:
+        """A module-level object of a class the model does not know (a library's or a factory's
+        router), passed to `include_router`: FastAPI takes it as a router, so does the model."""
+        if value is None or value.kind != "ref" or not isinstance(value.value, str):
+            return None
+        found = self.project.binding_value(value.value)
+        if found is None or found[1].kind != "call" or found[1].span is None:
+            return None
+        facts, call = found
+        key = (facts.path, call.span.row, call.span.col)  # type: ignore[union-attr]
+        if key not in self.owners:
+            prefix_val = call.kwarg("prefix")
+            prefix = "" if prefix_val is None else self.project.string_value(prefix_val)
+            self.owners[key] = RouteOwner(key, "router", value.value.rsplit(".", 1)[-1], facts, call, prefix)
+        return self.owners[key]
+
     def _in_owner_class(self, function: FunctionFact) -> bool:
         """Whether a function is (nested in) a method of an app or router class."""
         qualname = function.qualname
@@ -322,13 +356,18 @@ class FastAPIModel:
         return owner in self.app_classes or owner in self.router_classes
 
     def _decorator(self, facts: FileFacts, function: FunctionFact, decorator: Val) -> None:
-        if decorator.kind != "call" or not isinstance(decorator.value, str):
-            return
-        method = decorator.value.rsplit(".", 1)[-1]
         enclosing = None
         if function.nested:
             parent = self.project.functions.get(function.qualname.rsplit(".", 1)[0])
             enclosing = parent.function if parent is not None else None
+        self._route_decorator(facts, function, decorator, enclosing)
+
+    def _route_decorator(self, facts: FileFacts, function: FunctionFact, decorator: Val,
+                         enclosing: FunctionFact | None) -> None:
+        """A decorator (`@router.get("/x")`) applied to `function`, written in `enclosing`."""
+        if decorator.kind != "call" or not isinstance(decorator.value, str):
+            return
+        method = decorator.value.rsplit(".", 1)[-1]
         owner = self.owner_of(decorator.target, facts, enclosing)
         if owner is None and not self._is_owner_type(decorator.value):
             return

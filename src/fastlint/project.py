@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 _MAX_STEPS = 12
 _SOURCES_KEPT = 32
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
+_PROPERTIES = frozenset({"property", "functools.cached_property"})
 _NEW_TYPE = frozenset({"typing.NewType", "typing_extensions.NewType"})
 
 
@@ -106,10 +107,20 @@ class Project:
                 if bound != imported.target and bound not in self.aliases:
                     self.aliases[bound] = imported.target
         for qualname, ref in self.functions.items():
-            # A project function called for its value: `get_settings()` → its return type.
-            returns = ref.function.returns
-            if returns is not None and not ref.function.is_async:
-                self.aliases.setdefault(f"{qualname}()", f"{returns}()")
+            function = ref.function
+            # A project function called for its value: `get_settings()` → its return type,
+            # or what it returns when it has no annotation (a generator: what it yields).
+            if function.returns is not None and not function.is_async:
+                self.aliases.setdefault(f"{qualname}()", f"{function.returns}()")
+            elif function.returned is not None and (not function.is_async or function.yields):
+                self.aliases.setdefault(f"{qualname}()", function.returned)
+            if any(decorator.symbol in _PROPERTIES for decorator in function.decorators):
+                self.aliases.setdefault(qualname, f"{qualname}()")  # reading it calls it
+        for qualname, (_, binding) in self.bindings.items():
+            value = binding.value
+            if value.kind == "lambda" and isinstance(value.value, Val) and value.value.symbol:
+                # `self.get_client = lambda: AsyncOpenAI()`: calling it builds the client.
+                self.aliases.setdefault(f"{qualname}()", value.value.symbol)
 
     # ------------------------------------------------------------------ files
     def source(self, path: str) -> "SourceFile | None":

@@ -93,12 +93,25 @@ def _row(project: Project, model: FastAPIModel, route: Route,
 
 
 def _function_name(project: Project, qualname: str) -> str:
-    """`app.api.routes.items.read_item` → `app.api.routes.items:read_item`."""
+    """`module:__qualname__`, as FastAPI's route objects name a handler:
+    `app.api.routes.items.read_item` → `app.api.routes.items:read_item`, a function nested in
+    `create_app` → `app.main:create_app.<locals>.health`."""
     ref = project.functions.get(qualname)
     if ref is None:
         return qualname
     module = ref.facts.module
-    return f"{module}:{qualname[len(module) + 1:]}" if qualname.startswith(module + ".") else qualname
+    if not qualname.startswith(module + "."):
+        return qualname
+    parts = qualname[len(module) + 1:].split(".")
+    named: list[str] = []
+    enclosing = module
+    for part in parts[:-1]:
+        enclosing = f"{enclosing}.{part}"
+        named.append(part)
+        if enclosing in project.functions:
+            named.append("<locals>")
+    named.append(parts[-1])
+    return f"{module}:{'.'.join(named)}"
 
 
 def _owner_name(owner: RouteOwner | None) -> str | None:

@@ -59,7 +59,7 @@ class ClientPerRequest(ProjectRule):
                 if call.function < 0 or call.in_lambda:
                     continue
                 symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-                if symbol not in CLIENT_CONSTRUCTORS:
+                if symbol not in CLIENT_CONSTRUCTORS and not _calls_stored_factory(project, call):
                     continue
                 function = functions[call.function]
                 path = per_request.paths.get(function.qualname)
@@ -75,6 +75,16 @@ class ClientPerRequest(ProjectRule):
                     "once in the lifespan, keep it on app.state, inject it with a dependency",
                     noqa_row=call.stmt_row,
                 )
+
+
+def _calls_stored_factory(project: Project, call: CallFact) -> bool:
+    """`self.get_client()` where `self.get_client = lambda: AsyncOpenAI(...)`: each call
+    builds a client (a project function that does is reported where it builds it)."""
+    callee = call.call.value
+    if not isinstance(callee, str) or project.function_target(callee) is not None:
+        return False
+    built = project.canonical(f"{callee}()")
+    return built.removesuffix("()") in CLIENT_CONSTRUCTORS
 
 
 def _kept_for_later(project: Project, facts: FileFacts, call: CallFact, function: FunctionFact,

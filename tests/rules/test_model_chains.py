@@ -1,0 +1,188 @@
+"""Blocking chains through the ways real projects reach a sync session or client: each
+pattern is flagged, and its near-miss twin (the async or local variant) is not."""
+
+import pytest
+
+from fastlint.testing import lines
+
+DB = """
+    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.ext.asyncio import AsyncSession
+    SessionLocal = sessionmaker()
+"""
+
+
+def app(routes: str, **modules: str) -> dict[str, str]:
+    files = {"app/__init__.py": "", "app/db.py": DB, "app/routes.py": routes}
+    files.update({f"app/{name}.py": text for name, text in modules.items()})
+    return files
+
+
+REPOS = """
+    from functools import cached_property
+    from app.db import Session, AsyncSession
+
+    class Users:
+        def __init__(self, session: {session}):
+            self.session = session
+        def get_one(self, key):
+            return self.session.get(object, key)
+
+    class AllRepositories:
+        def __init__(self, session: {session}):
+            self.session = session
+        @cached_property
+        def users(self) -> Users:
+            return Users(self.session)
+        @property
+        def plain_users(self):
+            return Users(self.session)
+
+    def get_repositories(session: {session}):
+        return AllRepositories(session)
+"""
+
+ROUTES_REPOS = """
+    from fastapi import Depends, FastAPI
+    from app.repos import get_repositories
+    app = FastAPI()
+
+    @app.get("/a")
+    async def a(session=None):
+        repos = get_repositories(session)
+        repos.users.get_one(1)
+        repos.plain_users.get_one(2)
+"""
+
+
+@pytest.mark.parametrize("session, flagged", [("Session", [9, 10]), ("AsyncSession", [])])
+def test_property_hops_and_an_unannotated_factory(session, flagged):
+    files = app(ROUTES_REPOS, repos=REPOS.replace("{session}", session))
+    assert lines(files, ("FL101", "FL102")) == flagged
+
+
+BASE_INIT = """
+    from app.db import SessionLocal
+
+    class BaseController:
+        def __init__(self):
+            self.db = {value}
+
+    class Users(BaseController):
+        def list(self):
+            return self.db.execute("select 1")
+"""
+
+ROUTES_CONTROLLER = """
+    from fastapi import FastAPI
+    from app.controllers import Users
+    app = FastAPI()
+
+    @app.get("/")
+    async def index():
+        return Users().list()
+"""
+
+
+@pytest.mark.parametrize("value, flagged", [("SessionLocal()", [8]), ("None", [])])
+def test_attribute_assigned_in_a_base_class_init(value, flagged):
+    files = app(ROUTES_CONTROLLER, controllers=BASE_INIT.replace("{value}", value))
+    assert lines(files, "FL102") == flagged
+
+
+CBV = """
+    from fastapi import APIRouter, Depends
+    from app.db import {session}
+
+    def get_db():
+        yield None
+
+    router = APIRouter()
+
+    class ItemsView:
+        session: {session} = Depends(get_db)
+
+        @router.post("/items")
+        async def create(self):
+            self.session.commit()
+"""
+
+
+@pytest.mark.parametrize("session, flagged", [("Session", [15]), ("AsyncSession", [])])
+def test_class_based_view_with_a_class_level_dependency(session, flagged):
+    assert lines(app(CBV.replace("{session}", session)), "FL101") == flagged
+
+
+MIDDLEWARE = """
+    from fastapi import FastAPI, Request
+    from app.db import SessionLocal
+    app = FastAPI()
+
+    @app.middleware("http")
+    async def db_session(request: Request, call_next):
+        request.state.db = {value}
+        response = await call_next(request)
+        request.state.db.commit()
+        return response
+
+    @app.get("/")
+    async def index(request: Request):
+        return request.state.db.execute("select 1")
+"""
+
+
+@pytest.mark.parametrize("value, flagged", [("SessionLocal()", [10, 15]), ("object()", [])])
+def test_request_state_set_by_a_middleware(value, flagged):
+    assert lines(app(MIDDLEWARE.replace("{value}", value)), "FL101") == flagged
+
+
+ENGINE = """
+    import boto3
+    from fastapi import FastAPI
+    from sqlalchemy import create_engine, inspect
+    app = FastAPI()
+    engine = create_engine("sqlite://")
+    s3 = boto3.client("s3")
+    bucket = boto3.resource("s3").Bucket("b")
+
+    @app.get("/")
+    async def index():
+        with engine.connect() as conn:
+            conn.execute("select 1")
+        inspect(engine).get_schema_names()
+        s3.delete_object(Bucket="b", Key="k")
+        bucket.upload_file("f", "k")
+        url = s3.generate_presigned_url("get_object", Params={})
+        paginator = s3.get_paginator("list_objects_v2")
+        inspect(index).attrs
+        return url, paginator
+"""
+
+
+def test_engine_connection_inspector_and_boto3():
+    # presigning and paginators are local; inspecting something other than an engine too
+    assert lines({"app.py": ENGINE}, "FL101") == [12, 13, 14, 15, 16]
+
+
+STORED_FACTORY = """
+    from fastapi import FastAPI
+    from openai import AsyncOpenAI
+    app = FastAPI()
+
+    class Chat:
+        def __init__(self):
+            self.get_client = lambda: {factory}
+        async def ask(self):
+            return self.get_client()
+
+    chat = Chat()
+
+    @app.get("/")
+    async def index():
+        return await chat.ask()
+"""
+
+
+@pytest.mark.parametrize("factory, flagged", [("AsyncOpenAI(api_key='k')", [10]), ("dict()", [])])
+def test_fl201_client_built_by_a_stored_factory(factory, flagged):
+    assert lines({"app.py": STORED_FACTORY.replace("{factory}", factory)}, "FL201") == flagged
