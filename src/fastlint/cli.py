@@ -391,6 +391,8 @@ def routes_command(
     output_format: TableFormat = typer.Option(TableFormat.text, "--output-format", help="text or json."),
     config: Optional[Path] = _CONFIG,
     jobs: Optional[int] = _JOBS,
+    no_cache: bool = _NO_CACHE,
+    cache_dir: Optional[Path] = _CACHE_DIR,
 ) -> None:
     """List the routes: methods, effective path, handler, dependencies, findings."""
     from fastlint.config import ConfigError
@@ -398,7 +400,8 @@ def routes_command(
     from fastlint.route_listing import list_routes, render_json, render_table
 
     try:
-        rows, _ = list_routes(paths or [Path(".")], RunOptions(config_file=config, jobs=jobs))
+        rows, _ = list_routes(paths or [Path(".")], RunOptions(config_file=config, jobs=jobs,
+                                                               no_cache=no_cache, cache_dir=cache_dir))
     except ConfigError as error:
         _fail(str(error))
         return
@@ -421,13 +424,15 @@ def layers_command(
     output_format: LayersFormat = typer.Option(LayersFormat.text, "--output-format",
                                                help="text, json, mermaid or dot."),
     config: Optional[Path] = _CONFIG,
+    no_cache: bool = _NO_CACHE,
+    cache_dir: Optional[Path] = _CACHE_DIR,
 ) -> None:
     """Show the layers (detected or configured), the imports between them and the violations."""
     from fastlint.config import ConfigError
     from fastlint.layer_report import RENDERERS, build_reports
 
     try:
-        reports = build_reports(paths or [Path(".")], config)
+        reports = build_reports(paths or [Path(".")], config, no_cache=no_cache, cache_dir=cache_dir)
     except ConfigError as error:
         _fail(str(error))
         return

@@ -38,9 +38,11 @@ class LayerReport:
     violations: tuple[Diagnostic, ...]
 
 
-def build_reports(paths: Sequence[Path], config_file: Path | None = None) -> list[LayerReport]:
+def build_reports(paths: Sequence[Path], config_file: Path | None = None, *,
+                  no_cache: bool = False, cache_dir: Path | None = None) -> list[LayerReport]:
     """Analyse the paths (raises ConfigError on bad configuration) and describe their layers."""
-    result = run_check(paths or [Path(".")], RunOptions(select=LAYER_RULES, config_file=config_file))
+    result = run_check(paths or [Path(".")], RunOptions(select=LAYER_RULES, config_file=config_file,
+                                                        no_cache=no_cache, cache_dir=cache_dir))
     reports = []
     for run in result.projects:
         layers = layering(joined_project(run), run.config.options.get("layers"))
