@@ -149,6 +149,21 @@ def run_check_command(
     raise typer.Exit(1 if result.diagnostics or result.errors or stale_baseline else 0)
 
 
+def _show_files(paths: list[Path], config: Optional[Path], jobs: Optional[int],
+                no_cache: bool, cache_dir: Optional[Path]) -> None:
+    from fastlint.config import ConfigError
+    from fastlint.engine import RunOptions
+    from fastlint.file_listing import file_scopes, render_file_scopes
+
+    options = RunOptions(config_file=config, jobs=jobs, no_cache=no_cache, cache_dir=cache_dir)
+    try:
+        rows = file_scopes(paths, options)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    render_file_scopes(rows, sys.stdout)
+
+
 def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
     """Drop the findings the baseline covers; note stale entries (pruning them with `prune`,
     which also records the fingerprints of count-only entries). True when stale entries are
@@ -245,8 +260,14 @@ def check(
         False, "--strict-baseline", help="Exit 1 when the baseline has stale entries."),
     add_noqa: bool = typer.Option(
         False, "--add-noqa", help="Write `# noqa: CODES` on the line of every finding; exit 0."),
+    show_files: bool = typer.Option(
+        False, "--show-files", help="List the files that would be checked, each with its scope "
+        "(application, test, cli, migration...) and why; check nothing."),
 ) -> None:
     """Report where the code breaks the FastAPI architecture guide."""
+    if show_files:
+        _show_files(paths or [Path(".")], config, jobs, no_cache, cache_dir)
+        return
     run_check_command(paths or [], select, extend_select, ignore, fix, unsafe_fixes, diff,
                       show_fixes, statistics, output_format, exit_zero, config, quiet, jobs,
                       no_cache, cache_dir, output_file=output_file, baseline=baseline, prune_baseline=prune_baseline,

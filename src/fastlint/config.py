@@ -19,6 +19,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from fastlint.rules import all_rules
 from fastlint.rules.base import Option, OptionValueError
+from fastlint.scope import ScopeConfig, parse_scope_config
 
 
 class ConfigError(Exception):
@@ -27,7 +28,7 @@ class ConfigError(Exception):
 
 _LIST_KEYS = ("select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude")
 _TOP_KEYS = frozenset(
-    {*_LIST_KEYS, "per-file-ignores", "unsafe-fixes", "respect-gitignore", "cache-dir"}
+    {*_LIST_KEYS, "per-file-ignores", "unsafe-fixes", "respect-gitignore", "cache-dir", "scope"}
 )
 
 
@@ -47,6 +48,7 @@ class Config:
     respect_gitignore: bool = True
     cache_dir: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    scope: ScopeConfig = ScopeConfig()
 
     def with_overrides(
         self,
@@ -72,6 +74,7 @@ class Config:
             respect_gitignore=self.respect_gitignore,
             cache_dir=self.cache_dir,
             options=self.options,
+            scope=self.scope,
         )
 
     def enabled_codes(self) -> frozenset[str]:
@@ -198,6 +201,10 @@ def parse_table(table: dict[str, Any], pyproject: Path) -> Config:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} key {key!r}: expected true or false, got {value!r}")
             values[key] = value
+        elif key == "scope":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} key 'scope': expected a table, got {value!r}")
+            values[key] = parse_scope_config(value, where, ConfigError)
         elif key == "cache-dir":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} key 'cache-dir': expected a string, got {value!r}")
@@ -232,4 +239,5 @@ def parse_table(table: dict[str, Any], pyproject: Path) -> Config:
         respect_gitignore=values.get("respect-gitignore", True),
         cache_dir=values.get("cache-dir"),
         options=settings,
+        scope=values.get("scope", ScopeConfig()),
     )

@@ -22,6 +22,7 @@ from fastlint.cache import Cache, content_digest, default_cache_dir, pack
 from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
+from fastlint.layout import ProjectLayout, read_layout
 from fastlint.noqa import is_suppressed
 from fastlint.project import Project
 from fastlint.rules import all_rules
@@ -138,6 +139,7 @@ class ProjectRun:
     cache: Cache | None = None
     # Files whose result came from the cache manifest without facts (loaded only to join).
     light: set[str] = field(default_factory=set)
+    layout: ProjectLayout = field(default_factory=ProjectLayout)
 
     @property
     def root(self) -> Path:
@@ -193,7 +195,8 @@ def plan_projects(paths: Sequence[Path], options: RunOptions, result: RunResult)
             # The model needs the whole project, even when only a few files are reported.
             for found in walk_python_files(root, root, excludes, config.respect_gitignore):
                 files.setdefault(display_path(found), found)
-        runs.append(ProjectRun(config, list(files.values()), reported))
+        runs.append(ProjectRun(config, list(files.values()), reported,
+                               layout=read_layout(root, files.values())))
     return runs
 
 
@@ -390,6 +393,8 @@ def join(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> list[Diagnosti
     project = Project((r.facts for r in run.results.values() if r.facts is not None),
                       lambda path: current_source(run, path))
     project.root = str(run.root)
+    project.layout = run.layout
+    project.scope_config = run.config.scope
     run.project = project
     diagnostics: list[Diagnostic] = []
     for rule in project_rules(ruleset):
@@ -462,13 +467,17 @@ def analyse_run(run: ProjectRun, ruleset: RuleSet, options: RunOptions,
     cached = run.cache.project_results.get(project_key) if project_key else None
     if isinstance(cached, tuple):
         # Nothing changed since a run that joined exactly these files: reuse its findings.
-        diagnostics.extend(cached)
+        found, quiet = cached
     else:
-        found = join(run, ruleset, errors)
-        diagnostics.extend(found)
+        found = tuple(join(run, ruleset, errors))
+        scope = run.project.scope  # type: ignore[union-attr]
+        quiet = frozenset(path for path in scope.by_path if not scope.reports_in(path))
         if project_key is not None and run.cache is not None:
-            run.cache.project_results = {project_key: tuple(found)}
+            run.cache.project_results = {project_key: (found, quiet)}
             run.cache.dirty = True
+    diagnostics.extend(found)
+    diagnostics = [d for d in diagnostics
+                   if d.path not in quiet or d.code not in _APPLICATION_CODE_ONLY]
     used_noqa: set[tuple[str, int, str]] = set()
     kept = select_reported(run, diagnostics, ruleset.codes, used_noqa)
     if UNUSED_NOQA in ruleset.codes:
@@ -477,10 +486,14 @@ def analyse_run(run: ProjectRun, ruleset: RuleSet, options: RunOptions,
     return kept
 
 
+_APPLICATION_CODE_ONLY = frozenset(rule.code for rule in all_rules() if rule.application_code_only)
+
+
 def _project_key(run: ProjectRun) -> str | None:
-    """The identity of every file's content in the project, or None if one is unknown."""
+    """The identity of every file's content in the project, and of what else decides the
+    application scope, or None if one is unknown."""
     assert run.cache is not None
-    parts = []
+    parts = [repr((run.layout, run.config.scope))]
     for path in sorted(run.results):
         entry = run.cache.entries.get(os.path.abspath(path))
         if entry is None:

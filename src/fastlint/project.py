@@ -19,6 +19,9 @@ from fastlint.catalog import CLASS_ALIASES
 from fastlint.facts import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val
 from fastlint.source import SourceError, SourceFile, read_source
 
+from fastlint.layout import ProjectLayout
+from fastlint.scope import ApplicationScope, ScopeConfig
+
 if TYPE_CHECKING:
     from fastlint.callgraph import CallGraph
     from fastlint.fastapi_model import FastAPIModel
@@ -76,6 +79,10 @@ class Project:
         self._source_reader = source_reader or _read_from_disk
         # The project root, when known (set by the engine): messages name files relative to it.
         self.root: str | None = None
+        # What the non-Python files say (alembic.ini, nested pyproject.toml, the FastAPI pin)
+        # and the [tool.fastlint.scope] table: set by the engine, read by `scope`.
+        self.layout = ProjectLayout()
+        self.scope_config = ScopeConfig()
         # The few most recent files a rule read (rules go file by file): keeping every
         # file's text until the end costs tens of MB on a large project.
         self._sources: OrderedDict[str, SourceFile | None] = OrderedDict()
@@ -401,6 +408,11 @@ class Project:
         from fastlint.fastapi_model import FastAPIModel
 
         return FastAPIModel(self)
+
+    @cached_property
+    def scope(self) -> ApplicationScope:
+        """Every module's application scope: `project.scope.is_application(facts)`."""
+        return ApplicationScope(self, self.layout, self.scope_config)
 
     @cached_property
     def callgraph(self) -> "CallGraph":

@@ -46,8 +46,22 @@ def test_not_flagged(source):
     assert lines(source, "FL601") == []
 
 
-@pytest.mark.parametrize("path", ["tests/test_api.py", "tests/helpers.py", "app/cli.py",
-                                  "app/scripts/seed.py", "app/__main__.py",
-                                  "app/migrations/versions/0001_init.py"])
-def test_tests_and_scripts_are_exempt(path):
-    assert lines({path: "print('x')\n"}, "FL601") == []
+APP = {"app/__init__.py": "", "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+
+
+@pytest.mark.parametrize(("path", "source"), [
+    ("tests/test_api.py", "print('x')\n"),
+    ("tests/helpers.py", "print('x')\n"),
+    ("app/cli.py", "import typer\nprint('x')\n"),
+    ("app/scripts/seed.py", "print('x')\n"),
+    ("app/__main__.py", "print('x')\n"),
+    ("db/versions/0001_init.py", "revision = '1'\ndown_revision = None\nprint('x')\n"),
+])
+def test_tests_scripts_and_migrations_are_exempt(path, source):
+    assert lines({**APP, path: source}, "FL601") == []
+
+
+def test_a_module_the_app_imports_is_application_code_whatever_its_folder():
+    files = {**APP, "app/main.py": "from fastapi import FastAPI\nfrom app.scripts import seed\n"
+             "app = FastAPI()\n", "app/scripts/__init__.py": "", "app/scripts/seed.py": "print('x')\n"}
+    assert lines(files, "FL601") == [1]

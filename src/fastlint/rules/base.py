@@ -67,6 +67,9 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     # Its findings point at secrets: reporters must not print their source line as it is.
     redacts_source: ClassVar[bool] = False
+    # About request-time behaviour: reported only in application code (see fastlint.scope),
+    # or in the scopes `[tool.fastlint.scope] report-in` lists.
+    application_code_only: ClassVar[bool] = False
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         settings = settings or {}

@@ -42,6 +42,7 @@ class BlockingCallInAsync(ProjectRule):
     code = "FL101"
     name = "blocking-call-in-async"
     summary = "A blocking call runs directly on the event loop inside an `async def`"
+    application_code_only = True
     fix_availability = "safe, unsafe"
     severity = "error"
     options = BLOCKING_OPTIONS

@@ -38,6 +38,7 @@ class BlockingCallViaHelper(ProjectRule):
     code = "FL102"
     name = "blocking-call-via-helper"
     summary = "An `async def` calls a sync project function that reaches a blocking call"
+    application_code_only = True
     fix_availability = "unsafe"
     severity = "error"
     options = BLOCKING_OPTIONS + (

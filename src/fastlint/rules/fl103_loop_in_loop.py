@@ -29,6 +29,7 @@ class LoopInLoop(ProjectRule):
     code = "FL103"
     name = "loop-in-loop"
     summary = "An event loop is started from code that already runs on the event loop"
+    application_code_only = True
     severity = "error"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

@@ -42,6 +42,7 @@ class SequentialIndependentAwaits(FileRule):
     code = "FL104"
     name = "sequential-independent-awaits"
     summary = "Consecutive awaits that do not depend on each other run one after the other"
+    application_code_only = True
     default_on = False
     node_types = (ast.AsyncFunctionDef,)
 

@@ -48,6 +48,7 @@ class ClientPerRequest(ProjectRule):
     code = "FL201"
     name = "client-per-request"
     summary = "A long-lived client (a connection pool) is created on every request"
+    application_code_only = True
     severity = "error"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

@@ -45,6 +45,7 @@ class MissingTimeout(ProjectRule):
     code = "FL202"
     name = "missing-timeout"
     summary = "An outbound HTTP call or client has no timeout: it can wait forever"
+    application_code_only = True
     fix_availability = "unsafe"
     options = (
         Option("fix.default-timeout", 10.0, "float",

@@ -46,6 +46,7 @@ class StartupEvent(ProjectRule):
     code = "FL203"
     name = "startup-event"
     summary = "`on_event` startup/shutdown handlers are deprecated: use a lifespan"
+    application_code_only = True
     fix_availability = "unsafe"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

@@ -40,6 +40,7 @@ class BackgroundTaskDurableWork(ProjectRule):
     code = "FL206"
     name = "background-task-durable-work"
     summary = "Retried or must-not-be-lost work runs as a BackgroundTask, which dies with the process"
+    application_code_only = True
     default_on = False
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

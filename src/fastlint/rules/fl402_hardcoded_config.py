@@ -103,6 +103,7 @@ class HardcodedConfig(ProjectRule):
     code = "FL402"
     name = "hardcoded-config"
     summary = "A database, broker or cache address is written in code instead of settings"
+    application_code_only = True
     redacts_source = True  # the address may carry a password (FL401 reports that)
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

@@ -31,6 +31,7 @@ class DebugEnabled(FileRule):
     code = "FL403"
     name = "debug-enabled"
     summary = "Debug mode or auto-reload is switched on in application code"
+    application_code_only = True
     severity = "error"
     node_types = (ast.Call, ast.Assign)
 

@@ -28,6 +28,7 @@ class EnvOutsideSettings(FileRule):
     code = "FL404"
     name = "env-outside-settings"
     summary = "The environment is read outside the settings module"
+    application_code_only = True
     node_types = (ast.Call, ast.Subscript)
     options = (
         Option("settings-modules", [], "list[str]",

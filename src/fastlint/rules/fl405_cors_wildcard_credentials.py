@@ -29,6 +29,7 @@ class CorsWildcardCredentials(ProjectRule):
     code = "FL405"
     name = "cors-wildcard-credentials"
     summary = "CORS allows credentials from any origin"
+    application_code_only = True
     severity = "error"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

@@ -25,6 +25,7 @@ class SettingsPerRequest(ProjectRule):
     code = "FL406"
     name = "settings-per-request"
     summary = "Settings are re-read from the environment on every request"
+    application_code_only = True
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         settings_classes = {

@@ -34,6 +34,7 @@ class UnversionedRoute(ProjectRule):
     code = "FL501"
     name = "unversioned-route"
     summary = "A route is served at a path without a version segment (`/v1/...`)"
+    application_code_only = True
     options = (
         Option("version-pattern", r"^/(api/)?v[0-9]+(/|$)", "str",
                "A regular expression an effective path must match to count as versioned."),

@@ -18,6 +18,7 @@ class RouteOnApp(ProjectRule):
     code = "FL502"
     name = "route-on-app"
     summary = "A path operation is declared on the `FastAPI` app instead of an `APIRouter`"
+    application_code_only = True
     options = (UNVERSIONED_ALLOW,)
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

@@ -43,6 +43,7 @@ class RateLimitMisuse(ProjectRule):
     code = "FL503"
     name = "rate-limit-misuse"
     summary = "A slowapi `@limiter.limit` is above the route decorator or has no `request`"
+    application_code_only = True
     fix_availability = "safe"
     severity = "error"
 

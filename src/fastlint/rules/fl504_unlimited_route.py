@@ -31,6 +31,7 @@ class UnlimitedRoute(ProjectRule):
     code = "FL504"
     name = "unlimited-route"
     summary = "A route has no rate limit while slowapi is set up without default limits"
+    application_code_only = True
     default_on = False
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

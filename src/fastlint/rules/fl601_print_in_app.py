@@ -19,20 +19,14 @@ from fastlint.diagnostics import Diagnostic
 from fastlint.facts import FileFacts
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
-
-# A module that imports one of these is a command-line script: printing is its output.
-CLI_LIBRARIES = frozenset({"click", "typer", "argparse", "fire", "docopt"})
-# Modules run from a terminal: scripts, management commands, database migrations.
-CLI_MODULE_NAMES = frozenset({"__main__", "cli", "manage", "scripts", "script", "commands",
-                              "management", "migrations", "alembic"})
+from fastlint.scope import cli_library
 
 
 def is_cli_script(facts: FileFacts) -> bool:
-    """A module run from a terminal, where printing is the output: by its name, by the
-    command-line library it imports, or because it asks the user with `input()`."""
-    if CLI_MODULE_NAMES.intersection(facts.module.split(".")):
-        return True
-    if any(imported.module.split(".", 1)[0] in CLI_LIBRARIES for imported in facts.imports):
+    """A module whose output is for a terminal, even when the app imports it: it imports a
+    command-line library or asks the user with `input()`. (Scripts, CLI-only modules and
+    migrations are outside application code: see fastlint.scope.)"""
+    if cli_library(facts):
         return True
     return any(call.call.value == "input" for call in facts.calls)
 
@@ -41,6 +35,7 @@ class PrintInApp(ProjectRule):
     code = "FL601"
     name = "print-in-app"
     summary = "`print()` in application code instead of a logger"
+    application_code_only = True
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for facts in project.files:
