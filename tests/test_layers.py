@@ -131,13 +131,14 @@ def test_fullstack_template_layers_are_detected(template):
     layers = layering(joined_project(template.projects[0]), None)
     assert layers.parents == ("app",)
     assert layers.members() == {
-        "routers": ["app.api", "app.api.deps", "app.api.main", "app.api.routes", "app.api.routes.items",
+        "routers": ["app.api", "app.api.main", "app.api.routes", "app.api.routes.items",
                     "app.api.routes.login", "app.api.routes.users", "app.api.routes.utils"],
         "repositories": ["app.crud"],
         "models": ["app.models"],
         "core": ["app.core", "app.core.config", "app.core.db", "app.core.security"],
     }
-    assert layers.outside() == ["app", "app.initial_data", "app.main", "app.utils"]
+    # deps.py holds the dependency providers and declares no routes: a composition root.
+    assert layers.outside() == ["app", "app.api.deps", "app.initial_data", "app.main", "app.utils"]
 
 
 def test_fullstack_template_has_no_false_layer_finding(template):
@@ -177,7 +178,7 @@ def test_layers_command_shows_members_edges_and_violations():
     out = completed.stdout
     assert "layers detected under app" in out
     assert "repositories  1 module: app.crud" in out
-    assert "outside every layer (composition roots): 4 modules: app, app.initial_data, app.main, app.utils" in out
+    assert "outside every layer (composition roots): 5 modules: app, app.api.deps, app.initial_data, app.main, app.utils" in out
     assert "routers -> repositories: 2\n" in out
     assert "core -> repositories: 1  ✗ 1 violating" in out
     assert "Violations: 2" in out
@@ -197,7 +198,7 @@ def test_layers_command_dot():
     completed = layers_cli("fixtures/fullstack_template", "--output-format", "dot")
     assert completed.stdout.splitlines()[1] == "digraph layers {"
     assert '"core" -> "models" [label="1 (1 violating)", color="red"' in completed.stdout
-    assert '"routers" -> "models" [label="5"];' in completed.stdout
+    assert '"routers" -> "models" [label="4"];' in completed.stdout
 
 
 def test_layers_command_without_layers(tmp_path):

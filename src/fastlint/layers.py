@@ -2,40 +2,26 @@
 and which imports between them break the layer order.
 
 Layers come from `[tool.fastlint.layers]` when it lists them (`order`), and are otherwise
-detected from package and module names (`api/`, `services/`, `crud.py`, `models/`…) under a
-parent package that has at least three of them. FL303, FL304 and `fastlint layers` read the
-result; nothing here reports findings.
+detected from each module's name and content (see `fastlint.layer_detection`). FL303, FL304
+and `fastlint layers` read the result; nothing here reports findings.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fastlint.facts import FileFacts, Span
-from fastlint.orm import is_orm_model
+from fastlint.layer_detection import detect
 from fastlint.rules.base import Option, OptionValueError
 
 if TYPE_CHECKING:
     from fastlint.project import Project
 
-# The guide's production structure, top to bottom, and the folder/module names of each layer.
+# The guide's production structure, top to bottom.
 DEFAULT_ORDER = ("middleware", "routers", "services", "repositories", "models", "schemas", "core")
-LAYER_NAMES: dict[str, tuple[str, ...]] = {
-    "routers": ("routers", "routes", "endpoints", "api"),
-    "services": ("services",),
-    "repositories": ("repositories", "repository", "repos", "crud"),
-    "models": ("models",),
-    "schemas": ("schemas",),
-    "core": ("core",),
-    "middleware": ("middleware",),
-}
-LAYER_OF_NAME = {name: layer for layer, names in LAYER_NAMES.items() for name in names}
-MIN_DETECTED_LAYERS = 3
 
 
 # ---------------------------------------------------------------------- configuration
@@ -220,63 +206,41 @@ class Layering:
                     break
 
     def _detect(self) -> None:
-        kinds: dict[str, set[str]] = defaultdict(set)
-        modules = list(self._modules())
-        for module in modules:
-            parts = module.split(".")
-            for index in range(len(parts)):
-                layer = LAYER_OF_NAME.get(parts[index])
-                if layer is not None:
-                    kinds[".".join(parts[:index])].add(layer)
-        parents = {parent for parent, found in kinds.items() if len(found) >= MIN_DETECTED_LAYERS}
-        self.parents = tuple(sorted(parents))
-        if not parents:
-            return
-        for module in modules:
-            parts = module.split(".")
-            # The innermost layered package decides (`app.events.models` under `app.events`).
-            for index in range(len(parts) - 1, -1, -1):
-                layer = LAYER_OF_NAME.get(parts[index])
-                if layer is not None and ".".join(parts[:index]) in parents:
-                    self.module_layer[module] = layer
-                    break
+        self.detection = detect(self.project, self._modules())
+        self.parents = self.detection.units
+        roots = self.detection.roots
+        for module, found in self.detection.classified.items():
+            if any(root == "" or module == root or module.startswith(root + ".") for root in roots):
+                self.module_layer[module] = found.layer
+
+    def evidence(self, module: str) -> str:
+        """Why a module is in its layer (`name service.py`, `declares routes`…)."""
+        if self.config.order is not None:
+            return "configured"
+        found = self.detection.classified.get(module)
+        return found.evidence if found is not None else ""
 
     def layer_of(self, module: str) -> str | None:
         return self.module_layer.get(module)
 
     def parent_of(self, module: str) -> str | None:
-        """The layered package a module belongs to (the innermost detected parent; "" for
-        configured layers), or None when it is outside the layered code."""
+        """The layered code a module belongs to (its top package; "" for configured layers),
+        or None when it is outside the layered code."""
         if not self.covers(module):
             return None
         if self.config.order is not None:
             return ""
-        parts = module.split(".")
-        for index in range(len(parts), -1, -1):
-            candidate = ".".join(parts[:index])
-            if candidate in self.parents:
-                return candidate
-        return None
-
-    @cached_property
-    def orm_parents(self) -> frozenset[str | None]:
-        """The layered packages whose `models` layer holds ORM models. Some projects name
-        their data-access functions `models/` (prefect); the guide's ORM rules skip those."""
-        project = self.project
-        return frozenset(
-            self.parent_of(facts.module)
-            for facts in project.files if self.module_layer.get(facts.module) == "models"
-            and any(is_orm_model(project, cls) for cls in facts.classes)
-        )
+        return next(root for root in self.detection.roots
+                    if root == "" or module == root or module.startswith(root + "."))
 
     def covers(self, module: str) -> bool:
-        """Whether a module is part of the layered code: under a detected parent package,
-        or in a top-level package that the configured layers name."""
+        """Whether a module is part of the layered code: in the top package of a detected
+        layered unit, or in a top-level package that the configured layers name."""
         if self.config.order is not None:
             tops = {text.split(".", 1)[0] for spec in self.config.order for text in spec.modules}
             return module.split(".", 1)[0] in tops
-        return any(parent == "" or module == parent or module.startswith(parent + ".")
-                   for parent in self.parents)
+        return any(root == "" or module == root or module.startswith(root + ".")
+                   for root in self.detection.roots)
 
     def members(self) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {name: [] for name in self.names}
@@ -307,16 +271,14 @@ class Layering:
                 imported_layer = self.module_layer.get(module)
                 if imported_layer is None or self._is_ignored(facts.module, module):
                     continue
-                orm = self.parent_of(facts.module) in self.orm_parents
                 yield LayerImport(facts, imported.span, module, importer_layer, imported_layer,
-                                  self.breach(importer_layer, imported_layer, orm))
+                                  self.breach(importer_layer, imported_layer))
 
     def _is_ignored(self, importer: str, imported: str) -> bool:
         return any(_matches(a, importer) and _matches(b, imported) for a, b in self._ignored)
 
-    def breach(self, importer: str, imported: str, models_hold_orm: bool = True) -> Breach | None:
-        """The rule an import from layer `importer` into layer `imported` breaks, or None;
-        `models_hold_orm` says whether the importer's `models` layer holds ORM models."""
+    def breach(self, importer: str, imported: str) -> Breach | None:
+        """The rule an import from layer `importer` into layer `imported` breaks, or None."""
         if importer == imported or (importer, imported) in self.config.allow:
             return None
         if (importer, imported) in self.config.forbid:
@@ -337,8 +299,7 @@ class Layering:
         if importer == "middleware" and imported not in ("core", "schemas"):
             return Breach(f"middleware must not import {imported}",
                           "middleware imports only core and schemas")
-        if imported == "schemas" and importer not in ("routers", "services", "repositories") \
-                and (importer != "models" or models_hold_orm):
+        if imported == "schemas" and importer not in ("routers", "services", "repositories"):
             return Breach(f"{importer} must not import schemas",
                           "schemas are used by routers, services and repositories only")
         rank_importer, rank_imported = self._rank.get(importer), self._rank.get(imported)

@@ -80,9 +80,7 @@ class MisplacedDefinition(ProjectRule):
                 return f"settings class `{cls.name}` is defined outside core ({{where}}): move it to the core layer"
             return None
         if is_orm_model(project, cls, lineage):
-            # Only where `models` is where the ORM lives (not a data-access package so named).
-            if "models" in present and layer != "models" \
-                    and layers.parent_of(module) in layers.orm_parents:
+            if "models" in present and layer != "models":
                 return f"ORM model `{cls.name}` is defined outside models ({{where}}): move it to the models layer"
             return None
         if layer == "routers" and (lineage & PYDANTIC_MODELS or SQLMODEL in lineage):
