@@ -7,13 +7,14 @@ only pydantic / TypedDict / dataclass types is a schemas module), a services mod
 the routers, a middleware module defines HTTP middleware. The unit that holds a module's
 layers is the package around its layer-named part (`app` for `app/db/repositories/users.py`,
 `app.orders` for the feature folder `app/orders/service.py`); a project is layered where one
-such unit holds three layers or more, so one stray `models.py` never turns the rules on.
+such unit holds three layers or more, routers among them, so one stray `models.py` never
+turns the rules on.
 Every classification keeps its evidence, which `fastlint layers` shows.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,9 +38,6 @@ LAYER_NAMES: dict[str, tuple[str, ...]] = {
     "middleware": ("middleware", "middlewares"),
 }
 LAYER_OF_NAME = {name: layer for layer, names in LAYER_NAMES.items() for name in names}
-# `users_service.py`, `scope_repository.py`, `pipeline_endpoints.py`, `api_schemas.py`.
-SUFFIX_LAYERS = {f"_{name}": layer for name, layer in LAYER_OF_NAME.items()
-                 if name not in ("core", "api", "view", "repo", "dal")}
 # Folders that only group layers (`app/db/models`, `app/db/repositories`): the unit is above.
 GROUPING_FOLDERS = frozenset({"db", "database", "persistence", "infrastructure", "infra", "storage"})
 MIN_LAYERS_IN_UNIT = 3
@@ -98,12 +96,14 @@ def detect(project: "Project", modules: Iterable[str]) -> Detection:
             classified[module] = Classified(final, f"{evidence}{note}", unit)
     for module in sorted(route_modules - named.keys()):
         classified[module] = Classified("routers", "declares routes", module.rpartition(".")[0])
+    _follow_submodules(files, classified)
     _confirm_services(project, classified, rejected, route_modules)
     layers_by_unit: dict[str, set[str]] = defaultdict(set)
     for found in classified.values():
         layers_by_unit[found.unit].add(found.layer)
+    # A layered unit serves HTTP: three layers with no router are a library's folder names.
     units = tuple(sorted(unit for unit, layers in layers_by_unit.items()
-                         if len(layers) >= MIN_LAYERS_IN_UNIT))
+                         if len(layers) >= MIN_LAYERS_IN_UNIT and "routers" in layers))
     roots = tuple(sorted({unit.split(".", 1)[0] for unit in units}))
     return Detection(classified, rejected, units, roots)
 
@@ -116,26 +116,16 @@ def _containers(modules: list[str]) -> set[str]:
     for module in modules:
         parts = module.split(".")
         for index, part in enumerate(parts[:-1]):
-            if part == "core" and any(_layer_of_part(p) not in (None, "core") for p in parts[index + 1:]):
+            if part == "core" and any(LAYER_OF_NAME.get(p) not in (None, "core") for p in parts[index + 1:]):
                 found.add(".".join(parts[: index + 1]))
     return found
-
-
-def _layer_of_part(part: str) -> str | None:
-    layer = LAYER_OF_NAME.get(part)
-    if layer is not None:
-        return layer
-    for suffix, suffix_layer in SUFFIX_LAYERS.items():
-        if part.endswith(suffix) and len(part) > len(suffix):
-            return suffix_layer
-    return None
 
 
 def _named_layer(module: str, is_package: bool, containers: set[str]) -> tuple[str, str, str] | None:
     """(layer, evidence, unit) from the module's name, or None."""
     parts = module.split(".")
     hits = [(index, layer) for index, part in enumerate(parts)
-            if (layer := _layer_of_part(part)) is not None
+            if (layer := LAYER_OF_NAME.get(part)) is not None
             and ".".join(parts[: index + 1]) not in containers]
     if not hits:
         return None
@@ -143,10 +133,7 @@ def _named_layer(module: str, is_package: bool, containers: set[str]) -> tuple[s
     part = parts[index]
     is_folder = index < len(parts) - 1 or is_package
     evidence = f"name {part}/" if is_folder else f"name {part}.py"
-    outer = hits[0][0]
-    unit = parts[:outer]
-    if outer == index and part not in LAYER_OF_NAME:  # `users_service.py` sits in its unit
-        unit = parts[:index]
+    unit = parts[:hits[0][0]]
     while unit and unit[-1] in GROUPING_FOLDERS:
         unit = unit[:-1]
     return layer, evidence, ".".join(unit)
@@ -195,6 +182,19 @@ def _check_content(project: "Project", facts: FileFacts, layer: str,
             return layer, ", defines HTTP middleware"
         return Rejected(layer, "defines no HTTP middleware")
     return layer, ""
+
+
+def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classified]) -> None:
+    """A package with no code of its own (`models/__init__.py` re-exporting) is in the layer
+    most of its classified submodules are in (`models/` of pydantic classes is schemas)."""
+    for module, found in list(classified.items()):
+        if not files[module].is_package or _defines_code(files[module]):
+            continue
+        below = Counter(other.layer for name, other in classified.items()
+                        if name.startswith(module + ".") and not files[name].is_package)
+        if below and found.layer not in below:
+            layer = below.most_common(1)[0][0]
+            classified[module] = Classified(layer, f"{found.evidence}, its submodules are {layer}", found.unit)
 
 
 def _orm_classes(project: "Project", facts: FileFacts) -> bool:

@@ -34,6 +34,8 @@ class LayerReport:
     source: str
     members: tuple[tuple[str, tuple[str, ...]], ...]  # layer → modules, top layer first
     outside: tuple[str, ...]
+    evidence: tuple[tuple[str, str], ...]  # module → why it is in its layer
+    rejected: tuple[tuple[str, str], ...]  # module → why its layer name was not taken
     edges: tuple[LayerEdge, ...]
     violations: tuple[Diagnostic, ...]
 
@@ -74,6 +76,8 @@ def _report(root: str, layers: Layering, diagnostics: list[Diagnostic]) -> Layer
         source=layers.source,
         members=tuple((name, tuple(members[name])) for name in layers.names),
         outside=tuple(layers.outside()) if layers.active else (),
+        evidence=tuple((module, layers.evidence(module)) for module in sorted(layers.module_layer)),
+        rejected=tuple(sorted(layers.rejected().items())),
         edges=edges,
         violations=tuple(diagnostics),
     )
@@ -87,9 +91,18 @@ def render_text(reports: list[LayerReport], out: TextIO) -> None:
             out.write("  (no layers: FL303 and FL304 have nothing to check)\n\n")
             continue
         width = max(len(name) for name, _ in report.members)
+        evidence = dict(report.evidence)
         for name, modules in report.members:
             out.write(f"  {name:<{width}}  {_modules(modules)}\n")
+            reasons = Counter(evidence[module] for module in modules)
+            why = "; ".join(f"{reason} ({count})" for reason, count in reasons.most_common())
+            out.write(f"  {'':<{width}}  because: {why}\n")
         out.write(f"  outside every layer (composition roots): {_modules(report.outside)}\n")
+        if report.rejected:
+            shown = ", ".join(f"{module} ({reason})" for module, reason in report.rejected[:TEXT_MODULES_SHOWN])
+            more = f", … (+{len(report.rejected) - TEXT_MODULES_SHOWN} more)" \
+                if len(report.rejected) > TEXT_MODULES_SHOWN else ""
+            out.write(f"  named like a layer but not in one: {shown}{more}\n")
         out.write("\nImports between layers (import statements):\n")
         for edge in report.edges:
             mark = f"  ✗ {edge.violations} violating" if edge.violations else ""
@@ -116,6 +129,8 @@ def render_json(reports: list[LayerReport], out: TextIO) -> None:
             "source": r.source,
             "layers": [{"name": name, "modules": list(modules)} for name, modules in r.members],
             "outside": list(r.outside),
+            "evidence": dict(r.evidence),
+            "rejected": dict(r.rejected),
             "edges": [asdict(edge) for edge in r.edges],
             "violations": [
                 {"code": d.code, "message": d.message, "filename": d.path,

@@ -220,6 +220,13 @@ class Layering:
         found = self.detection.classified.get(module)
         return found.evidence if found is not None else ""
 
+    def rejected(self) -> dict[str, str]:
+        """Modules named after a layer that their content puts in none, with the reason."""
+        if self.config.order is not None or not self.active:
+            return {}
+        return {module: f"named {found.name_layer}, {found.reason}"
+                for module, found in self.detection.rejected.items() if self.covers(module)}
+
     def layer_of(self, module: str) -> str | None:
         return self.module_layer.get(module)
 
