@@ -25,10 +25,10 @@ order = [
 ]
 """
 SHOP = {
-    "shop/http/orders.py": "from shop.domain import place_order\n",
-    "shop/http/deps.py": "from shop.storage import db\n",
-    "shop/domain.py": "from shop.storage import db\n",
-    "shop/storage.py": "from shop.http.orders import x\n",
+    "shop/http/orders.py": "from shop.domain import place_order\nUSED = place_order\n",
+    "shop/http/deps.py": "from shop.storage import db\nUSED = db\n",
+    "shop/domain.py": "from shop.storage import db\nUSED = db\n",
+    "shop/storage.py": "from shop.http.orders import x\nUSED = x\n",
 }
 
 
@@ -111,7 +111,7 @@ def test_exceptions_between_layers(extra, expected):
 
 def test_exceptions_apply_to_detected_layers_too():
     files = {
-        "app/routers/users.py": "from app.repositories.users import R\n",
+        "app/routers/users.py": "from app.repositories.users import R\nfrom app.services.users import S\nUSED = R, S\n",
         "app/services/users.py": "",
         "app/repositories/users.py": "",
     }

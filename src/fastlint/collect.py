@@ -150,6 +150,8 @@ class Collector:
         self.calls: list[CallFact] = []
         self.bindings: list[BindingFact] = []
         self.defines: list[str] = []
+        self.imported_names: set[str] = set()
+        self.import_uses: set[tuple[str, int]] = set()
         self.reports: list[tuple] = []
         self.main_guard = 0
         self.type_checking = 0
@@ -328,6 +330,7 @@ class Collector:
                 self.defines.append(stmt.name)
             elif isinstance(stmt, ast.Import):
                 for alias in stmt.names:
+                    self.imported_names.add(alias.asname or alias.name.split(".", 1)[0])
                     if alias.asname:
                         names[alias.asname] = Val("ref", alias.name)
                     else:
@@ -338,6 +341,7 @@ class Collector:
                 for alias in stmt.names:
                     if alias.name == "*":
                         continue
+                    self.imported_names.add(alias.asname or alias.name)
                     names[alias.asname or alias.name] = Val("ref", f"{base}.{alias.name}")
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -394,6 +398,7 @@ class Collector:
             bindings=tuple(self.bindings),
             defines=tuple(self.defines),
             is_test=self.is_test,
+            import_uses=tuple(sorted(self.import_uses)),
         )
 
     def _dispatch(self, node: ast.AST) -> None:
@@ -633,6 +638,7 @@ class Collector:
                 self.imports.append(
                     ImportFact(alias.name, None, bound, span, checking, in_function)
                 )
+                self.imported_names.add(bound)
                 self.bind(bound, Val("ref", target))
             return
         base = self._import_base(node)
@@ -647,6 +653,7 @@ class Collector:
             self.imports.append(
                 ImportFact(base, alias.name, bound, span, checking, in_function, unresolved)
             )
+            self.imported_names.add(bound)
             self.bind(bound, Val("ref", f"{base}.{alias.name}"))
 
     # ----------------------------------------------------------------- definitions
@@ -800,6 +807,8 @@ class Collector:
         kind = type(node)
         if kind is ast.Name:
             value = self.resolve_name(node.id) or UNKNOWN  # type: ignore[attr-defined]
+            if node.id in self.imported_names:  # type: ignore[attr-defined]
+                self._record_import_use(node.id)  # type: ignore[attr-defined]
         elif kind is ast.Call:
             value = self.call(node, parent)  # type: ignore[arg-type]
         elif kind is ast.Attribute:
@@ -930,6 +939,10 @@ class Collector:
             self.expr(arg.value, call)
             return UNKNOWN
         return self.expr(arg, call)
+
+    def _record_import_use(self, name: str) -> None:
+        function_scope = self._function_scope()
+        self.import_uses.add((name, function_scope.function_index if function_scope is not None else -1))
 
     def _record_call(self, node: ast.Call, func: ast.expr, value: Val, parent: ast.AST | None) -> None:
         scope = self.innermost_function()

@@ -202,6 +202,9 @@ class FileFacts:
     noqa: tuple[tuple[int, tuple[str, ...]], ...] = ()
     file_noqa: bool = False
     is_test: bool = False
+    # Where imported names are used at run time (not in annotations): (bound name, index
+    # into `functions` of the enclosing def, -1 outside functions).
+    import_uses: tuple[tuple[str, int], ...] = ()
     # The module name the file would have if imported relative to the project root,
     # when that differs from its package-based name (`app.api.users` vs `api.users`).
     alt_module: str = ""

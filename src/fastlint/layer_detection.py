@@ -96,7 +96,7 @@ def detect(project: "Project", modules: Iterable[str]) -> Detection:
             classified[module] = Classified(final, f"{evidence}{note}", unit)
     for module in sorted(route_modules - named.keys()):
         classified[module] = Classified("routers", "declares routes", module.rpartition(".")[0])
-    _follow_submodules(files, classified)
+    _follow_submodules(files, classified, rejected)
     _confirm_services(project, classified, rejected, route_modules)
     layers_by_unit: dict[str, set[str]] = defaultdict(set)
     for found in classified.values():
@@ -172,8 +172,8 @@ def _check_content(project: "Project", facts: FileFacts, layer: str,
     if layer == "models":
         if _orm_classes(project, facts):
             return layer, ", defines ORM models"
-        if facts.classes and all(_is_data_class(project, cls) for cls in facts.classes):
-            return "schemas", ", defines no ORM model, only data classes (pydantic, TypedDict, …)"
+        if any(_is_data_class(project, cls) for cls in facts.classes):
+            return "schemas", ", defines data classes (pydantic, TypedDict, …) and no ORM model"
         return Rejected(layer, "defines no ORM model")
     if layer == "schemas" and _orm_classes(project, facts):
         return "models", ", defines ORM models"
@@ -184,7 +184,8 @@ def _check_content(project: "Project", facts: FileFacts, layer: str,
     return layer, ""
 
 
-def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classified]) -> None:
+def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classified],
+                       rejected: dict[str, Rejected]) -> None:
     """A package with no code of its own (`models/__init__.py` re-exporting) is in the layer
     most of its classified submodules are in (`models/` of pydantic classes is schemas)."""
     for module, found in list(classified.items()):
@@ -192,7 +193,10 @@ def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classi
             continue
         below = Counter(other.layer for name, other in classified.items()
                         if name.startswith(module + ".") and not files[name].is_package)
-        if below and found.layer not in below:
+        if not below and any(name.startswith(module + ".") for name in rejected):
+            rejected[module] = Rejected(found.layer, "neither are its submodules")
+            del classified[module]
+        elif below and found.layer not in below:
             layer = below.most_common(1)[0][0]
             classified[module] = Classified(layer, f"{found.evidence}, its submodules are {layer}", found.unit)
 

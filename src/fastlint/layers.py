@@ -42,9 +42,11 @@ class LayerConfig:
     forbid: tuple[tuple[str, str], ...] = ()
     ignore_imports: tuple[tuple[str, str], ...] = ()
     check_type_checking_imports: bool = False
+    check_annotation_imports: bool = False
 
 
-_CONFIG_KEYS = ("order", "allow", "forbid", "ignore-imports", "check-type-checking-imports")
+_CONFIG_KEYS = ("order", "allow", "forbid", "ignore-imports", "check-type-checking-imports",
+                "check-annotation-imports")
 
 
 def parse_layer_config(table: dict[str, Any]) -> LayerConfig:
@@ -63,10 +65,15 @@ def parse_layer_config(table: dict[str, Any]) -> LayerConfig:
         first, second = sorted(both)[0]
         raise OptionValueError("layers.forbid", f"'{first} -> {second}' is also in layers.allow")
     ignore = _parse_arrows(table.get("ignore-imports", []), "layers.ignore-imports", None)
-    check = table.get("check-type-checking-imports", False)
-    if not isinstance(check, bool):
-        raise OptionValueError("layers.check-type-checking-imports", f"expected true or false, got {check!r}")
-    return LayerConfig(order, allow, forbid, ignore, check)
+    check, annotations = (_parse_bool(table, key) for key in _CONFIG_KEYS[-2:])
+    return LayerConfig(order, allow, forbid, ignore, check, annotations)
+
+
+def _parse_bool(table: dict[str, Any], key: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise OptionValueError(f"layers.{key}", f"expected true or false, got {value!r}")
+    return value
 
 
 def _parse_order(value: object) -> tuple[LayerSpec, ...]:
@@ -120,7 +127,8 @@ LAYERS_OPTION = Option(
     "layers", None, "table",
     "The layers, top first (`order = [{name = \"routers\", modules = [\"app.api.*\"]}, ...]`), "
     "`allow`/`forbid` exceptions (`\"routers -> repositories\"`), `ignore-imports` "
-    "(`\"app.api.deps -> app.crud\"`), `check-type-checking-imports` (false). "
+    "(`\"app.api.deps -> app.crud\"`), `check-type-checking-imports` (false), "
+    "`check-annotation-imports` (false: an import used only in annotations is not a dependency). "
     "Without `order`, layers are detected from folder names.",
     parse=parse_layer_config,
 )
@@ -267,19 +275,35 @@ class Layering:
             importer_layer = None if facts.is_test else self.module_layer.get(facts.module)
             if importer_layer is None:
                 continue
-            seen: set[tuple[Span, str]] = set()
+            bound: dict[tuple[Span, str], list[str]] = {}
             for imported in facts.imports:
                 if imported.type_checking and not check_type_checking:
                     continue
                 module = self.project.imported_module(imported)
-                if module is None or (imported.span, module) in seen:
-                    continue
-                seen.add((imported.span, module))
+                if module is not None:
+                    bound.setdefault((imported.span, module), []).append(imported.bound)
+            for (span, module), names in bound.items():
                 imported_layer = self.module_layer.get(module)
                 if imported_layer is None or self._is_ignored(facts.module, module):
                     continue
-                yield LayerImport(facts, imported.span, module, importer_layer, imported_layer,
-                                  self.breach(importer_layer, imported_layer))
+                breach = self.breach(importer_layer, imported_layer)
+                if breach is not None and not self._is_dependency(facts, names):
+                    breach = None
+                yield LayerImport(facts, span, module, importer_layer, imported_layer, breach)
+
+    def _is_dependency(self, facts: FileFacts, names: list[str]) -> bool:
+        """Whether the imported names make the module depend on the other layer: they are
+        used at run time (not only in annotations), outside the dependency providers that
+        wire the layers together (`get_user_service()` building a service from a repository)."""
+        if "*" in names:
+            return True
+        functions = {index for name, index in facts.import_uses if name in names}
+        if not functions:
+            return self.config.check_annotation_imports
+        if -1 in functions:
+            return True
+        providers = self.project.fastapi.dependencies
+        return not all(_inside(facts.functions[index].qualname, providers) for index in functions)
 
     def _is_ignored(self, importer: str, imported: str) -> bool:
         return any(_matches(a, importer) and _matches(b, imported) for a, b in self._ignored)
@@ -314,6 +338,12 @@ class Layering:
             return Breach(f"{importer} must not import {imported}, a layer above it",
                           "move what both need down into a lower layer")
         return None
+
+
+def _inside(qualname: str, functions: set[str]) -> bool:
+    """Whether a function is one of `functions` or nested in one."""
+    parts = qualname.split(".")
+    return any(".".join(parts[:end]) in functions for end in range(len(parts), 0, -1))
 
 
 def module_path(facts: FileFacts) -> str:

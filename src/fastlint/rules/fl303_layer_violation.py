@@ -12,6 +12,7 @@ Good:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import FileFacts, Span
@@ -53,42 +54,56 @@ class LayerViolation(ProjectRule):
         layers = layering(project, self.option("layers"))
         if not layers.active:
             return
-        found: dict[tuple[str, Span], tuple[FileFacts, list[str]]] = {}
+        found: dict[tuple[str, str], _Finding] = {}
         for layer_import in layers.imports():
-            if layer_import.breach is None:
-                continue
-            facts = layer_import.facts
-            where = f"{module_path(facts)} imports {layer_import.imported}"
-            _, messages = found.setdefault((facts.path, layer_import.span), (facts, []))
-            messages.append(layer_import.breach.message(where))
-        for (_, span), (facts, messages) in self._http_imports(project, layers).items():
-            found.setdefault((facts.path, span), (facts, []))[1].extend(messages)
-        for (_, span), (facts, messages) in sorted(found.items(), key=lambda item: item[0]):
-            yield self.diagnostic(facts, span, "; ".join(messages))
+            breach = layer_import.breach
+            if breach is not None:
+                key = (layer_import.facts.path, layer_import.imported_layer)
+                finding = found.setdefault(key, _Finding(layer_import.facts, breach.rule, breach.advice))
+                finding.add(layer_import.span, layer_import.imported)
+        for facts, span, names in self._http_imports(project, layers):
+            finding = found.setdefault((facts.path, "HTTP"), _Finding(
+                facts, f"{layer_name(layers, facts)} must not import HTTP concerns",
+                "raise a domain exception or return data, and let the router speak HTTP"))
+            finding.add(span, ", ".join(names))
+        for finding in sorted(found.values(), key=lambda f: (f.facts.path, f.spans[0])):
+            yield self.diagnostic(finding.facts, finding.spans[0], finding.message())
 
-    def _http_imports(self, project: Project, layers: Layering) -> dict[tuple[str, Span], tuple[FileFacts, list[str]]]:
-        found: dict[tuple[str, Span], tuple[FileFacts, list[str]]] = {}
+    def _http_imports(self, project: Project, layers: Layering) -> Iterator[tuple[FileFacts, Span, list[str]]]:
         check_type_checking = layers.config.check_type_checking_imports
         for facts in project.files:
             layer = None if facts.is_test else layers.layer_of(facts.module)
             if layer not in HTTP_FREE_LAYERS:
                 continue
+            names_by_span: dict[Span, list[str]] = {}
             for imported in facts.imports:
                 if imported.type_checking and not check_type_checking:
                     continue
                 concern = http_concern(imported.module, imported.name)
-                if concern is None:
-                    continue
-                _, names = found.setdefault((facts.path, imported.span), (facts, []))
-                names.append(concern)
-        return {
-            key: (facts, [
-                f"{layer_name(layers, facts)} must not import HTTP concerns "
-                f"({module_path(facts)} imports {', '.join(names)}): raise a domain exception "
-                "or return data, and let the router speak HTTP"
-            ])
-            for key, (facts, names) in found.items()
-        }
+                if concern is not None:
+                    names_by_span.setdefault(imported.span, []).append(concern)
+            for span, names in names_by_span.items():
+                yield facts, span, names
+
+
+@dataclass
+class _Finding:
+    """The imports of one module that break one layer rule: one finding, at the first."""
+
+    facts: FileFacts
+    rule: str
+    advice: str
+    spans: list[Span] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)
+
+    def add(self, span: Span, imported: str) -> None:
+        self.spans.append(span)
+        self.imported.append(imported)
+
+    def message(self) -> str:
+        imports = self.imported if len(self.spans) == 1 else \
+            [f"{name} (line {span.row})" for span, name in zip(self.spans, self.imported)]
+        return f"{self.rule} ({module_path(self.facts)} imports {', '.join(imports)}): {self.advice}"
 
 
 def layer_name(layers: Layering, facts: FileFacts) -> str:
