@@ -25,6 +25,7 @@ from fastlint.facts import (
     Span,
     Val,
 )
+from fastlint.route_logic import measure as measure_logic
 from fastlint.source import SourceFile, char_col
 
 # The class of `request.state` and `app.state`: their attributes are bound under this name.
@@ -711,6 +712,7 @@ class Collector:
             branches=scope.branches,
             loops=scope.loops,
             returned=_one_symbol(scope.yielded if scope.yields else scope.returned),
+            logic=measure_logic(body) if decorators else None,
             docstring=docstring,
             cached=any(
                 (d.symbol in CACHE_DECORATORS) or (d.kind == "ref" and d.value in CACHE_DECORATORS)

@@ -111,6 +111,14 @@ class ParamFact(NamedTuple):
     kind: str  # "positional", "vararg", "kwonly", "kwarg"
 
 
+class LogicSize(NamedTuple):
+    """The logic in a function body (see `fastlint.route_logic`): markup and HTTP exits left out."""
+
+    statements: int
+    branches: int
+    loops: int
+
+
 class FunctionFact(NamedTuple):
     """A function or method definition."""
 
@@ -134,6 +142,7 @@ class FunctionFact(NamedTuple):
     # Without a return annotation: the symbol of what it returns (yields, for a generator),
     # when every `return` agrees (`return AllRepositories(session)` → `app.repos.AllRepositories()`).
     returned: str | None = None
+    logic: LogicSize | None = None  # measured for decorated functions, the possible routes
 
 
 class CallFact(NamedTuple):

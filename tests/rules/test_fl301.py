@@ -15,6 +15,39 @@ def route(body: str, head: str = "@router.post(\"/orders\")\nasync def create(or
     return HEADER + head + "\n" + indented + "\n"
 
 
+# A server-rendered admin page (tagflow-style builders): load, 404, call a service, render.
+ADMIN_PAGE = """
+order = await orders.get(order_id)
+if order is None:
+    raise HTTPException(status_code=404)
+total = await pricing.total(order)
+with tag.div(classes="card"):
+    with tag.h1():
+        text(order.reference)
+    with tag.table():
+        for line in order.lines:
+            with tag.tr():
+                with tag.td():
+                    text(line.name)
+                with tag.td():
+                    if line.discount:
+                        text("discounted")
+                    text(str(line.amount))
+    with tag.p():
+        text(f"total {total}")
+return HTMLResponse(str(tag))
+"""
+FORM_ROUTE = """
+order = await orders.get(order_id)
+if not order:
+    raise HTTPException(status_code=404)
+if request.method == "POST":
+    form = await request.form()
+    await orders.update(order, form)
+    flash(request, "Saved")
+    return RedirectResponse(f"/orders/{order_id}", status_code=303)
+return templates.TemplateResponse("edit.html", {"request": request, "order": order})
+"""
 THIRTEEN_STATEMENTS = "\n".join(f"x{i} = {i}" for i in range(13))
 TWELVE_STATEMENTS = "\n".join(f"x{i} = {i}" for i in range(12))
 FOUR_BRANCHES = """
@@ -48,6 +81,8 @@ except ValueError:
         "\n".join(f"    x{i} = {i}" for i in range(13)) + "\n",
         [6], id="one-finding-per-handler-at-def",
     ),
+    pytest.param(route("with db.begin():\n" + "\n".join(f"    db.add({i})" for i in range(13))),
+                 [5], id="transaction-block-is-not-markup"),
 ]
 
 NOT_FLAGGED = [
@@ -67,7 +102,22 @@ async def create(order: dict, service: OrderService = Depends(get_order_service)
 def validate(order):
 """ + "\n".join(f"    x{i} = {i}" for i in range(20)) + "\nreturn validate(order)"),
                  id="nested-def-body-counts-for-the-nested-function"),
+    pytest.param(route(ADMIN_PAGE, "@router.get(\"/orders/{order_id}\")\nasync def order_page(order_id: int, request: Request):"),
+                 id="server-rendered-page-markup-and-404-do-not-count"),
+    pytest.param(route(FORM_ROUTE, "@router.api_route(\"/orders/{order_id}/edit\", methods=[\"GET\", \"POST\"])\n"
+                                   "async def edit(order_id: int, request: Request):"),
+                 id="form-dispatch-redirect-and-flash-do-not-count"),
 ]
+
+MARKUP_WITH_LOGIC = ADMIN_PAGE + """
+for line in order.lines:
+    if line.discount:
+        total = total - line.discount
+    elif line.tax:
+        total = total + line.tax
+if total < 0:
+    total = 0
+"""
 
 
 @pytest.mark.parametrize(("source", "expected"), FLAGGED)
@@ -86,6 +136,41 @@ def test_message_names_route_counts_and_what_to_do():
         "route POST /orders (`create`) holds business logic: 13 statements (max 12): "
         "move the logic into a service, keep the route as orchestration"
     )
+
+
+def test_logic_inside_a_markup_page_still_counts():
+    source = route(MARKUP_WITH_LOGIC, "@router.get(\"/orders/{order_id}\")\nasync def order_page(order_id: int):")
+    (finding,) = lint(source, "FL301")
+    assert "4 branches (max 3) (4 branches, 1 loop)" in finding.message
+
+
+def test_message_names_the_biggest_contributors():
+    source = SESSION_HEADER + route(FAT_WITH_QUERIES, "@router.post(\"/orders\")\ndef create(order: dict, db: Session):")
+    (finding,) = lint(source, "FL301")
+    assert finding.message == (
+        "route POST /orders (`create`) holds business logic: 14 statements (max 12) and 5 branches "
+        "(max 3) (5 branches, 3 database calls, 2 loops): "
+        "move the logic into a service, keep the route as orchestration"
+    )
+
+
+SESSION_HEADER = "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n"
+FAT_WITH_QUERIES = """
+rows = db.execute(select(1)).all()
+total = 0
+for row in rows:
+    if row.active:
+        total += row.amount
+for item in order["items"]:
+    if item["qty"] > 10:
+        total -= 1
+if total > 100:
+    db.add(order)
+    db.commit()
+note = "big"
+log = note
+return total
+"""
 
 
 def test_limits_are_options():

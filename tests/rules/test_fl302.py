@@ -78,6 +78,34 @@ async def delete_user(user_id: int, session: AsyncSession = Depends(get_session)
     await session.delete(user)
     await session.commit()
 """, [10], id="async-session"),
+    pytest.param({
+        "app/db.py": """
+from sqlalchemy.ext.asyncio import AsyncSession
+class TenantSession(AsyncSession):
+    tenant = "default"
+""",
+        "app/deps.py": "from app.db import TenantSession as DbSession\n",
+        "app/routes.py": """
+from fastapi import APIRouter, Depends
+from app.deps import DbSession
+router = APIRouter()
+
+@router.delete("/items/{item_id}")
+async def delete_item(item_id: int, session: DbSession = Depends()):
+    await session.delete(item_id)
+""",
+    }, [7], id="delete-on-a-project-subclass-re-exported"),
+    pytest.param("""
+from typing import NewType
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+DbSession = NewType("DbSession", Session)
+router = APIRouter()
+
+@router.get("/items/{item_id}")
+def read_item(item_id: int, session: DbSession = Depends()):
+    return session.get(dict, item_id)
+""", [9], id="get-on-a-newtype-session"),
 ]
 
 NOT_FLAGGED = [
@@ -117,6 +145,15 @@ router = APIRouter()
 def delete_remote(key: str):
     return requests.delete(f"https://example.com/{key}", timeout=5).json()
 """, id="http-delete-is-not-a-database-call"),
+    pytest.param("""
+from fastapi import APIRouter, Depends
+from app.services import ItemService
+router = APIRouter()
+
+@router.delete("/items/{item_id}")
+async def delete_item(item_id: int, items: ItemService = Depends()):
+    await items.delete(item_id)
+""", id="delete-on-a-service-is-not-a-database-call"),
 ]
 
 

@@ -13,36 +13,15 @@ Good:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from fastlint.db_calls import is_database_call
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import FileFacts
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
 
-SESSION_CLASSES = (
-    "sqlalchemy.orm.Session", "sqlmodel.Session", "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.session.AsyncSession", "sqlmodel.ext.asyncio.session.AsyncSession",
-)
-SESSION_METHODS = ("execute", "exec", "scalars", "scalar", "query", "add", "delete", "commit",
-                   "flush", "refresh", "get")
-SESSION_CALLS = frozenset(f"{cls}.{method}" for cls in SESSION_CLASSES for method in SESSION_METHODS)
-STATEMENT_CALLS = frozenset(
-    f"{module}.{name}"
-    for module in ("sqlalchemy", "sqlalchemy.sql", "sqlalchemy.sql.expression", "sqlalchemy.future",
-                   "sqlmodel", "sqlmodel.sql.expression")
-    for name in ("select", "insert", "update", "delete")
-)
-RAW_CURSOR_CALL = re.compile(r"(^|\.)cursor\(\)\.execute(many)?$")
-DB_API_MODULES = ("sqlite3.", "psycopg2.", "psycopg.", "pymysql.", "MySQLdb.", "aiosqlite.", "asyncpg.")
 MAX_NAMED_CALLS = 3
-
-
-def is_database_call(symbol: str) -> bool:
-    if symbol in SESSION_CALLS or symbol in STATEMENT_CALLS or RAW_CURSOR_CALL.search(symbol):
-        return True
-    return symbol.startswith(DB_API_MODULES) and symbol.endswith((".execute", ".executemany"))
 
 
 class DbInRoute(ProjectRule):
@@ -75,6 +54,6 @@ def _database_calls(project: Project, facts: FileFacts, index: int | None) -> li
     found = sorted(
         (call.span, call.text) for call in facts.calls
         if call.function == index and call.call.value is not None
-        and is_database_call(project.canonical(call.call.value))  # type: ignore[arg-type]
+        and is_database_call(project, call.call.value)  # type: ignore[arg-type]
     )
     return list(dict.fromkeys(text for _, text in found))
