@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from fastlint.catalog import PYDANTIC_MODELS
 from fastlint.facts import ClassFact, FileFacts
 from fastlint.fastapi_model import MIDDLEWARE_BASES
-from fastlint.orm import SQLMODEL, ancestors, is_orm_model
+from fastlint.orm import DECLARATIVE_BASES, SQLMODEL, ancestors, is_orm_model
 
 if TYPE_CHECKING:
     from fastlint.project import Project
@@ -202,7 +202,9 @@ def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classi
 
 
 def _orm_classes(project: "Project", facts: FileFacts) -> bool:
-    return any(is_orm_model(project, cls) for cls in facts.classes)
+    """ORM models, or the declarative base they derive from (`models/base.py`)."""
+    return any(is_orm_model(project, cls) or ancestors(project, cls) & DECLARATIVE_BASES
+               for cls in facts.classes)
 
 
 def _is_data_class(project: "Project", cls: ClassFact) -> bool:
