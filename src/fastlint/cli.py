@@ -460,6 +460,18 @@ def layers_command(
     RENDERERS[output_format.value](reports, sys.stdout)
 
 
+@app.command("server")
+def server_command() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors."""
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        _fail("the language server needs the `server` extra: pip install 'fastlint[server]'")
+    from fastlint.server import serve
+
+    serve()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -48,6 +48,18 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """A place that explains a finding, such as one hop of a call chain."""
+
+    path: str
+    row: int
+    col: int
+    end_row: int
+    end_col: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding, at a range of a file (1-based rows, 0-based character columns)."""
 
@@ -62,6 +74,7 @@ class Diagnostic:
     # The line a `# noqa` must sit on: for a multi-line statement, the line it starts on.
     noqa_row: int = 0
     extra: tuple[tuple[str, str], ...] = field(default=())
+    related: tuple[RelatedLocation, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -221,6 +221,11 @@ def _default_root(path: Path) -> Path:
 
 
 # ---------------------------------------------------------------------- the map
+def ruleset_of(config: Config) -> RuleSet:
+    """The rules a project's configuration turns on, with their options."""
+    return _ruleset(config)
+
+
 def _ruleset(config: Config) -> RuleSet:
     return RuleSet(
         codes=config.enabled_codes(),
@@ -460,6 +465,13 @@ def analyse_run(run: ProjectRun, ruleset: RuleSet, options: RunOptions,
                 changed: Iterable[str] | None, errors: list[str]) -> list[Diagnostic]:
     paths = [display_path(p) for p in run.files] if changed is None else list(changed)
     map_files(run, paths, ruleset, options.jobs)
+    return reported_findings(run, ruleset, errors)
+
+
+def reported_findings(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> list[Diagnostic]:
+    """The findings on the run's reported files, from the results it holds: file findings,
+    the project join, then noqa, per-file-ignores and unused noqa (the language server calls
+    this after replacing the results of the buffers being edited)."""
     diagnostics: list[Diagnostic] = []
     for result in run.results.values():
         diagnostics.extend(result.diagnostics)

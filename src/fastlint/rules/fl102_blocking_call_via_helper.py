@@ -19,11 +19,12 @@ Good:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fastlint.callgraph import Hop
 from fastlint.catalog import is_blocking
-from fastlint.diagnostics import Diagnostic
-from fastlint.facts import CallFact, FileFacts
+from fastlint.diagnostics import Diagnostic, RelatedLocation
+from fastlint.facts import CallFact, FileFacts, Span
 from fastlint.fixes import to_thread
 from fastlint.project import FunctionRef, Project
 from fastlint.rules.base import Option, ProjectRule
@@ -74,13 +75,14 @@ class BlockingCallViaHelper(ProjectRule):
                     continue  # FL101 reports it
                 chain = blocking_chain(project, chains, edge.callee, call)
                 source = project.source(edge.facts.path)
-                yield self.diagnostic(
+                finding = self.diagnostic(
                     edge.facts, call.span,
                     f"`{call.text}()` blocks the event loop in {model.describe(caller)}: {chain}; "
                     f"run it with `await asyncio.to_thread({call.text}, ...)` or make the chain async",
                     to_thread(source, call) if source is not None else None,
                     call.stmt_row,
                 )
+                yield replace(finding, related=chain_locations(chains, edge.callee))
 
 
 def _runs_in_caller_thread(ref: FunctionRef) -> bool:
@@ -91,18 +93,35 @@ def _runs_in_caller_thread(ref: FunctionRef) -> bool:
     )
 
 
-def blocking_chain(project: Project, chains: dict[str, Hop], first: FunctionRef, call: CallFact) -> str:
-    """`report() → services/report.py:12 build() → services/report.py:20 time.sleep`."""
-    parts = [f"{call.text}()"]
+def _hops(chains: dict[str, Hop], first: FunctionRef) -> Iterator[tuple[FileFacts, Span, str]]:
+    """Each call of the chain below `first`, ending with the blocking call (its symbol, where
+    the others are `helper()`): where, and what."""
     hop = chains[first.qualname]
     seen = {first.qualname}
     while hop.edge is not None:
         edge = hop.edge
-        parts.append(f"{project.relative_path(edge.facts.path)}:{edge.call.span.row} {edge.call.text}()")
+        yield edge.facts, edge.call.span, f"{edge.call.text}()"
         if edge.callee.qualname in seen:  # cannot happen on a shortest chain; never loop
-            break
+            return
         seen.add(edge.callee.qualname)
         hop = chains[edge.callee.qualname]
     if hop.leaf is not None and hop.leaf_facts is not None:
-        parts.append(f"{project.relative_path(hop.leaf_facts.path)}:{hop.leaf.span.row} {hop.leaf_symbol}")
+        yield hop.leaf_facts, hop.leaf.span, str(hop.leaf_symbol)
+
+
+def blocking_chain(project: Project, chains: dict[str, Hop], first: FunctionRef, call: CallFact) -> str:
+    """`report() → services/report.py:12 build() → services/report.py:20 time.sleep`."""
+    parts = [f"{call.text}()"]
+    parts.extend(f"{project.relative_path(facts.path)}:{span.row} {what}"
+                 for facts, span, what in _hops(chains, first))
     return " → ".join(parts)
+
+
+def chain_locations(chains: dict[str, Hop], first: FunctionRef) -> tuple[RelatedLocation, ...]:
+    """The chain's hops as locations (an editor lists them under the finding)."""
+    hops = list(_hops(chains, first))
+    return tuple(
+        RelatedLocation(facts.path, span.row, span.col, span.end_row, span.end_col,
+                        f"blocks: {what}" if index == len(hops) - 1 else f"calls {what}")
+        for index, (facts, span, what) in enumerate(hops)
+    )

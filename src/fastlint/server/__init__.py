@@ -1,0 +1,20 @@
+"""`fastlint server`: a language server (LSP over stdio) on pygls.
+
+Only the `fastlint server` command imports this package (pygls is the `server` extra):
+- `positions`: fastlint's rows and columns ↔ the protocol's positions, URIs ↔ paths;
+- `settings`: the client's settings (select / ignore);
+- `project_state`: one project (a configuration root) held in memory, its open buffers
+  checked within the whole project's model;
+- `translate`: findings → protocol diagnostics, hovers;
+- `actions`: code actions (a finding's fix, fix all, suppress with noqa) as workspace edits;
+- `app`: the server: protocol handlers, debouncing, one project per configuration root.
+"""
+
+from __future__ import annotations
+
+
+def serve() -> None:
+    """Run the server on stdin/stdout until the client asks it to exit."""
+    from fastlint.server.app import create_server
+
+    create_server().start_io()
