@@ -352,12 +352,9 @@ def create_server() -> FastlintServer:
         if published is None:
             return []
         only = params.context.only
-        start = published.index.row_col(params.range.start)
-        end = published.index.row_col(params.range.end)
-        in_range = [
-            (d, sent) for d, sent in published.found
-            if (d.row, d.col) <= end and start <= (d.end_row, d.end_col)
-        ]
+        # By line: the cursor anywhere on a finding's lines brings its actions.
+        first, last = params.range.start.line + 1, params.range.end.line + 1
+        in_range = [(d, sent) for d, sent in published.found if d.row <= last and first <= d.end_row]
         actions = await ls.in_worker(
             finding_actions, published.path, uri, published.buffer.version, published.index,
             in_range, only, ls.unsafe_allowed(uri), ls.versioned_edits())
