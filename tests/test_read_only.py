@@ -33,6 +33,8 @@ NOT_READING = {
     "rule": "prints a rule's page",
     "clean": "removes the cache: tested on its own below",
     "baseline": "writes its --output file: tested on its own below",
+    "server": "a language server on stdin/stdout: --no-cache and --cache-dir are tested in "
+              "tests/server/test_packaging.py",
 }
 
 

@@ -461,7 +461,10 @@ def layers_command(
 
 
 @app.command("server")
-def server_command() -> None:
+def server_command(
+    no_cache: bool = _NO_CACHE,
+    cache_dir: Optional[Path] = _CACHE_DIR,
+) -> None:
     """Run the language server (LSP over stdin/stdout) for editors."""
     try:
         import pygls  # noqa: F401
@@ -469,7 +472,7 @@ def server_command() -> None:
         _fail("the language server needs the `server` extra: pip install 'fastlint[server]'")
     from fastlint.server import serve
 
-    serve()
+    serve(use_cache=not no_cache, cache_dir=cache_dir)
 
 
 def main() -> None:

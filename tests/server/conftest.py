@@ -70,7 +70,7 @@ def write_project(root: Path, pyproject: str = "[tool.fastlint]\n") -> Path:
 
 
 def server_command(*extra: str) -> list[str]:
-    return [sys.executable, "-m", "fastlint", *extra, "server"]
+    return [sys.executable, "-m", "fastlint", "server", *extra]
 
 
 @pytest.fixture

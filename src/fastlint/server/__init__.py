@@ -12,9 +12,13 @@ Only the `fastlint server` command imports this package (pygls is the `server` e
 
 from __future__ import annotations
 
+from pathlib import Path
 
-def serve() -> None:
+
+def serve(use_cache: bool = True, cache_dir: Path | None = None) -> None:
     """Run the server on stdin/stdout until the client asks it to exit."""
     from fastlint.server.app import create_server
 
-    create_server().start_io()
+    server = create_server()
+    server.use_cache, server.cache_dir = use_cache, cache_dir
+    server.start_io()

@@ -60,6 +60,7 @@ class FastlintServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings = ClientSettings()
         self.use_cache = True
+        self.cache_dir: Path | None = None
         self.projects: dict[Path, ProjectState] = {}
         self.broken_config: dict[Path, str] = {}
         self.open_documents: dict[str, tuple[Path, str]] = {}  # uri → (project root, path)
@@ -137,7 +138,7 @@ class FastlintServer(LanguageServer):
         return state
 
     def _load_project(self, root: Path) -> ProjectState:
-        state = ProjectState(root, self.settings, self.use_cache)
+        state = ProjectState(root, self.settings, self.use_cache, self.cache_dir)
         state.load()
         # The facts of every file live as long as the server: keep them out of the cyclic
         # collector's scans, which would otherwise walk millions of objects again and again.

@@ -47,7 +47,8 @@ class Checked:
 class ProjectState:
     """The files of one configuration root, analysed once, with open buffers over them."""
 
-    def __init__(self, root: Path, settings: ClientSettings, use_cache: bool = True) -> None:
+    def __init__(self, root: Path, settings: ClientSettings, use_cache: bool = True,
+                 cache_dir: Path | None = None) -> None:
         options = RunOptions(select=settings.select, extend_select=settings.extend_select,
                              ignore=settings.ignore)
         # Raises ConfigError, for the caller to show: a project with a bad config is not checked.
@@ -59,6 +60,7 @@ class ProjectState:
         self.files = {display_path(path) for path in self.run.files}
         self.buffers: dict[str, Buffer] = {}
         self.use_cache = use_cache
+        self.cache_dir = cache_dir
         # The last facts of each open buffer that parsed: while a buffer is mid-edit and does
         # not parse, the project keeps them, so the other documents keep their findings.
         self._parsed: dict[str, FileResult] = {}
@@ -73,7 +75,7 @@ class ProjectState:
     def load(self) -> None:
         """Collect every file's facts (from the CLI's cache where it is current)."""
         if self.use_cache:
-            directory = default_cache_dir(self.root, self.config.cache_dir, None)
+            directory = default_cache_dir(self.root, self.config.cache_dir, self.cache_dir)
             self.run.cache = Cache(directory, self.ruleset.fingerprint(), self.root)
             self.run.cache.load()
         map_files(self.run, sorted(self.files), self.ruleset, None)
