@@ -117,7 +117,7 @@ class CallGraph:
                 if caller in best:
                     continue
                 ref = project.functions.get(caller)
-                if ref is None or not through(ref) or edge.call.awaited:
+                if ref is None or not through(ref) or edge.call.awaited or edge.call.once:
                     continue
                 best[caller] = Hop(edge, None, None, None)
                 depth[caller] = depth[current] + 1

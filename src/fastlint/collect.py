@@ -67,6 +67,8 @@ class Scope:
     # Symbols of the values it returns (or yields, for a generator); None: not static.
     returned: list = field(default_factory=list)
     yielded: list = field(default_factory=list)
+    global_names: set = field(default_factory=set)  # declared `global` in it
+    first_yield: int = 0  # row of its first `yield`
 
 
 class FileContext:
@@ -155,6 +157,7 @@ class Collector:
         self.import_uses: set[tuple[str, int]] = set()
         self.reports: list[tuple] = []
         self.main_guard = 0
+        self.once = 0  # depth of `if _cache is None:` blocks on a module global
         self.type_checking = 0
         self.stmt_row = 0
         self.generator_depth = 0
@@ -508,6 +511,8 @@ class Collector:
         elif kind in (ast.Global, ast.Nonlocal):
             for name in node.names:
                 self.bind(name, UNKNOWN)
+            if kind is ast.Global and scope.kind == "function":
+                scope.global_names.update(node.names)
         else:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
@@ -523,16 +528,40 @@ class Collector:
         self.expr(test, node)
         guard = self.scopes[-1].kind == "module" and _is_main_guard(test)
         checking = _is_type_checking(test, self)
+        once = self._is_first_time_test(test)
         if guard:
             self.main_guard += 1
         if checking:
             self.type_checking += 1
+        self.once += once
         self.walk_body(node.body)
+        self.once -= once
         if guard:
             self.main_guard -= 1
         if checking:
             self.type_checking -= 1
         self.walk_body(node.orelse)
+
+    def _is_first_time_test(self, test: ast.expr) -> bool:
+        """`if _client is None:` / `if not _client:` on a module global, in a function: a
+        lazy initialisation, whose body runs once per process."""
+        scope = self._function_scope()
+        if scope is None:
+            return False
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            name = test.operand
+        elif (isinstance(test, ast.Compare) and len(test.ops) == 1
+              and isinstance(test.ops[0], (ast.Is, ast.Eq))
+              and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+            name = test.left
+        else:
+            return False
+        if not isinstance(name, ast.Name):
+            return False
+        if name.id in scope.global_names:
+            return True
+        value = self.resolve_name(name.id)
+        return value is not None and value.kind == "ref" and value.value == f"{self.module}.{name.id}"
 
     def _mark_await(self) -> None:
         scope = self._function_scope()
@@ -689,7 +718,9 @@ class Collector:
                 and isinstance(body[0].value.value, str):
             docstring = body[0].value.value
             body = body[1:]
+        once, self.once = self.once, 0  # a nested def runs when it is called
         self.walk_body(body)
+        self.once = once
         self.scopes.pop()
         def_row, def_col = self._pos(node.lineno, node.col_offset)
         # `async def name` / `def name`, assuming single spaces: the range is for reporting
@@ -713,6 +744,7 @@ class Collector:
             loops=scope.loops,
             returned=_one_symbol(scope.yielded if scope.yields else scope.returned),
             logic=measure_logic(body) if decorators else None,
+            first_yield=scope.first_yield,
             docstring=docstring,
             cached=any(
                 (d.symbol in CACHE_DECORATORS) or (d.kind == "ref" and d.value in CACHE_DECORATORS)
@@ -847,6 +879,7 @@ class Collector:
             scope = self._function_scope()
             if scope is not None:
                 scope.yields = True
+                scope.first_yield = scope.first_yield or node.lineno  # type: ignore[attr-defined]
             if node.value is not None:  # type: ignore[attr-defined]
                 yielded = self.expr(node.value, node)  # type: ignore[attr-defined]
                 if scope is not None and kind is ast.Yield:
@@ -968,6 +1001,8 @@ class Collector:
                     or (isinstance(parent, ast.Call) and parent.func is node)
                 ),
                 in_main_guard=self.main_guard > 0,
+                once=self.once > 0,
+                context_manager=isinstance(parent, (ast.With, ast.AsyncWith)),
                 stmt_row=self.stmt_row,
                 assigned_to=assigned,
                 in_generator=self.generator_depth > 0,

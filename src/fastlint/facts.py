@@ -143,6 +143,7 @@ class FunctionFact(NamedTuple):
     # when every `return` agrees (`return AllRepositories(session)` → `app.repos.AllRepositories()`).
     returned: str | None = None
     logic: LogicSize | None = None  # measured for decorated functions, the possible routes
+    first_yield: int = 0  # row of the first `yield` (a lifespan's startup ends there)
 
 
 class CallFact(NamedTuple):
@@ -167,6 +168,10 @@ class CallFact(NamedTuple):
     in_generator: bool = False
     # In a class body inside the function, where `await` is a syntax error.
     in_class_body: bool = False
+    # In the body of `if _client is None:` on a module global: runs once per process.
+    once: bool = False
+    # `with f() as x:`: the call's result is entered and exited as a context manager.
+    context_manager: bool = False
 
 
 class BindingFact(NamedTuple):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import difflib
 import os
+import sys
 import warnings
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -105,23 +106,41 @@ def _sort_key(stmt: ast.stmt) -> str:
     return (stmt.module or "").lower()  # type: ignore[attr-defined]
 
 
-def _insertion_row(tree: ast.Module, needed: ImportNeeded) -> tuple[int, bool]:
-    """Where an import goes: (row, True to insert before that row / False for after it).
+def _is_stdlib(module: str) -> bool:
+    return module.split(".", 1)[0] in sys.stdlib_module_names
 
-    Beside the imports of its kind (`import x` or `from x import y`) in the leading block,
-    in alphabetical order as isort would; else at the end of the block.
+
+def _statement_module(stmt: ast.stmt) -> str:
+    if isinstance(stmt, ast.Import):
+        return stmt.names[0].name
+    return "" if stmt.level else (stmt.module or "")  # type: ignore[attr-defined]
+
+
+def _insertion_row(tree: ast.Module, needed: ImportNeeded) -> tuple[int, bool, bool]:
+    """Where an import goes: (row, True to insert before that row / False for after it,
+    True when a blank line must separate it from what follows).
+
+    In its isort section (the standard library first, then the others), beside the imports
+    of its kind (`import x` or `from x import y`), in alphabetical order; else at the end of
+    the section; a standard-library import in a block without one starts a section of its own.
     """
     after, block = _leading_block(tree)
+    stdlib = _is_stdlib(needed.module)
+    section = [stmt for stmt in block if _is_stdlib(_statement_module(stmt)) == stdlib]
+    if stdlib and block and not section:
+        return block[0].lineno, True, True
+    if section:
+        block = section
     kind = ast.Import if needed.name is None else ast.ImportFrom
     same = [stmt for stmt in block if isinstance(stmt, kind)]
     for stmt in same:
         if _sort_key(stmt) > needed.module.lower():
-            return stmt.lineno, True
+            return stmt.lineno, True, False
     if same:
-        return same[-1].end_lineno or after, False
+        return same[-1].end_lineno or after, False, False
     if block and kind is ast.Import:
-        return block[0].lineno, True
-    return ((block[-1].end_lineno or after) if block else after), False
+        return block[0].lineno, True, False
+    return ((block[-1].end_lineno or after) if block else after), False, False
 
 
 def _parse_quietly(text: str) -> ast.Module:
@@ -148,8 +167,8 @@ def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
 
 
 def _insert_import(text: str, needed: ImportNeeded, newline: str) -> str:
-    row, before = _insertion_row(_parse_quietly(text), needed)
-    line = f"{needed.statement()}{newline}"
+    row, before, separate = _insertion_row(_parse_quietly(text), needed)
+    line = f"{needed.statement()}{newline}{newline if separate else ''}"
     starts = SourceFile(path="", raw=b"", text=text, encoding="utf-8", bom=False).line_starts
     if before:
         offset = starts[row - 1]

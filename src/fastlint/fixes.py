@@ -39,18 +39,26 @@ def awaited_call(source: SourceFile, call: CallFact, new_callee: str, message: s
 
 
 def to_thread(source: SourceFile, call: CallFact) -> Fix | None:
-    """`f(a, k=v)` → `await asyncio.to_thread(f, a, k=v)`."""
-    if call.in_generator or call.in_class_body:
+    """`f(a, k=v)` → `await asyncio.to_thread(f, a, k=v)`.
+
+    Not for `with f() as x:`: the blocking work of a context manager is in its `__enter__`
+    and `__exit__`, which would still run on the loop.
+    """
+    if call.in_generator or call.in_class_body or call.context_manager:
         return None
     paren = _open_paren(source, call)
     if paren is None:
         return None
     span = call.span
-    has_arguments = bool(call.call.args or call.call.kwargs)
+    separator = ""
+    if call.call.args or call.call.kwargs:
+        rest = source.line(paren[0])[paren[1] + 1:].strip()
+        # Arguments on the next lines: no space left at the end of this one.
+        separator = "," if not rest or rest.startswith("#") else ", "
     prefix = "(await asyncio.to_thread(" if call.needs_parens else "await asyncio.to_thread("
     edits = [
         Edit(span.row, span.col, span.row, span.col, prefix),
-        Edit(paren[0], paren[1], paren[0], paren[1] + 1, ", " if has_arguments else ""),
+        Edit(paren[0], paren[1], paren[0], paren[1] + 1, separator),
     ]
     if call.needs_parens:
         edits.append(Edit(span.end_row, span.end_col, span.end_row, span.end_col, ")"))

@@ -43,7 +43,9 @@ class PerRequest:
         self.project = project
 
     @cached_property
-    def _runs_once(self) -> frozenset[str]:
+    def runs_once(self) -> frozenset[str]:
+        """Functions that run once per process, not per request: lifespans (startup before
+        the `yield`, shutdown after), startup/shutdown handlers, and app factories."""
         model = self.project.fastapi
         once = set(model.lifespans) | set(model.startup_handlers)
         for owner in model.owners.values():
@@ -55,7 +57,7 @@ class PerRequest:
         return frozenset(once)
 
     def _runs_per_request(self, ref: FunctionRef) -> bool:
-        return not ref.function.cached and ref.qualname not in self._runs_once
+        return not ref.function.cached and ref.qualname not in self.runs_once
 
     @cached_property
     def paths(self) -> dict[str, RequestPath]:

@@ -93,8 +93,8 @@ FLAGGED = [
 
         app = FastAPI(lifespan=lifespan)
         """,
-        [8],
-        id="lifespan",
+        [],  # startup runs before the server takes a request (issue #13)
+        id="lifespan-startup-is-not-a-request",
     ),
     pytest.param(
         """
@@ -332,6 +332,7 @@ FIXED = [
         """,
         """\
         import asyncio
+
         import requests
 
         async def f(u):
@@ -363,6 +364,98 @@ FIXED = [
         """,
         True,
         id="route-that-awaits-nothing-becomes-def",
+    ),
+    pytest.param(
+        """\
+        import requests
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get("/x")
+        async def x():
+            return requests.get("u", timeout=3).text
+
+        async def caller():
+            try:
+                return await x()
+            except Exception:
+                return None
+        """,
+        """\
+        import asyncio
+
+        import requests
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get("/x")
+        async def x():
+            return (await asyncio.to_thread(requests.get, "u", timeout=3)).text
+
+        async def caller():
+            try:
+                return await x()
+            except Exception:
+                return None
+        """,
+        True,
+        id="awaited-by-a-project-caller-is-never-made-def",
+    ),
+    pytest.param(
+        """\
+        import httpx
+        import requests
+
+        async def f(u):
+            await g()
+            return requests.get(
+                u, timeout=3,
+            )
+        """,
+        """\
+        import asyncio
+
+        import httpx
+        import requests
+
+        async def f(u):
+            await g()
+            return await asyncio.to_thread(requests.get,
+                u, timeout=3,
+            )
+        """,
+        True,
+        id="arguments-on-the-next-line-leave-no-trailing-space",
+    ),
+    pytest.param(
+        """\
+        import shutil
+        from contextlib import contextmanager
+
+        @contextmanager
+        def scratch():
+            yield shutil.copy("a", "b")
+
+        async def f():
+            await g()
+            with open("x") as handle:
+                return handle
+        """,
+        """\
+        import shutil
+        from contextlib import contextmanager
+
+        @contextmanager
+        def scratch():
+            yield shutil.copy("a", "b")
+
+        async def f():
+            await g()
+            with open("x") as handle:
+                return handle
+        """,
+        True,
+        id="no-to-thread-for-a-context-manager",
     ),
 ]
 

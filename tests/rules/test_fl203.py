@@ -140,8 +140,9 @@ FIXED = [
         ''',
         '''\
         """The service."""
-        import httpx
         from contextlib import asynccontextmanager
+
+        import httpx
         from fastapi import FastAPI
 
 
@@ -198,6 +199,7 @@ FIXED = [
         """,
         """\
         from contextlib import asynccontextmanager
+
         from fastapi import FastAPI
         from fastapi_utils.tasks import repeat_every
 
@@ -252,6 +254,7 @@ FIXED = [
         """,
         """\
         from contextlib import asynccontextmanager
+
         from fastapi import FastAPI
 
 

@@ -186,3 +186,42 @@ STORED_FACTORY = """
 @pytest.mark.parametrize("factory, flagged", [("AsyncOpenAI(api_key='k')", [10]), ("dict()", [])])
 def test_fl201_client_built_by_a_stored_factory(factory, flagged):
     assert lines({"app.py": STORED_FACTORY.replace("{factory}", factory)}, "FL201") == flagged
+
+
+ONE_TIME = """
+    import functools
+    from fastapi import FastAPI
+    app = FastAPI()
+    _config = None
+
+    def first_time():
+        global _config
+        if _config is None:
+            _config = open("config.toml").read()
+        return _config
+
+    def guarded_by_a_parameter(path=None):
+        if path is None:
+            return open("default.toml").read()
+        return path
+
+    @functools.lru_cache
+    def cached():
+        return open("config.toml").read()
+
+    def uncached():
+        return open("config.toml").read()
+
+    @app.get("/")
+    async def index():
+        first_time()
+        guarded_by_a_parameter()
+        cached()
+        uncached()
+"""
+
+
+def test_one_time_initialisation_is_not_per_request():
+    # `if _config is None:` on a module global, and an lru_cache helper, run once; a branch
+    # on a parameter and an uncached helper run on every request.
+    assert lines({"app.py": ONE_TIME}, "FL102") == [28, 30]

@@ -19,6 +19,7 @@ from fastlint.catalog import is_blocking
 from fastlint.diagnostics import Applicability, Diagnostic, Fix
 from fastlint.facts import CallFact, FileFacts, FunctionFact
 from fastlint.fixes import ASYNCIO, awaited_call, make_sync, to_thread
+from fastlint.per_request import PerRequest
 from fastlint.project import Project
 from fastlint.rules.base import Option, ProjectRule
 
@@ -49,16 +50,17 @@ class BlockingCallInAsync(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         extra, allowed = blocking_settings(self)
+        runs_once = PerRequest(project).runs_once
         for facts in project.files:
             if not facts.calls:
                 continue
             functions = facts.functions
             found: list[tuple[CallFact, FunctionFact, str]] = []
             for call in facts.calls:
-                if call.function < 0 or call.in_lambda or call.awaited:
+                if call.function < 0 or call.in_lambda or call.awaited or call.once:
                     continue
                 function = functions[call.function]
-                if not function.is_async:
+                if not function.is_async or function.qualname in runs_once:
                     continue
                 symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
                 if is_blocking(symbol, extra, allowed):
@@ -78,6 +80,9 @@ class BlockingCallInAsync(ProjectRule):
                 and model.request_entry_points[function.qualname] in ("route", "dependency")
                 and not function.awaits
                 and function.qualname not in sleeping
+                # `await get_current_user(...)` (or `create_task(f())`) in the project would
+                # break, silently inside an `except Exception`, once it returns a value.
+                and not project.callgraph.call_sites.get(function.qualname)
             )
             fix: Fix | None = None
             if symbol == SLEEP:

@@ -26,6 +26,7 @@ from fastlint.catalog import is_blocking
 from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.facts import CallFact, FileFacts, Span
 from fastlint.fixes import to_thread
+from fastlint.per_request import PerRequest
 from fastlint.project import FunctionRef, Project
 from fastlint.rules.base import Option, ProjectRule
 from fastlint.rules.fl101_blocking_call_in_async import BLOCKING_OPTIONS, blocking_settings
@@ -52,7 +53,7 @@ class BlockingCallViaHelper(ProjectRule):
         graph = project.callgraph
 
         def blocking_symbol(facts: FileFacts, call: CallFact) -> str | None:
-            if call.in_lambda or call.awaited:
+            if call.in_lambda or call.awaited or call.once:
                 return None
             symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
             return symbol if is_blocking(symbol, extra, allowed) else None
@@ -62,6 +63,7 @@ class BlockingCallViaHelper(ProjectRule):
         if not chains:
             return
         model = project.fastapi
+        runs_once = PerRequest(project).runs_once
         for caller, edges in graph.edges.items():
             for edge in edges:
                 call = edge.call
@@ -69,7 +71,8 @@ class BlockingCallViaHelper(ProjectRule):
                 # stubs share their qualname with the plain `def` that implements them.
                 if not edge.facts.functions[call.function].is_async:
                     continue
-                if call.awaited or edge.callee.qualname not in chains:
+                if call.awaited or call.once or edge.callee.qualname not in chains \
+                        or caller in runs_once:
                     continue
                 if is_blocking(project.canonical(call.call.value), extra, allowed):  # type: ignore[arg-type]
                     continue  # FL101 reports it
@@ -87,7 +90,8 @@ class BlockingCallViaHelper(ProjectRule):
 
 def _runs_in_caller_thread(ref: FunctionRef) -> bool:
     function = ref.function
-    return not function.is_async and not any(
+    # A `functools.cache` helper does its work once per argument, not per call.
+    return not function.is_async and not function.cached and not any(
         decorator.symbol in THREAD_DECORATORS or decorator.value in THREAD_DECORATORS
         for decorator in function.decorators
     )
