@@ -109,7 +109,7 @@ def test_sarif_describes_every_rule_with_a_link_to_its_page(repo):
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"]
         assert descriptor["help"]["text"].startswith(f"# {rule.code} {rule.name}")
-        assert descriptor["helpUri"].endswith(f"/rules/{rule.code}")
+        assert descriptor["helpUri"].endswith(f"/rules/{rule.code}.md")
         assert descriptor["defaultConfiguration"]["level"] == rule.severity
 
 

@@ -17,6 +17,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from fastlint.rule_links import template_problem
 from fastlint.rules import all_rules
 from fastlint.rules.base import Option, OptionValueError
 from fastlint.scope import ScopeConfig, parse_scope_config
@@ -28,7 +29,8 @@ class ConfigError(Exception):
 
 _LIST_KEYS = ("select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude")
 _TOP_KEYS = frozenset(
-    {*_LIST_KEYS, "per-file-ignores", "unsafe-fixes", "respect-gitignore", "cache-dir", "scope"}
+    {*_LIST_KEYS, "per-file-ignores", "unsafe-fixes", "respect-gitignore", "cache-dir", "scope",
+     "rule-url-template"}
 )
 
 
@@ -49,6 +51,7 @@ class Config:
     cache_dir: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     scope: ScopeConfig = ScopeConfig()
+    rule_url_template: str | None = None  # where the rules' docs are hosted; None: the repository
 
     def with_overrides(
         self,
@@ -75,6 +78,7 @@ class Config:
             cache_dir=self.cache_dir,
             options=self.options,
             scope=self.scope,
+            rule_url_template=self.rule_url_template,
         )
 
     def enabled_codes(self) -> frozenset[str]:
@@ -209,6 +213,11 @@ def parse_table(table: dict[str, Any], pyproject: Path) -> Config:
             if not isinstance(value, str):
                 raise ConfigError(f"{where} key 'cache-dir': expected a string, got {value!r}")
             values[key] = value
+        elif key == "rule-url-template":
+            problem = template_problem(value)
+            if problem is not None:
+                raise ConfigError(f"{where} key 'rule-url-template': {problem}")
+            values[key] = value
         elif key in options:
             option = options[key]
             if not option.accepts(value):
@@ -240,4 +249,5 @@ def parse_table(table: dict[str, Any], pyproject: Path) -> Config:
         cache_dir=values.get("cache-dir"),
         options=settings,
         scope=values.get("scope", ScopeConfig()),
+        rule_url_template=values.get("rule-url-template"),
     )

@@ -7,16 +7,14 @@ import os
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fastlint.diagnostics import Diagnostic
+from fastlint.rule_links import configured_template, rule_url
 from fastlint.rules import rules_by_code
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult
     from fastlint.reporters import RenderSettings
 
-DOCS_URL = "https://fastlint.dev/rules/{code}"
-
-
-def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+def diagnostic_dict(diagnostic: Diagnostic, url_template: str | None = None) -> dict[str, Any]:
     rule = rules_by_code().get(diagnostic.code)
     fix = None
     if diagnostic.fix is not None:
@@ -43,10 +41,12 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
         "end_location": {"row": diagnostic.end_row, "column": diagnostic.end_col + 1},
         "noqa_row": diagnostic.noqa_row or diagnostic.row,
         "fix": fix,
-        "url": DOCS_URL.format(code=diagnostic.code),
+        "url": rule_url(diagnostic.code, url_template),
     }
 
 
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
-    json.dump([diagnostic_dict(d) for d in result.diagnostics], stream, indent=2, ensure_ascii=False)
+    template = configured_template(result)
+    json.dump([diagnostic_dict(d, template) for d in result.diagnostics], stream, indent=2,
+              ensure_ascii=False)
     stream.write("\n")

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, TextIO
 
 from fastlint.reporters.json_format import diagnostic_dict
+from fastlint.rule_links import configured_template
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult
@@ -13,5 +14,6 @@ if TYPE_CHECKING:
 
 
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
+    template = configured_template(result)
     for diagnostic in result.diagnostics:
-        stream.write(json.dumps(diagnostic_dict(diagnostic), ensure_ascii=False) + "\n")
+        stream.write(json.dumps(diagnostic_dict(diagnostic, template), ensure_ascii=False) + "\n")

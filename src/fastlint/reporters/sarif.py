@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from fastlint import __version__
 from fastlint.diagnostics import Diagnostic
 from fastlint.pages import page_text, section
-from fastlint.reporters.json_format import DOCS_URL
 from fastlint.reporters.locations import fingerprints, report_paths, report_root
+from fastlint.rule_links import configured_template, repository_url, rule_url
 from fastlint.rules import all_rules
 from fastlint.rules.base import Rule
 
@@ -22,24 +22,26 @@ if TYPE_CHECKING:
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "fastlint/v1"
-INFORMATION_URI = "https://fastlint.dev"
 
 
-def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+def rule_descriptor(rule: type[Rule], url_template: str | None = None) -> dict[str, Any]:
     page = page_text(rule.code) or ""
     why = section(page, "Why").split("\n\n")[0]
     full = " ".join(why.split()) or rule.summary
-    url = DOCS_URL.format(code=rule.code)
-    return {
+    url = rule_url(rule.code, url_template)
+    linked = f"{rule.summary}\n\n{url}" if url else rule.summary
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
-        "help": {"text": page or f"{rule.summary}\n\n{url}", "markdown": page or rule.summary},
-        "helpUri": url,
+        "help": {"text": page or linked, "markdown": page or rule.summary},
         "defaultConfiguration": {"level": _level(rule.severity), "enabled": rule.default_on},
         "properties": {"fix": rule.fix_availability},
     }
+    if url:
+        descriptor["helpUri"] = url
+    return descriptor
 
 
 def _level(severity: str) -> str:
@@ -78,17 +80,20 @@ def sarif_log(result: "RunResult", root: Path) -> dict[str, Any]:
         {"level": "error", "message": {"text": message}}
         for message in result.errors + result.internal_errors
     ]
+    template = configured_template(result)
+    driver: dict[str, Any] = {
+        "name": "fastlint",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "rules": [rule_descriptor(rule, template) for rule in rules],
+    }
+    if repository_url():
+        driver["informationUri"] = repository_url()
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "fastlint",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(rule) for rule in rules],
-            }},
+            "tool": {"driver": driver},
             "originalUriBaseIds": {SOURCE_ROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
             "invocations": [{
