@@ -27,7 +27,7 @@ async def test_open_reports_findings_with_rule_link_and_severity(client: Languag
     assert sleep.severity == types.DiagnosticSeverity.Error
     assert sleep.source == "fastlint"
     assert sleep.code_description is not None
-    assert sleep.code_description.href.endswith("FL101")
+    assert sleep.code_description.href.endswith("/rules/FL101.md")
 
 
 async def test_change_is_checked_on_the_unsaved_buffer(client: LanguageClient, project: Path):

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.pages import pages_dir
-from fastlint.reporters.json_format import DOCS_URL
+from fastlint.rule_links import rule_url
 from fastlint.rules import rules_by_code
 from fastlint.server.positions import LineIndex, uri_of
 
@@ -19,10 +19,6 @@ _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.Diagnosti
 # Findings an editor can grey out (a noqa that suppresses nothing) or strike through (a
 # deprecated FastAPI API).
 _TAGS = {"FL002": [types.DiagnosticTag.Unnecessary], "FL203": [types.DiagnosticTag.Deprecated]}
-
-
-def rule_url(code: str) -> str:
-    return DOCS_URL.format(code=code)
 
 
 def rule_page_uri(code: str) -> str | None:
@@ -50,12 +46,13 @@ def to_lsp(diagnostic: Diagnostic, index: LineIndex,
             ),
             message=location.message,
         ))
+    url = rule_url(diagnostic.code)
     return types.Diagnostic(
         range=index.range(diagnostic.row, diagnostic.col, diagnostic.end_row, diagnostic.end_col),
         message=diagnostic.message,
         severity=_SEVERITY.get(rule.severity if rule else "warning", types.DiagnosticSeverity.Warning),
         code=diagnostic.code,
-        code_description=types.CodeDescription(href=rule_url(diagnostic.code)),
+        code_description=types.CodeDescription(href=url) if url else None,
         source=SOURCE,
         related_information=related or None,
         tags=_TAGS.get(diagnostic.code),
@@ -76,8 +73,9 @@ def hover(found: Iterable[Diagnostic], index: LineIndex) -> types.Hover | None:
     for diagnostic in found:
         rule = rules_by_code().get(diagnostic.code)
         title = f"**{diagnostic.code}** `{rule.name}`: {rule.summary}" if rule else f"**{diagnostic.code}**"
-        parts.append(f"{title}\n\n[Rule page]({rule_url(diagnostic.code)}) · "
-                     f"command `fastlint.showRulePage` with `{diagnostic.code}` opens it")
+        url = rule_url(diagnostic.code)
+        link = f"[Rule page]({url}) · " if url else ""
+        parts.append(f"{title}\n\n{link}command `fastlint.showRulePage` with `{diagnostic.code}` opens it")
     first = found[0]
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
