@@ -137,8 +137,9 @@ def test_fullstack_template_layers_are_detected(template):
         "models": ["app.models"],
         "core": ["app.core", "app.core.config", "app.core.db", "app.core.security"],
     }
-    # deps.py holds the dependency providers and declares no routes: a composition root.
-    assert layers.outside() == ["app", "app.api.deps", "app.initial_data", "app.main", "app.utils"]
+    # deps.py holds the dependency providers and declares no routes: a composition root;
+    # initial_data.py is a script (application scope), in no layer and not listed.
+    assert layers.outside() == ["app", "app.api.deps", "app.main", "app.utils"]
 
 
 def test_fullstack_template_has_no_false_layer_finding(template):
@@ -178,7 +179,7 @@ def test_layers_command_shows_members_edges_and_violations():
     out = completed.stdout
     assert "layers detected under app" in out
     assert "repositories  1 module: app.crud" in out
-    assert "outside every layer (composition roots): 5 modules: app, app.api.deps, app.initial_data, app.main, app.utils" in out
+    assert "outside every layer (composition roots): 4 modules: app, app.api.deps, app.main, app.utils" in out
     assert "routers -> repositories: 2\n" in out
     assert "core -> repositories: 1  ✗ 1 violating" in out
     assert "Violations: 2" in out

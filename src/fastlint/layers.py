@@ -199,8 +199,11 @@ class Layering:
         return f"detected under {where}" if self.parents else "none detected"
 
     def _modules(self) -> Iterator[str]:
+        """The modules that can be in a layer: application code (not tests, scripts,
+        migrations, docs or a separate project; see `fastlint.scope`)."""
+        scope = self.project.scope
         for facts in self.project.files:
-            if not facts.is_test:
+            if not facts.is_test and scope.is_application(facts):
                 yield facts.module
 
     def _assign_configured(self, order: tuple[LayerSpec, ...]) -> None:

@@ -26,6 +26,7 @@ from fastlint.rules.base import Option, ProjectRule
 class FatRoute(ProjectRule):
     code = "FL301"
     name = "fat-route"
+    application_code_only = True
     summary = "A route handler holds business logic (too many statements or branches)"
     options = (
         Option("max-route-statements", 12, "int",

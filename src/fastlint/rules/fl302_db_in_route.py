@@ -27,6 +27,7 @@ MAX_NAMED_CALLS = 3
 class DbInRoute(ProjectRule):
     code = "FL302"
     name = "db-in-route"
+    application_code_only = True
     summary = "A route handler talks to the database itself instead of a repository or service"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

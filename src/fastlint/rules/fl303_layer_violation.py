@@ -47,6 +47,7 @@ def http_concern(module: str, name: str | None) -> str | None:
 class LayerViolation(ProjectRule):
     code = "FL303"
     name = "layer-violation"
+    application_code_only = True
     summary = "An import breaks the layer order (routers → services → repositories → models)"
     options = (LAYERS_OPTION,)
 

@@ -28,6 +28,7 @@ from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
 class MisplacedDefinition(ProjectRule):
     code = "FL304"
     name = "misplaced-definition"
+    application_code_only = True
     summary = "A route, schema, ORM model or settings class is defined outside its layer"
     options = (LAYERS_OPTION, UNVERSIONED_ALLOW)
 
