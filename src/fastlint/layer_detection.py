@@ -141,10 +141,10 @@ def _named_layer(module: str, is_package: bool, containers: set[str]) -> tuple[s
 
 # ---------------------------------------------------------------------- content
 def _route_modules(project: "Project") -> set[str]:
-    model = project.fastapi
-    found = {owner.facts.module for owner in model.owners.values() if owner.kind == "router"}
-    found.update(route.facts.module for route in model.resolved_routes
-                 if route.owner is None or route.owner.kind == "router")
+    """Modules that declare path operations on a router. Building an `APIRouter` only to
+    include others (`lnbits/core/__init__.py`, `api/main.py`) is composition, not a router."""
+    found = {route.facts.module for route in project.fastapi.resolved_routes
+             if route.owner is None or route.owner.kind == "router"}
     return {module for module in found if not _is_test(project, module)}
 
 
@@ -187,13 +187,13 @@ def _check_content(project: "Project", facts: FileFacts, layer: str,
 def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classified],
                        rejected: dict[str, Rejected]) -> None:
     """A package with no code of its own (`models/__init__.py` re-exporting) is in the layer
-    most of its classified submodules are in (`models/` of pydantic classes is schemas)."""
+    most of its classified modules are in (`models/` of pydantic classes is schemas)."""
     for module, found in list(classified.items()):
         if not files[module].is_package or _defines_code(files[module]):
             continue
         below = Counter(other.layer for name, other in classified.items()
-                        if name.startswith(module + ".") and not files[name].is_package)
-        if not below and any(name.startswith(module + ".") for name in rejected):
+                        if name.rpartition(".")[0] == module)
+        if not below and any(name.rpartition(".")[0] == module for name in rejected):
             rejected[module] = Rejected(found.layer, "neither are its submodules")
             del classified[module]
         elif below and found.layer not in below:

@@ -333,9 +333,9 @@ class Layering:
         if importer == "middleware" and imported not in ("core", "schemas"):
             return Breach(f"middleware must not import {imported}",
                           "middleware imports only core and schemas")
-        if imported == "schemas" and importer not in ("routers", "services", "repositories"):
+        if imported == "schemas" and importer not in ("routers", "services", "repositories", "middleware"):
             return Breach(f"{importer} must not import schemas",
-                          "schemas are used by routers, services and repositories only")
+                          "schemas are used by routers, services, repositories and middleware only")
         rank_importer, rank_imported = self._rank.get(importer), self._rank.get(imported)
         if rank_importer is not None and rank_imported is not None and rank_importer > rank_imported:
             return Breach(f"{importer} must not import {imported}, a layer above it",

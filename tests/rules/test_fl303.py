@@ -106,6 +106,8 @@ NOT_FLAGGED = [
                                               "class UserService:\n"
                                               "    def configure(self, config: RouterConfig) -> None: ...\n"),
                  id="annotation-only-import-is-not-a-dependency"),
+    pytest.param(project(app__middleware__timing="from app.schemas.user import UserOut\nS = UserOut\n"),
+                 id="middleware-may-import-schemas"),
     pytest.param(project(app__routers__users=PROVIDER_WIRING),
                  id="dependency-provider-wires-a-repository-into-a-service"),
     pytest.param(project(tests__test_users="from app.repositories.users import UserRepository\nR = UserRepository\n",
