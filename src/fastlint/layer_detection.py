@@ -186,19 +186,25 @@ def _check_content(project: "Project", facts: FileFacts, layer: str,
 
 def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classified],
                        rejected: dict[str, Rejected]) -> None:
-    """A package with no code of its own (`models/__init__.py` re-exporting) is in the layer
-    most of its classified modules are in (`models/` of pydantic classes is schemas)."""
+    """A package with no code of its own (`models/__init__.py` re-exporting) goes where most
+    of its modules go: `models/` of pydantic classes is schemas, an `api/` of modules that
+    declare no route is in no layer."""
     for module, found in list(classified.items()):
         if not files[module].is_package or _defines_code(files[module]):
             continue
-        below = Counter(other.layer for name, other in classified.items()
-                        if name.rpartition(".")[0] == module)
-        if not below and any(name.rpartition(".")[0] == module for name in rejected):
-            rejected[module] = Rejected(found.layer, "neither are its submodules")
+        votes: Counter[str | None] = Counter(
+            other.layer for name, other in classified.items() if name.rpartition(".")[0] == module)
+        refused = sum(1 for name in rejected if name.rpartition(".")[0] == module)
+        if refused:
+            votes[None] = refused
+        if not votes:
+            continue
+        layer = votes.most_common(1)[0][0]
+        if layer is None:
+            rejected[module] = Rejected(found.layer, "neither are most of its modules")
             del classified[module]
-        elif below and found.layer not in below:
-            layer = below.most_common(1)[0][0]
-            classified[module] = Classified(layer, f"{found.evidence}, its submodules are {layer}", found.unit)
+        elif layer != found.layer:
+            classified[module] = Classified(layer, f"{found.evidence}, its modules are {layer}", found.unit)
 
 
 def _orm_classes(project: "Project", facts: FileFacts) -> bool:
