@@ -1,12 +1,14 @@
 """Calls that reach the database: a SQLAlchemy/SQLModel session method (the session type
 resolved through `fastlint.sessions`: re-exports, `NewType`, project subclasses), a
-`select()/insert()/update()/delete()` statement, or a DB-API `execute` on a cursor."""
+`select()/insert()/update()/delete()` statement, a Django model manager
+(`Entry.objects.filter(...).adelete()`), or a DB-API `execute` on a cursor."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
+from fastlint.orm import DJANGO_MODELS
 from fastlint.sessions import session_class
 
 if TYPE_CHECKING:
@@ -36,7 +38,11 @@ def is_database_call(project: "Project", symbol: str) -> bool:
     if canonical.startswith(DB_API_MODULES) and canonical.endswith((".execute", ".executemany")):
         return True
     receiver, _, method = canonical.rpartition(".")
-    return method in SESSION_METHODS and session_class(project, receiver) is not None
+    if method in SESSION_METHODS and session_class(project, receiver) is not None:
+        return True
+    model, manager, _ = canonical.partition(".objects.")
+    return bool(manager) and not model.endswith("()") \
+        and not DJANGO_MODELS.isdisjoint(project.class_lineage(model))
 
 
 def is_statement(project: "Project", symbol: str) -> bool:

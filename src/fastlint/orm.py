@@ -1,4 +1,4 @@
-"""Recognising ORM models: classes mapped to tables by SQLAlchemy or SQLModel."""
+"""Recognising ORM models: classes mapped to tables by SQLAlchemy, SQLModel or Django."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from fastlint.project import Project
 
 SQLMODEL = "sqlmodel.SQLModel"
+DJANGO_MODELS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 DECLARATIVE_BASES = frozenset({
     "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta",
     "sqlalchemy.orm.decl_api.DeclarativeBase", "sqlalchemy.orm.decl_api.DeclarativeBaseNoMeta",
@@ -29,8 +30,11 @@ def ancestors(project: "Project", cls: ClassFact) -> set[str]:
 
 
 def is_orm_model(project: "Project", cls: ClassFact, lineage: set[str] | None = None) -> bool:
-    """A mapped class: `SQLModel, table=True`, or a subclass of a project's declarative base."""
+    """A mapped class: `SQLModel, table=True`, a subclass of a project's declarative base, or
+    a Django model."""
     lineage = ancestors(project, cls) if lineage is None else lineage
+    if lineage & DJANGO_MODELS:
+        return not _binding_is_true(project, f"{cls.qualname}.Meta.abstract")
     if SQLMODEL in lineage:
         return any(key == "table" and value.value is True for key, value in cls.keywords)
     if _is_abstract(project, cls):
@@ -42,5 +46,9 @@ def is_orm_model(project: "Project", cls: ClassFact, lineage: set[str] | None = 
 
 
 def _is_abstract(project: "Project", cls: ClassFact) -> bool:
-    found = project.bindings.get(f"{cls.qualname}.__abstract__")
+    return _binding_is_true(project, f"{cls.qualname}.__abstract__")
+
+
+def _binding_is_true(project: "Project", qualname: str) -> bool:
+    found = project.bindings.get(qualname)
     return found is not None and found[1].value.value is True

@@ -95,6 +95,18 @@ async def delete_item(item_id: int, session: DbSession = Depends()):
     await session.delete(item_id)
 """,
     }, [7], id="delete-on-a-project-subclass-re-exported"),
+    pytest.param({
+        "app/models.py": "from django.db import models\nclass Entry(models.Model):\n    pass\n",
+        "app/routes.py": """
+from fastapi import APIRouter
+from app.models import Entry
+router = APIRouter()
+
+@router.delete("/entries")
+async def delete_entries(user: str):
+    await Entry.objects.filter(user=user).adelete()
+""",
+    }, [7], id="django-model-manager"),
     pytest.param("""
 from typing import NewType
 from fastapi import APIRouter, Depends
