@@ -40,9 +40,18 @@ def is_database_call(project: "Project", symbol: str) -> bool:
     receiver, _, method = canonical.rpartition(".")
     if method in SESSION_METHODS and session_class(project, receiver) is not None:
         return True
-    model, manager, _ = canonical.partition(".objects.")
-    return bool(manager) and not model.endswith("()") \
-        and not DJANGO_MODELS.isdisjoint(project.class_lineage(model))
+    return _is_django_query(project, canonical)
+
+
+def _is_django_query(project: "Project", canonical: str) -> bool:
+    """`Entry.objects.filter().adelete`: a method chained on a Django model's manager. An
+    attribute of a fetched row (`....first().log.update`) is plain data, not a query."""
+    model, manager, chain = canonical.partition(".objects.")
+    if not manager or model.endswith("()"):
+        return False
+    if not all(part.endswith("()") for part in chain.split(".")[:-1]):
+        return False
+    return not DJANGO_MODELS.isdisjoint(project.class_lineage(model))
 
 
 def is_statement(project: "Project", symbol: str) -> bool:

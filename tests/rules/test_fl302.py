@@ -166,6 +166,19 @@ router = APIRouter()
 async def delete_item(item_id: int, items: ItemService = Depends()):
     await items.delete(item_id)
 """, id="delete-on-a-service-is-not-a-database-call"),
+    pytest.param({
+        "app/models.py": "from django.db import models\nclass Entry(models.Model):\n    pass\n",
+        "app/routes.py": """
+from fastapi import APIRouter
+from app.models import Entry
+router = APIRouter()
+
+@router.get("/entries/{slug}")
+def read_log(slug: str, entry: Entry):
+    entry.log.update({"seen": True})
+    return entry.log.get("seen")
+""",
+    }, id="dict-field-of-a-django-row-is-not-a-query"),
 ]
 
 

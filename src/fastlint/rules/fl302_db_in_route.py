@@ -57,4 +57,6 @@ def _database_calls(project: Project, facts: FileFacts, index: int | None) -> li
         if call.function == index and call.call.value is not None
         and is_database_call(project, call.call.value)  # type: ignore[arg-type]
     )
-    return list(dict.fromkeys(text for _, text in found))
+    texts = list(dict.fromkeys(text for _, text in found))
+    # `Entry.objects.filter` is named by the `Entry.objects.filter().adelete` it leads to.
+    return [text for text in texts if not any(other.startswith(f"{text}().") for other in texts)]
