@@ -4,8 +4,10 @@ what every server-rendered or HTML-speaking route does without deciding anything
 Not counted:
 - markup: a `with` builder block (`with tag.div(): text(...)`, nested to any depth) that only
   calls, loops and tests to render; a statement that only returns a rendered template;
-- HTTP exits: `raise HTTPException(...)`, a redirect, a flash message, and the `if` guarding
-  only such an exit (`if item is None: raise HTTPException(404)`);
+- logging: `logger.info(...)` and its kin;
+- HTTP exits: `raise HTTPException(...)`, `return JSONResponse(..., status_code=404)`, a
+  redirect, a flash message, and the `if` that only 404s a missing record
+  (`if item is None: raise HTTPException(404)`; a validation that raises is still a branch);
 - form dispatch: `if request.method == "POST":` is not a branch (its body counts).
 Nested functions and classes count as one statement each (their bodies are their own).
 """
@@ -29,6 +31,9 @@ EFFECT_METHODS = frozenset({
     "rollback", "send", "put", "post", "publish", "enqueue", "apply_async", "delay", "save",
 })
 RENDER_NAMES = ("render", "TemplateResponse")
+LOGGERS = frozenset({"logger", "logging", "log", "LOGGER", "LOG", "_logger", "_log"})
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
+                         "log", "success", "trace"})
 
 
 def measure(body: Sequence[ast.stmt]) -> LogicSize:
@@ -48,7 +53,7 @@ class _Counter:
             self.stmt(stmt)
 
     def stmt(self, node: ast.stmt) -> None:
-        if _is_markup(node) or _is_http_exit(node) or _is_guard(node):
+        if _is_markup(node) or _is_http_exit(node) or _is_guard(node) or _is_log(node):
             return
         if isinstance(node, ast.If) and _is_method_dispatch(node.test):
             self.block(node.body)
@@ -129,14 +134,58 @@ def _is_http_exit(node: ast.stmt) -> bool:
         lowered = name.lower()
         if "redirect" in lowered or "flash" in lowered:
             return True
-        return isinstance(node, ast.Return) and any(render in name for render in RENDER_NAMES)
+        if isinstance(node, ast.Return) and any(render in name for render in RENDER_NAMES):
+            return True
+        return isinstance(node, ast.Return) and _is_error_response(node.value)
     return False
 
 
+def _is_error_response(value: ast.expr) -> bool:
+    """`return JSONResponse(..., status_code=404)`: an HTTP exit written as a return."""
+    if not isinstance(value, ast.Call):
+        return False
+    for keyword in value.keywords:
+        if keyword.arg == "status_code":
+            code = keyword.value
+            if isinstance(code, ast.Constant) and isinstance(code.value, int):
+                return code.value >= 400
+            return isinstance(code, ast.Attribute) and code.attr.startswith(("HTTP_4", "HTTP_5"))
+    return False
+
+
+def _is_log(node: ast.stmt) -> bool:
+    """`logger.info(...)`: a statement that only logs."""
+    if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
+        return False
+    func = node.value.func
+    return isinstance(func, ast.Attribute) and func.attr in LOG_METHODS \
+        and isinstance(func.value, ast.Name) and func.value.id in LOGGERS
+
+
 def _is_guard(node: ast.stmt) -> bool:
-    """`if item is None: raise HTTPException(404)`: an early HTTP exit, not a decision."""
-    return isinstance(node, ast.If) and not node.orelse \
-        and all(_is_http_exit(stmt) for stmt in node.body)
+    """`if item is None: raise HTTPException(404)`: the 404 of a record that is not there,
+    not a decision. A validation (`if data.password != data.repeat: raise ...`) still counts."""
+    if not isinstance(node, ast.If) or node.orelse or not all(_is_http_exit(stmt) for stmt in node.body):
+        return False
+    return _is_missing_test(node.test) or any(_is_not_found(stmt) for stmt in node.body)
+
+
+def _is_missing_test(test: ast.expr) -> bool:
+    """`not item`, `item is None`, `await repo.get(id) is None`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, (ast.Name, ast.Attribute, ast.Await))
+    return isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+
+
+def _is_not_found(node: ast.stmt) -> bool:
+    """A raise of a 404 (`404`, `HTTPStatus.NOT_FOUND`, `status.HTTP_404_NOT_FOUND`)."""
+    if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
+        return False
+    values = [*node.exc.args, *(keyword.value for keyword in node.exc.keywords)]
+    return any((isinstance(v, ast.Constant) and v.value == 404)
+               or (isinstance(v, ast.Attribute) and ("404" in v.attr or v.attr == "NOT_FOUND"))
+               for v in values)
 
 
 def _is_method_dispatch(test: ast.expr) -> bool:

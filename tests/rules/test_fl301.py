@@ -81,6 +81,8 @@ except ValueError:
         "\n".join(f"    x{i} = {i}" for i in range(13)) + "\n",
         [6], id="one-finding-per-handler-at-def",
     ),
+    pytest.param(route("\n".join(f"if order.get('f{i}') != 'ok':\n    raise HTTPException(400)" for i in range(4))),
+                 [5], id="validations-that-raise-are-branches"),
     pytest.param(route("with db.begin():\n" + "\n".join(f"    db.add({i})" for i in range(13))),
                  [5], id="transaction-block-is-not-markup"),
 ]
@@ -104,6 +106,9 @@ def validate(order):
                  id="nested-def-body-counts-for-the-nested-function"),
     pytest.param(route(ADMIN_PAGE, "@router.get(\"/orders/{order_id}\")\nasync def order_page(order_id: int, request: Request):"),
                  id="server-rendered-page-markup-and-404-do-not-count"),
+    pytest.param(route("\n".join(f"logger.info('step {i}')\nx{i} = {i}" for i in range(12))
+                       + "\nif x0 is None:\n    return JSONResponse({}, status_code=404)"),
+                 id="logging-and-error-responses-do-not-count"),
     pytest.param(route(FORM_ROUTE, "@router.api_route(\"/orders/{order_id}/edit\", methods=[\"GET\", \"POST\"])\n"
                                    "async def edit(order_id: int, request: Request):"),
                  id="form-dispatch-redirect-and-flash-do-not-count"),
