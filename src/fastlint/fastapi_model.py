@@ -58,6 +58,9 @@ class Include:
     child: tuple[str, int, int]
     prefix: str | None
     dependencies: tuple[str, ...]
+    # The `include_router(...)` call, for findings about the include itself.
+    facts: FileFacts | None = None
+    call: Val | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +291,8 @@ class FastAPIModel:
                 return
             prefix = "" if prefix_val is None else project.string_value(prefix_val)
             self.includes.append(
-                Include(owner.key, child.key, prefix, self._dependency_list(value.kwarg("dependencies")))
+                Include(owner.key, child.key, prefix, self._dependency_list(value.kwarg("dependencies")),
+                        facts, value)
             )
         elif method in ("add_api_route", "add_api_websocket_route"):
             path_val = value.args[0] if value.args else value.kwarg("path")

@@ -1,4 +1,6 @@
-"""FL501 unversioned-route: per router, per route, through prefixes across modules."""
+"""FL501 unversioned-route: routes outside a versioned API's tree, through prefixes across
+modules; pages, probes and hidden routes are not API routes; unversioned projects are left
+alone unless versioning is required."""
 
 import pytest
 
@@ -22,31 +24,37 @@ TEMPLATE = {
         @router.get("/{id}")
         def get_item(id: int): ...
     """,
+    "app/users.py": """
+        from fastapi import APIRouter
+        router = APIRouter(prefix="/users")
+
+        @router.get("/")
+        def list_users(): ...
+    """,
 }
 
 
 def project_with(main: str, base=TEMPLATE) -> dict[str, str]:
+    """The items router wired by `main`, next to a users router served under /api/v1."""
     return {**base, "app/main.py": main}
 
 
+VERSIONED_USERS = """
+from fastapi import FastAPI
+from app import users
+from app.items import router
+app = FastAPI()
+app.include_router(users.router, prefix="/api/v1")
+"""
+
 FLAGGED = [
     pytest.param(
-        project_with("""
-            from fastapi import FastAPI
-            from app.items import router
-            app = FastAPI()
-            app.include_router(router)
-        """),
+        project_with(VERSIONED_USERS + "app.include_router(router)\n"),
         [("app/items.py", 3)],
-        id="whole-router-unversioned-reported-at-router",
+        id="whole-router-outside-the-versioned-tree-reported-at-router",
     ),
     pytest.param(
-        project_with("""
-            from fastapi import FastAPI
-            from app.items import router
-            app = FastAPI()
-            app.include_router(router, prefix="/api/items-v1")
-        """),
+        project_with(VERSIONED_USERS + 'app.include_router(router, prefix="/api/items-v1")\n'),
         [("app/items.py", 3)],
         id="version-not-a-path-segment",
     ),
@@ -82,6 +90,9 @@ FLAGGED = [
                 from fastapi import FastAPI
                 app = FastAPI()
 
+                @app.get("/v1/orders")
+                def orders(): ...
+
                 @app.get("/users")
                 def users(): ...
 
@@ -89,15 +100,17 @@ FLAGGED = [
                 def health(): ...
             """,
         },
-        [("app.py", 5)],
+        [("app.py", 8)],
         id="route-on-app-reported-per-route",
     ),
     pytest.param(
         project_with("""
             from fastapi import FastAPI
+            from app import users
             from app.items import router
             def create_app():
                 app = FastAPI()
+                app.include_router(users.router, prefix="/api/v1")
                 app.include_router(router, prefix="/api")
                 return app
         """),
@@ -113,6 +126,65 @@ def test_flagged(files, expected):
 
 
 NOT_FLAGGED = [
+    pytest.param(
+        project_with("""
+            from fastapi import FastAPI
+            from app.items import router
+            from app.users import router as users
+            app = FastAPI()
+            api = "/api"
+            app.include_router(users, prefix=api)
+            app.include_router(router, prefix=api)
+        """),
+        id="unversioned-project-by-choice",
+    ),
+    pytest.param(
+        project_with(VERSIONED_USERS + """
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+templates = Jinja2Templates(directory="t")
+
+@app.get("/", response_class=HTMLResponse)
+def home(): ...
+
+@app.get("/login")
+def login() -> RedirectResponse: ...
+
+@app.get("/page")
+def page(request):
+    return templates.TemplateResponse("page.html", {"request": request})
+
+@app.get("/internal", include_in_schema=False)
+def internal(): ...
+
+@app.get("/.well-known/openid-configuration")
+def oidc(): ...
+
+@app.get("/favicon.ico")
+def favicon(): ...
+
+@app.get("/api/healthz")
+def probe(): ...
+
+@app.websocket("/ws")
+async def ws(socket): ...
+"""),
+        id="pages-redirects-templates-hidden-well-known-probes-websockets",
+    ),
+    pytest.param(
+        project_with(VERSIONED_USERS + """
+from fastapi import FastAPI as Admin
+admin = Admin(openapi_url=None)
+@admin.get("/admin/users")
+def admin_users(): ...
+"""),
+        id="app-without-openapi",
+    ),
+    pytest.param(
+        project_with(VERSIONED_USERS + "app.include_router(router, include_in_schema=False)\n"),
+        id="router-included-out-of-the-schema",
+    ),
+    pytest.param(project_with("x = 1\n"), id="router-never-included"),
     pytest.param(
         project_with("""
             from fastapi import FastAPI
@@ -134,16 +206,9 @@ NOT_FLAGGED = [
         id="prefix-from-f-string-of-constant",
     ),
     pytest.param(
-        project_with("""
-            import os
-            from fastapi import FastAPI
-            from app.items import router
-            app = FastAPI()
-            app.include_router(router, prefix=os.environ["PREFIX"])
-        """),
+        project_with(VERSIONED_USERS + 'import os\napp.include_router(router, prefix=os.environ["P"])\n'),
         id="prefix-not-static",
     ),
-    pytest.param(project_with("x = 1\n"), id="router-never-included"),
     pytest.param(
         {
             "app.py": """
@@ -180,16 +245,37 @@ def test_not_flagged(files):
     assert lines(files, "FL501") == []
 
 
-def test_router_finding_message_names_the_router_and_paths():
-    files = project_with("""
-        from fastapi import FastAPI
-        from app.items import router
-        app = FastAPI()
-        app.include_router(router)
-    """)
+def test_router_finding_names_the_router_the_paths_the_tree_and_the_prefix_chain():
+    files = project_with(VERSIONED_USERS + 'app.include_router(router, prefix="/api")\n')
     (found,) = lint(files, "FL501")
-    assert "`router`" in found.message and "/items/" in found.message and "1 more" in found.message
+    assert "`router`" in found.message and "/api/items/" in found.message
+    assert "1 more" in found.message and "`/api/v1/...`" in found.message
+    assert 'include_router(prefix="/api")` (app/main.py:7)' in found.message
+    assert 'APIRouter(prefix="/items")` (app/items.py:3)' in found.message
     assert (found.row, found.col) == (3, 0)
+
+
+UNVERSIONED = project_with("""
+    from fastapi import FastAPI
+    from app.items import router
+    from app.users import router as users
+    app = FastAPI()
+    app.include_router(users, prefix="/api")
+    app.include_router(router, prefix="/api")
+""")
+
+
+def test_require_versioning_reports_an_unversioned_project_once_at_the_top_prefix():
+    pyproject = "[tool.fastlint]\nrequire-versioning = true\n"
+    (found,) = lint(UNVERSIONED, "FL501", pyproject=pyproject)
+    assert (found.path, found.row) == ("app/main.py", 6)
+    assert "`/api`" in found.message and "`/api/v1`" in found.message
+
+
+def test_a_version_header_means_paths_need_no_version():
+    files = project_with(VERSIONED_USERS + "app.include_router(router)\n")
+    pyproject = '[tool.fastlint]\nversion-header = "X-API-Version"\n'
+    assert lint(files, "FL501", pyproject=pyproject) == []
 
 
 def test_version_pattern_and_allow_list_are_configurable():
@@ -202,20 +288,17 @@ def test_version_pattern_and_allow_list_are_configurable():
         def status(): ...
         app = FastAPI()
         app.include_router(router)
+        @app.get("/v1/orders")
+        def orders(): ...
     """}
     assert lines(files, "FL501") == [3]
-    pyproject = '[tool.fastlint]\nversion-pattern = "^/[0-9]{4}-[0-9]{2}/"\n'
+    pyproject = '[tool.fastlint]\nversion-pattern = "^/([0-9]{4}-[0-9]{2}|v1)/"\n'
     assert lines(files, "FL501", pyproject=pyproject) == []
     pyproject = '[tool.fastlint]\nunversioned-allow = ["/2024-01/status"]\n'
     assert lines(files, "FL501", pyproject=pyproject) == [3]
 
 
 def test_pre_commit_run_on_the_router_file_sees_the_include_elsewhere():
-    files = project_with("""
-        from fastapi import FastAPI
-        from app.items import router
-        app = FastAPI()
-        app.include_router(router)
-    """)
+    files = project_with(VERSIONED_USERS + "app.include_router(router)\n")
     assert [(d.path, d.row) for d in lint(files, "FL501", paths=("app/items.py",))] == [("app/items.py", 3)]
     assert lint(files, "FL501", paths=("app/main.py",)) == []

@@ -1,93 +1,271 @@
-"""FL501 unversioned-route: a route whose effective path has no version segment.
+"""FL501 unversioned-route: API routes left outside a project's versioned tree.
 
-The effective path is the route's own path after every router and include prefix on the
-way to the app (from the FastAPI model). A whole router that is unversioned is reported
-once, at its `APIRouter(...)`; otherwise each unversioned route is reported at its
-decorator. A prefix that is not static gives no finding.
+Only routes of the API count: not those hidden from the schema (`include_in_schema=False` on
+the route, its router's include, or an app with `openapi_url=None`), not HTML, redirect or
+file responses, not websockets, and not the well-known paths (`/`, `/.well-known/*`,
+`/favicon.ico`, `/robots.txt`, health, metrics, docs; `unversioned-allow`).
+
+In a project that versions its API (some route matches `version-pattern`), every API route
+outside the versioned tree is reported: once at the router when all of its routes are, else
+at each route. A project with no version anywhere has chosen not to version (or versions by
+a header, `version-header`): nothing is reported, unless `require-versioning` is set, and
+then once, at the include or router that sets the top prefix. A prefix that is not static
+gives no finding.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import Span
-from fastlint.fastapi_model import Route, RouteOwner
+from fastlint.facts import FileFacts, Span, Val
+from fastlint.fastapi_model import FastAPIModel, Route, RouteOwner
 from fastlint.project import Project
 from fastlint.rules.base import Option, ProjectRule
 
 UNVERSIONED_ALLOW = Option(
     "unversioned-allow",
-    ["/health*", "/ready*", "/live*", "/metrics", "/docs*", "/redoc*", "/openapi.json"],
+    ["/", "/.well-known/*", "/favicon.ico", "/robots.txt", "/health*", "/ready*", "/live*",
+     "/ping", "/metrics*", "/docs*", "/redoc*", "/openapi.json"],
     "list[str]",
-    "Effective paths (globs) that need no version: health checks, metrics, API docs.",
+    "Effective paths (globs) that need no version: health checks, metrics, API docs, "
+    "well-known files.",
 )
+# Probes and metrics under any prefix (`/api/health`) are not API routes either.
+_PROBE_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "ready", "readyz", "readiness",
+                             "live", "livez", "liveness", "ping", "metrics"})
+_NOT_API_RESPONSES = frozenset({"HTMLResponse", "RedirectResponse", "FileResponse"})
 
 
 def is_allowed(path: str, allowed: list[str]) -> bool:
-    return any(fnmatchcase(path, pattern) for pattern in allowed)
+    if any(fnmatchcase(path, pattern) for pattern in allowed):
+        return True
+    segments = [s for s in path.split("/") if s and not s.startswith("{")]
+    return bool(segments) and segments[-1] in _PROBE_SEGMENTS
 
 
 class UnversionedRoute(ProjectRule):
     code = "FL501"
     name = "unversioned-route"
-    summary = "A route is served at a path without a version segment (`/v1/...`)"
+    summary = "An API route is served outside the versioned tree (`/v1/...`) the rest of the API uses"
     application_code_only = True
     options = (
         Option("version-pattern", r"^/(api/)?v[0-9]+(/|$)", "str",
                "A regular expression an effective path must match to count as versioned."),
         UNVERSIONED_ALLOW,
+        Option("require-versioning", False, "bool",
+               "Report a project that versions no route at all (once, at its top prefix)."),
+        Option("version-header", "", "str",
+               "The request header that carries the API version (`X-API-Version`): paths "
+               "need no version, nothing is reported."),
     )
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
+        if self.option("version-header"):
+            return
         versioned = re.compile(self.option("version-pattern"))
-        allowed = self.option("unversioned-allow")
-        for owner, routes in self._routes_by_owner(project):
-            unversioned: list[tuple[Route, str]] = []
-            counted = 0
-            for route in routes:
-                paths = [p for p in route.effective_paths if not is_allowed(p, allowed)]
-                if not paths:
-                    continue
-                counted += 1
-                bare = [p for p in paths if not versioned.search(p)]
-                if bare:
-                    unversioned.append((route, bare[0]))
-            if not unversioned:
+        api = _ApiRoutes(project, self.option("unversioned-allow"))
+        routes = [(route, path) for route in api.routes for path in api.paths(route)]
+        if not routes:
+            return
+        trees = Counter(m.group(0).rstrip("/") for _, p in routes for m in [versioned.search(p)] if m)
+        if not trees:
+            if self.option("require-versioning"):
+                yield self._unversioned_project(project, api, [p for _, p in routes])
+            return
+        tree = trees.most_common(1)[0][0]
+        for owner, owned in api.by_owner():
+            outside = [(route, bare[0]) for route in owned
+                       for bare in [[p for p in api.paths(route) if not versioned.search(p)]]
+                       if bare]
+            if not outside:
                 continue
-            if owner.kind == "router" and len(unversioned) == counted:
-                yield self._router_finding(project, owner, [path for _, path in unversioned])
+            if owner.kind == "router" and len(outside) == len(owned):
+                yield self._router_finding(project, api.model, owner,
+                                           [path for _, path in outside], tree)
                 continue
-            for route, path in unversioned:
+            for route, path in outside:
                 yield self.diagnostic(
                     route.facts, route.span,
-                    f"{'/'.join(route.methods)} {path} has no version in its path: serve it "
-                    f"under a versioned prefix such as `/api/v1`",
+                    f"{'/'.join(route.methods)} {path} is outside the versioned API "
+                    f"(`{tree}/...`): declare it on a router included under `{tree}`",
                 )
 
-    @staticmethod
-    def _routes_by_owner(project: Project) -> Iterator[tuple[RouteOwner, list[Route]]]:
-        for key, routes in project.fastapi.routes_by_owner().items():
-            # Unknown owners and unknown prefixes give no finding: never guess a path.
-            if key is None:
-                continue
-            known = [route for route in routes if route.effective_paths]
-            if known and len(known) == len(routes):
-                yield project.fastapi.owners[key], known
-
-    def _router_finding(self, project: Project, owner: RouteOwner, paths: list[str]) -> Diagnostic:
+    def _router_finding(self, project: Project, model: FastAPIModel, owner: RouteOwner,
+                        paths: list[str], tree: str) -> Diagnostic:
         span = owner.span
         binding = project.bindings.get(f"{owner.facts.module}.{owner.name}") if owner.name else None
         if binding is not None and binding[1].value.span == owner.span:
             start = binding[1].span
             span = Span(start.row, start.col, owner.span.end_row, owner.span.end_col)
         name = owner.name or "this router"
-        example = paths[0]
         more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+        chain = _prefix_chain(project, model, owner)
         return self.diagnostic(
             owner.facts, span,
-            f"every route of `{name}` is unversioned ({example}{more}): give it a versioned "
-            f"prefix such as `APIRouter(prefix=\"/api/v1/...\")` or include it under one",
+            f"every route of `{name}` is outside the versioned API (`{tree}/...`): "
+            f"{paths[0]}{more}, served through {chain}; include `{name}` under `{tree}` "
+            f"instead",
         )
+
+    def _unversioned_project(self, project: Project, api: "_ApiRoutes",
+                             paths: list[str]) -> Diagnostic:
+        """One finding where the top prefix is set (an include, a router, else the app)."""
+        tops = {p.split("/")[1] if p.count("/") > 1 else "" for p in paths}
+        top = f"/{tops.pop()}" if len(tops) == 1 and "" not in tops else ""
+        model = api.model
+        if top:
+            for include in model.includes:
+                parent = model.owners.get(include.parent)
+                if parent is not None and parent.kind == "app" and include.facts is not None \
+                        and include.call is not None and include.call.span is not None \
+                        and (include.prefix or "").startswith(top):
+                    return self.diagnostic(
+                        include.facts, include.call.span,
+                        f"no route of the API is versioned: every path starts with `{top}`, "
+                        f"set here; make it `{top}/v1` (or require a version header)")
+            for owner in model.owners.values():
+                if (owner.prefix or "").startswith(top):
+                    return self.diagnostic(
+                        owner.facts, owner.span,
+                        f"no route of the API is versioned: every path starts with `{top}`, "
+                        f"set here; make it `{top}/v1` (or require a version header)")
+        app = next((o for o in model.owners.values() if o.kind == "app"), api.routes[0].owner)
+        assert app is not None
+        return self.diagnostic(
+            app.facts, app.span,
+            "no route of the API is versioned: include the routers under a versioned prefix "
+            "(`/v1`) or require a version header")
+
+
+class _ApiRoutes:
+    """The routes of a project's API: known paths, in application code, in the schema, JSON."""
+
+    def __init__(self, project: Project, allowed: list[str]) -> None:
+        self.project = project
+        self.model = project.fastapi
+        self._allowed = allowed
+        self._hidden_owners: dict[tuple[str, int, int], bool] = {}
+        self.routes = [route for route in self.model.resolved_routes if self._is_api(route)]
+
+    def paths(self, route: Route) -> list[str]:
+        return [p for p in route.effective_paths if not is_allowed(p, self._allowed)]
+
+    def by_owner(self) -> Iterator[tuple[RouteOwner, list[Route]]]:
+        counted = {id(route) for route in self.routes if self.paths(route)}
+        for key, routes in self.model.routes_by_owner().items():
+            # Unknown owners and unknown prefixes give no finding: never guess a path.
+            if key is None or not routes or any(not r.effective_paths for r in routes):
+                continue
+            resolved = {(r.facts.path, r.span): r for r in self.routes}
+            owned = [resolved[(r.facts.path, r.span)] for r in routes
+                     if (r.facts.path, r.span) in resolved]
+            owned = [r for r in owned if id(r) in counted]
+            if owned:
+                yield self.model.owners[key], owned
+
+    def _is_api(self, route: Route) -> bool:
+        if route.owner is None or not route.effective_paths or route.methods == ("WS",):
+            return False
+        if not self.project.scope.is_application(route.facts):
+            return False
+        call = _route_call(route)
+        if call is not None:
+            hidden = call.kwarg("include_in_schema")
+            if hidden is not None and hidden.kind == "const" and hidden.value is False:
+                return False
+            if _not_json(self.project, call.kwarg("response_class")):
+                return False
+        if self._owner_hidden(route.owner.key, frozenset()):
+            return False
+        if route.function is not None:
+            if route.function.returns and _is_not_api_response(route.function.returns):
+                return False
+            if _renders_template(route.facts, route.function.qualname):
+                return False
+        return True
+
+    def _owner_hidden(self, key: tuple[str, int, int], seen: frozenset) -> bool:
+        """Out of the schema or served as pages: `openapi_url=None` on every app above,
+        `include_in_schema=False` on an include, `default_response_class=HTMLResponse`."""
+        cached = self._hidden_owners.get(key)
+        if cached is not None:
+            return cached
+        model = self.model
+        owner = model.owners[key]
+        call = owner.call
+        hidden = _is_false(call.kwarg("include_in_schema")) or \
+            _not_json(self.project, call.kwarg("default_response_class"))
+        if not hidden and owner.kind == "app":
+            openapi = call.kwarg("openapi_url")
+            hidden = openapi is not None and openapi.kind == "const" and openapi.value is None
+        parents = [i for i in model.includes if i.child == key and i.parent not in seen]
+        if not hidden and parents:
+            hidden = all(
+                (i.call is not None and _is_false(i.call.kwarg("include_in_schema")))
+                or self._owner_hidden(i.parent, seen | {key})
+                for i in parents
+            )
+        self._hidden_owners[key] = hidden
+        return hidden
+
+
+def _route_call(route: Route) -> Val | None:
+    """The decorator (or `add_api_route` call) that declared a route."""
+    if route.function is not None:
+        for decorator in route.function.decorators:
+            if decorator.span == route.span:
+                return decorator
+    for call in route.facts.calls:
+        if call.span == route.span:
+            return call.call
+    return None
+
+
+def _is_false(value: Val | None) -> bool:
+    return value is not None and value.kind == "const" and value.value is False
+
+
+def _not_json(project: Project, value: Val | None) -> bool:
+    symbol = value.symbol if value is not None else None
+    return symbol is not None and _is_not_api_response(project.canonical(symbol))
+
+
+def _is_not_api_response(symbol: str) -> bool:
+    return symbol.rsplit(".", 1)[-1] in _NOT_API_RESPONSES
+
+
+def _renders_template(facts: FileFacts, qualname: str) -> bool:
+    """The handler returns `templates.TemplateResponse(...)`: a page, not an API."""
+    index = next((i for i, f in enumerate(facts.functions) if f.qualname == qualname), -1)
+    return index >= 0 and any(
+        call.function == index and call.text.rsplit(".", 1)[-1] == "TemplateResponse"
+        for call in facts.calls
+    )
+
+
+def _prefix_chain(project: Project, model: FastAPIModel, owner: RouteOwner) -> str:
+    """`include_router(prefix="/api")` (main.py:7) → `APIRouter(prefix="/items")` (items.py:3)."""
+    steps: list[str] = []
+    key = owner.key
+    seen = set()
+    while key not in seen:
+        seen.add(key)
+        current = model.owners[key]
+        where = f"{project.relative_path(current.facts.path)}:{current.span.row}"
+        kind = "FastAPI" if current.kind == "app" else "APIRouter"
+        steps.append(f"`{kind}(prefix=\"{current.prefix}\")` ({where})" if current.prefix
+                     else f"`{current.name or kind}` ({where})")
+        parents = [i for i in model.includes if i.child == key]
+        if not parents:
+            break
+        include = parents[0]
+        if include.prefix and include.facts is not None and include.call is not None \
+                and include.call.span is not None:
+            where = f"{project.relative_path(include.facts.path)}:{include.call.span.row}"
+            steps.append(f"`include_router(prefix=\"{include.prefix}\")` ({where})")
+        key = include.parent
+    return " → ".join(reversed(steps))
