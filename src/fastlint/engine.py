@@ -479,17 +479,15 @@ def reported_findings(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> l
     cached = run.cache.project_results.get(project_key) if project_key else None
     if isinstance(cached, tuple):
         # Nothing changed since a run that joined exactly these files: reuse its findings.
-        found, quiet = cached
+        found, kinds = cached
     else:
         found = tuple(join(run, ruleset, errors))
-        scope = run.project.scope  # type: ignore[union-attr]
-        quiet = frozenset(path for path in scope.by_path if not scope.reports_in(path))
+        kinds = {path: scope.kind for path, scope in run.project.scope.by_path.items()}  # type: ignore[union-attr]
         if project_key is not None and run.cache is not None:
-            run.cache.project_results = {project_key: (found, quiet)}
+            run.cache.project_results = {project_key: (found, kinds)}
             run.cache.dirty = True
     diagnostics.extend(found)
-    diagnostics = [d for d in diagnostics
-                   if d.path not in quiet or d.code not in _APPLICATION_CODE_ONLY]
+    diagnostics = in_scope(diagnostics, kinds, run.config.scope.report_in)
     used_noqa: set[tuple[str, int, str]] = set()
     kept = select_reported(run, diagnostics, ruleset.codes, used_noqa)
     if UNUSED_NOQA in ruleset.codes:
@@ -499,6 +497,22 @@ def reported_findings(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> l
 
 
 _APPLICATION_CODE_ONLY = frozenset(rule.code for rule in all_rules() if rule.application_code_only)
+_QUIET_IN = {rule.code: rule.quiet_in for rule in all_rules() if rule.quiet_in}
+
+
+def in_scope(diagnostics: Iterable[Diagnostic], kinds: dict[str, str],
+             report_in: tuple[str, ...]) -> list[Diagnostic]:
+    """Drop the findings of application-only rules outside the scopes reported in, and of
+    every rule in the scopes it is quiet in (see fastlint.scope)."""
+    kept = []
+    for diagnostic in diagnostics:
+        kind = kinds.get(diagnostic.path)
+        if kind is not None and (
+                (diagnostic.code in _APPLICATION_CODE_ONLY and kind not in report_in)
+                or kind in _QUIET_IN.get(diagnostic.code, ())):
+            continue
+        kept.append(diagnostic)
+    return kept
 
 
 def _project_key(run: ProjectRun) -> str | None:

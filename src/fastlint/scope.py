@@ -95,11 +95,6 @@ class ApplicationScope:
     def is_application(self, facts: FileFacts) -> bool:
         return self.by_path[facts.path].is_application
 
-    def reports_in(self, path: str) -> bool:
-        """Whether application-only rules report in this file (per `report-in`)."""
-        scope = self.by_path.get(path)
-        return scope is None or scope.kind in self._config.report_in
-
     # ------------------------------------------------------------------ build
     def _classify(self) -> None:
         project = self._project

@@ -13,8 +13,13 @@ _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _SECRET_LAST_WORDS = frozenset({"password", "passwd", "pwd", "secret", "token", "apikey",
                                 "credentials"})
 _KEY_QUALIFIERS = frozenset({"secret", "api", "access", "private", "signing", "encryption"})
-# `hashed_password` holds a hash: not the secret itself.
-_NOT_SECRET_WORDS = frozenset({"hash", "hashed"})
+# A `*_KEY` anywhere after these words holds key material (`ENCRYPTION_LOCAL_KEY`).
+_KEY_MATERIAL = frozenset({"secret", "private", "signing", "encryption", "jwt", "hmac", "fernet"})
+# Keys that sign or encrypt: leaked, every session or stored secret is forged or read.
+SIGNING_WORDS = frozenset({"signing", "encryption", "jwt", "hmac", "fernet", "private"})
+# `hashed_password` holds a hash; `COOKIE_NAME_TOKEN`, `TOKEN_HEADER_KEY` name something.
+_NOT_SECRET_WORDS = frozenset({"hash", "hashed", "name", "header", "field", "param", "cookie",
+                               "env", "var", "path", "file", "prefix", "type", "url"})
 # `eos_token`, `pad_token`: a tokenizer's special text tokens.
 _TEXT_TOKENS = frozenset({"eos", "bos", "pad", "unk", "sep", "cls", "mask"})
 
@@ -49,7 +54,15 @@ def is_secret_name(name: str) -> bool:
         return False
     if last in _SECRET_LAST_WORDS:
         return True
-    return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
+    return last == "key" and len(words) > 1 and (
+        words[-2] in _KEY_QUALIFIERS or bool(_KEY_MATERIAL.intersection(words[:-1])))
+
+
+def is_signing_key(name: str) -> bool:
+    """A key that signs or encrypts (`SECRET_KEY`, `JWT_SECRET`, `ENCRYPTION_KEY`)."""
+    words = name_words(name)
+    return bool(SIGNING_WORDS.intersection(words)) or words[-2:] == ["secret", "key"] \
+        or (words[-1:] == ["secret"] and (len(words) == 1 or words[-2] in ("jwt", "app", "session")))
 
 
 def is_placeholder(value: str) -> bool:
@@ -57,16 +70,20 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.search(value.strip()))
 
 
-# Values that name or describe something rather than hold a secret.
+# Values that name or refer to something rather than hold a secret.
 _LABEL_SHAPES = re.compile(
-    r"\s"  # prose: a message, a help text, a label
-    r"|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"  # the name of an environment variable
+    r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"  # the name of an environment variable
     r"|^[a-z0-9_]+(?:\.[a-z0-9_-]+)+$"  # a dotted config key: `ldap.server.app_password`
     r"|^[xX]-[A-Za-z0-9-]+$"  # a header name: `x-api-key`
     r"|^/|^urn:"  # a path or a URN
     r"|^\[[^\]]*\]$"  # `[REDACTED]`
     r"|^__\w+__$"  # a sentinel: `__team_scope_auth_check__`
 )
+# An identifier-shaped value: a key, a cookie or field name (`access_token`, `ui-token`).
+_KEY_SHAPED = re.compile(r"^_?[a-z]+(?:[_-][a-z]+)*$")
+# Words that make a value a (weak) secret, not a name: `super-secret`, `my_password`.
+_SECRET_TELLS = frozenset({"super", "my", "change", "changeme", "default", "admin", "top",
+                           "very", "dev", "local", "test", "demo", "example", "sample"})
 _NOT_SECRETS = frozenset({"true", "false", "none", "null", "asc", "desc", "yes", "no", "on", "off",
                           "dummy", "placeholder"})
 MIN_SECRET_LENGTH = 4
@@ -76,18 +93,38 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def is_label(name: str, value: str) -> bool:
+def _is_message(text: str) -> bool:
+    """Prose a user reads (`"Your session has expired."`), not a passphrase (`"change me"`,
+    `"super secret jwt secret"`)."""
+    return text[-1:] in ".!?:" or len(text.split()) >= 5
+
+
+def is_label(name: str, value: str, assigned: bool = False) -> bool:
     """A value that is not a secret but a name, a reference or a word: `"_token"` for a cookie
-    name, `"audio.stt.openai.api_key"`, `"AZURE_CLIENT_SECRET"`, `"ui-token"`, `"desc"`."""
+    name, `"audio.stt.openai.api_key"`, `"AZURE_CLIENT_SECRET"`, `"ui-token"`, `"desc"`.
+
+    `assigned`: the value is assigned to the secret-named target itself (a constant, a
+    settings default), where prose and name-like values are exempt only when they are
+    plainly a message or the name itself (`PASSWORD = "password"`).
+    """
     text = value.strip()
     if len(text) < MIN_SECRET_LENGTH or text.lower() in _NOT_SECRETS or _LABEL_SHAPES.search(text):
         return True
     if len(set(text)) <= 2:  # `"xxxxxxxx"`, `"AAAAAAAAAAAA"`: a filler
         return True
+    if any(space in text for space in " \t\n"):
+        return _is_message(text)
+    if not _KEY_SHAPED.match(text):
+        return False  # `MyPassword`, `password123`, `Password1!`: a value, not a name
     value_words = {_singular(word) for word in name_words(text)}
     named = [_singular(word) for word in name_words(name)]
-    # `PASSWORD = "password"`, `COOKIE_NAME_JWT_TOKEN = "_token"`, `token="azure_ad_token"`.
-    return bool(value_words) and (value_words <= set(named) or named[-1] in value_words)
+    if not value_words or value_words & _SECRET_TELLS:
+        return False
+    if assigned:
+        # `PASSWORD = "password"`, `ACCESS_TOKEN = "access_token"`: the constant names a key.
+        return value_words == set(named) or (len(value_words) > 1 and value_words <= set(named))
+    # `token="azure_ad_token"`, `{"password": "password"}`.
+    return value_words <= set(named) or named[-1] in value_words
 
 
 def url_password(value: str) -> re.Match[str] | None:

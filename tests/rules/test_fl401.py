@@ -32,6 +32,16 @@ FLAGGED = [
     pytest.param('engine = create_engine("mysql+pymysql://root:rootpw@localhost/db")\n', [1],
                  id="dsn-password-in-call"),
     pytest.param('URL = f"redis://default:r3disPass@{HOST}:6379"\n', [1], id="dsn-in-fstring"),
+    pytest.param('class Settings(BaseSettings):\n    SECRET: str = "super secret jwt secret"\n', [2],
+                 id="settings-default-passphrase"),
+    pytest.param('ENCRYPTION_LOCAL_KEY = "super secret encryption key"\n', [1],
+                 id="encryption-key-named-anywhere-before-key"),
+    pytest.param('_DEFAULT_PASSWORD = "MyPassword"\n', [1], id="name-like-but-camel-case"),
+    pytest.param('ADMIN_PASSWORD = "password123"\nDB_PASSWORD = "Password1!"\n'
+                 'ROOT_PASSWORD = "change me"\nJWT_SECRET = "super-secret"\n', [1, 2, 3, 4],
+                 id="weak-passwords"),
+    pytest.param('login(password="password123")\n', [1], id="weak-password-keyword"),
+    pytest.param('SECRET_KEY = "secret"\n', [1], id="one-word-secret-is-a-value"),
 ]
 
 NOT_FLAGGED = [
@@ -60,6 +70,11 @@ NOT_FLAGGED = [
     pytest.param('order = {"api_key": "asc"}\n', id="sort-order"),
     pytest.param('special = {"eos_token": "</s>", "pad_token": "stop"}\n', id="tokenizer-tokens"),
     pytest.param('register(client_secret="dummy")\n', id="announced-dummy"),
+    pytest.param('connect(auth_method=AuthMethod.LDAP, password="LDAP")\n'
+                 'CONF = {"auth": AuthMethod.OAUTH, "password": "OAUTH"}\n', id="enum-member-marker"),
+    pytest.param('COOKIE_NAME_TOKEN = "_token"\nTOKEN_HEADER_KEY = "authorization"\n',
+                 id="constants-that-name-a-cookie-or-header"),
+    pytest.param('ACCESS_TOKEN = "access_token"\n', id="constant-naming-its-key"),
 ]
 
 
@@ -71,6 +86,19 @@ def test_flagged(source, expected):
 @pytest.mark.parametrize("source", NOT_FLAGGED)
 def test_not_flagged(source):
     assert lines(source, "FL401") == []
+
+
+def test_docs_examples_are_exempt():
+    files = {"docs/example.py": 'client = Client(api_key="sk_live_4f9a8b7c6d5e")\n'}
+    assert lines(files, "FL401") == []
+
+
+def test_signing_keys_rank_above_service_passwords():
+    result, _ = run('SECRET_KEY = "sk_live_4f9a8b7c6d5e"\nDB_PASSWORD = "hunter22x"\n', ("FL401",))
+    out = io.StringIO()
+    renderer("json")(result, out, RenderSettings(output_format="json"))
+    severities = {item["location"]["row"]: item["severity"] for item in json.loads(out.getvalue())}
+    assert severities == {1: "error", 2: "warning"}
 
 
 def test_tests_are_exempt():

@@ -35,7 +35,8 @@ def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> N
     paths = report_paths(result.diagnostics, root)
     for diagnostic in result.diagnostics:
         rule = rules.get(diagnostic.code)
-        level = "error" if rule is not None and rule.severity == "error" else "warning"
+        level = "error" if rule is not None and rule.severity_of(diagnostic.message) == "error" \
+            else "warning"
         name = rule.name if rule is not None else diagnostic.code
         position: dict[str, str | int] = {"file": paths[diagnostic.path],
                                           "line": diagnostic.row}

@@ -33,7 +33,8 @@ def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> N
             "description": f"{diagnostic.code} {diagnostic.message}",
             "check_name": f"{diagnostic.code} {rule.name}" if rule is not None else diagnostic.code,
             "fingerprint": fingerprint,
-            "severity": SEVERITIES.get(rule.severity if rule is not None else "", "minor"),
+            "severity": SEVERITIES.get(rule.severity_of(diagnostic.message) if rule is not None else "",
+                                      "minor"),
             "categories": ["Bug Risk"],
             "location": {
                 "path": paths[diagnostic.path],

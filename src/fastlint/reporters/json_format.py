@@ -34,7 +34,7 @@ def diagnostic_dict(diagnostic: Diagnostic, url_template: str | None = None) -> 
     return {
         "code": diagnostic.code,
         "name": rule.name if rule else diagnostic.code,
-        "severity": rule.severity if rule else "warning",
+        "severity": rule.severity_of(diagnostic.message) if rule else "warning",
         "message": diagnostic.message,
         "filename": os.path.abspath(diagnostic.path),
         "location": {"row": diagnostic.row, "column": diagnostic.col + 1},

@@ -63,7 +63,7 @@ def _location(diagnostic: Diagnostic, path: str) -> dict[str, Any]:
 def sarif_log(result: "RunResult", root: Path) -> dict[str, Any]:
     rules = all_rules()
     index = {rule.code: position for position, rule in enumerate(rules)}
-    severity = {rule.code: rule.severity for rule in rules}
+    by_code = {rule.code: rule for rule in rules}
     paths = report_paths(result.diagnostics, root)
     prints = fingerprints(result.diagnostics, paths)
     results = []
@@ -71,7 +71,8 @@ def sarif_log(result: "RunResult", root: Path) -> dict[str, Any]:
         results.append({
             "ruleId": diagnostic.code,
             "ruleIndex": index.get(diagnostic.code, -1),
-            "level": _level(severity.get(diagnostic.code, "warning")),
+            "level": _level(by_code[diagnostic.code].severity_of(diagnostic.message)
+                            if diagnostic.code in by_code else "warning"),
             "message": {"text": diagnostic.message},
             "locations": [_location(diagnostic, paths[diagnostic.path])],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},

@@ -70,6 +70,8 @@ class Rule:
     # About request-time behaviour: reported only in application code (see fastlint.scope),
     # or in the scopes `[tool.fastlint.scope] report-in` lists.
     application_code_only: ClassVar[bool] = False
+    # Scopes where it never reports (`docs` for examples with dummy values).
+    quiet_in: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         settings = settings or {}
@@ -79,6 +81,11 @@ class Rule:
 
     def option(self, name: str) -> Any:
         return self.settings[name]
+
+    @classmethod
+    def severity_of(cls, message: str) -> str:
+        """The severity of one finding (most rules have one for all)."""
+        return cls.severity
 
 
 class FileRule(Rule):

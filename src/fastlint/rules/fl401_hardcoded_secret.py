@@ -22,6 +22,7 @@ from fastlint.secret_text import (
     is_label,
     is_placeholder,
     is_secret_name,
+    is_signing_key,
     mask,
     mask_url,
     url_password,
@@ -59,12 +60,18 @@ def _literal(value: ast.expr | None, ctx: FileContext) -> ast.Constant | None:
     return None
 
 
+def _enum_members(values: list[ast.expr]) -> frozenset[str]:
+    """`AuthMethod.LDAP` among the siblings: a `"LDAP"` next to it is a marker, not a secret."""
+    return frozenset(v.attr for v in values if isinstance(v, ast.Attribute))
+
+
 class HardcodedSecret(FileRule):
     code = "FL401"
     name = "hardcoded-secret"
     summary = "A secret (password, token, API key, DSN password) is written in the code"
     severity = "error"
     redacts_source = True
+    quiet_in = frozenset({"docs"})
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.Constant)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -75,30 +82,40 @@ class HardcodedSecret(FileRule):
             self._url(node, ctx)  # type: ignore[arg-type]
         elif kind is ast.Assign:
             for target in node.targets:  # type: ignore[attr-defined]
-                self._named(_target_name(target), node.value, ctx)  # type: ignore[attr-defined]
+                self._named(_target_name(target), node.value, ctx, assigned=True)  # type: ignore[attr-defined]
         elif kind is ast.AnnAssign:
-            self._named(_target_name(node.target), node.value, ctx)  # type: ignore[attr-defined]
+            self._named(_target_name(node.target), node.value, ctx, assigned=True)  # type: ignore[attr-defined]
         elif kind is ast.Call:
+            markers = _enum_members([k.value for k in node.keywords])  # type: ignore[attr-defined]
             for keyword in node.keywords:  # type: ignore[attr-defined]
                 if keyword.arg is not None:
-                    self._named(keyword.arg, keyword.value, ctx)
+                    self._named(keyword.arg, keyword.value, ctx, markers=markers)
         else:
+            markers = _enum_members(node.values)  # type: ignore[attr-defined]
             for key, value in zip(node.keys, node.values):  # type: ignore[attr-defined]
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    self._named(key.value, value, ctx)
+                    self._named(key.value, value, ctx, markers=markers)
 
-    def _named(self, name: str | None, value: ast.expr | None, ctx: FileContext) -> None:
+    def _named(self, name: str | None, value: ast.expr | None, ctx: FileContext,
+               assigned: bool = False, markers: frozenset[str] = frozenset()) -> None:
         if name is None or value is None or not is_secret_name(name):
             return
         literal = _literal(value, ctx)
         if literal is None:
             return
         secret: str = literal.value
-        if is_placeholder(secret) or is_label(name, secret) \
+        if is_placeholder(secret) or is_label(name, secret, assigned) or secret in markers \
                 or url_password(secret) is not None:  # a URL is reported as a URL
             return
+        what = "signing key" if is_signing_key(name) else "secret"
         ctx.report(self.code, literal,
-                   f'Hardcoded secret in `{name}` ("{mask(secret)}"): {_ADVICE}')
+                   f'Hardcoded {what} in `{name}` ("{mask(secret)}"): {_ADVICE}')
+
+    @classmethod
+    def severity_of(cls, message: str) -> str:
+        """Signing and encryption keys forge sessions and read stored data: errors; service
+        passwords, tokens and DSN passwords: warnings."""
+        return "error" if message.startswith("Hardcoded signing key") else "warning"
 
     def _url(self, node: ast.Constant, ctx: FileContext) -> None:
         text = node.value
