@@ -49,7 +49,7 @@ class ProjectLayout:
 _LOCK_FILES = ("poetry.lock", "uv.lock", "pdm.lock")
 _REQUIREMENT_FILES = ("requirements.txt", "requirements/base.txt", "requirements/prod.txt",
                       "requirements-prod.txt")
-_FASTAPI_REQUIREMENT = re.compile(r"^\s*fastapi(?:\[[^\]]*\])?\s*(?P<spec>[^;#]*)", re.IGNORECASE)
+_FASTAPI_REQUIREMENT = re.compile(r"^\s*fastapi(?![\w.-])(?:\[[^\]]*\])?\s*(?P<spec>[^;#]*)", re.IGNORECASE)
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
 
 

@@ -364,3 +364,41 @@ def test_message_says_what_to_do():
         "(`@asynccontextmanager async def lifespan(app)`: startup, `yield`, shutdown) passed as "
         "`FastAPI(lifespan=lifespan)`"
     )
+
+
+ON_EVENT = """
+from fastapi import FastAPI
+app = FastAPI()
+
+@app.on_event("startup")
+async def start(): ...
+"""
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    pytest.param("requirements.txt", "fastapi==0.88.0\nhttpx\n", id="requirements-pin"),
+    pytest.param("requirements.txt", "fastapi>=0.80,<0.93\n", id="requirements-upper-bound"),
+    pytest.param("poetry.lock", '[[package]]\nname = "fastapi"\nversion = "0.92.0"\n', id="poetry-lock"),
+    pytest.param("uv.lock", '[[package]]\nname = "fastapi"\nversion = "0.89.1"\n', id="uv-lock"),
+])
+def test_a_project_pinned_before_lifespan_existed_is_not_told_to_use_it(name, text):
+    assert lines({"app.py": ON_EVENT, name: text}, "FL203") == []
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    pytest.param("requirements.txt", "fastapi==0.93.0\n", id="pinned-at-lifespan"),
+    pytest.param("requirements.txt", "fastapi>=0.80\n", id="no-upper-bound"),
+    pytest.param("requirements.txt", "fastapi-users==0.50\n", id="another-package"),
+    pytest.param("poetry.lock", '[[package]]\nname = "fastapi"\nversion = "0.110.2"\n', id="locked-newer"),
+])
+def test_a_project_that_can_use_lifespan_is_told_to(name, text):
+    assert lines({"app.py": ON_EVENT, name: text}, "FL203") == [5]
+
+
+def test_pyproject_dependencies_and_poetry_caret_bound_the_version():
+    old = '[project]\nname = "x"\ndependencies = ["fastapi~=0.90.0"]\n[tool.fastlint]\n'
+    assert lines(ON_EVENT, "FL203", pyproject=old) == []
+    poetry = '[tool.poetry.dependencies]\nfastapi = "^0.88.0"\n[tool.fastlint]\n'
+    assert lines(ON_EVENT, "FL203", pyproject=poetry) == []
+    newer = '[tool.poetry.dependencies]\nfastapi = "^0.100.0"\n[tool.fastlint]\n'
+    assert lines(ON_EVENT, "FL203", pyproject=newer) == [5]

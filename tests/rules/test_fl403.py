@@ -77,3 +77,72 @@ def test_tests_are_exempt():
 def test_reported_at_the_keyword():
     (diagnostic,) = lint("from fastapi import FastAPI\napp = FastAPI(debug=True)\n", "FL403")
     assert (diagnostic.row, diagnostic.col, diagnostic.end_col) == (2, 14, 24)
+
+
+DEV_ENTRY_POINTS = [
+    pytest.param(
+        """
+        import typer, uvicorn
+        from fastapi import FastAPI
+        app = FastAPI()
+        cli = typer.Typer()
+
+        @cli.command()
+        def develop():
+            uvicorn.run("app.main:app", reload=True)
+        """,
+        id="typer-command",
+    ),
+    pytest.param(
+        """
+        import click, uvicorn
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @click.group()
+        def server(): ...
+
+        @server.command()
+        def dev():
+            uvicorn.run("app.main:app", reload=True)
+        """,
+        id="click-group-command",
+    ),
+    pytest.param(
+        """
+        import uvicorn
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        def main():
+            uvicorn.run("app.main:app", reload=True)
+
+        if __name__ == "__main__":
+            main()
+        """,
+        id="helper-called-from-main-guard",
+    ),
+]
+
+
+@pytest.mark.parametrize("source", DEV_ENTRY_POINTS)
+def test_development_entry_points_are_not_reported(source):
+    # Each module builds the app, so it is application code: the entry point is what exempts.
+    assert lines(source, "FL403") == []
+
+
+def test_a_function_not_called_from_the_main_guard_is_still_reported():
+    source = """
+    import uvicorn
+    from fastapi import FastAPI
+    app = FastAPI()
+
+    def serve():
+        uvicorn.run("app.main:app", reload=True)
+
+    def main(): ...
+
+    if __name__ == "__main__":
+        main()
+    """
+    assert lines(source, "FL403") == [7]

@@ -116,3 +116,23 @@ def test_settings_module_state_does_not_leak_into_the_next_file():
                                   "class S(BaseSettings):\n    x: str = os.environ['X']\n",
              "app/b_plain.py": 'import os\nY = os.environ["Y"]\n'}
     assert lines(files, "FL404") == [2]
+
+
+@pytest.mark.parametrize(("files", "path"), [
+    pytest.param({"app/config.py": "from starlette.config import Config\nconfig = Config('.env')\n"
+                  "import os\nDEBUG = os.getenv('DEBUG')\n"}, "app/config.py",
+                 id="starlette-config-module"),
+    pytest.param({"app/core/env.py": "import os\nX = os.environ['X']\n"}, "app/core/env.py",
+                 id="module-named-env"),
+    pytest.param({"app/core/settings.py": "import os\nX = os.environ.get('X')\n"},
+                 "app/core/settings.py", id="module-named-settings"),
+    pytest.param({"app/vault.py": "import os\nfrom environs import Env\nenv = Env()\n"
+                  "X = os.environ['X']\n"}, "app/vault.py", id="environs-loader"),
+])
+def test_other_settings_mechanisms_may_read_the_environment(files, path):
+    assert lines(files, "FL404") == []
+
+
+def test_a_module_that_only_imports_starlette_config_is_not_a_settings_module():
+    files = {"app/mail.py": "import os\nfrom starlette.config import Config\nX = os.getenv('X')\n"}
+    assert lines(files, "FL404") == [3]

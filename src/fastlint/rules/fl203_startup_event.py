@@ -42,6 +42,10 @@ class _Found:
     span: Span  # where it is reported: the decorator, `@` included, or the call
 
 
+# FastAPI 0.93.0 added `FastAPI(lifespan=...)`; before it, `on_event` is the only way.
+LIFESPAN_SINCE = (0, 93)
+
+
 class StartupEvent(ProjectRule):
     code = "FL203"
     name = "startup-event"
@@ -50,6 +54,9 @@ class StartupEvent(ProjectRule):
     fix_availability = "unsafe"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
+        pin = project.layout.fastapi_pin
+        if pin is not None and pin.version < LIFESPAN_SINCE:
+            return  # `FastAPI(lifespan=...)` would be silently ignored by the pinned version
         found = list(self._registrations(project))
         fixes = self._fixes(project, found) if found else {}
         for item in found:

@@ -35,13 +35,26 @@ class DebugEnabled(FileRule):
     severity = "error"
     node_types = (ast.Call, ast.Assign)
 
+    def __init__(self, settings: dict | None = None) -> None:
+        super().__init__(settings)
+        self._entry_points: tuple[FileContext | None, list[tuple[int, int]]] = (None, [])
+
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if ctx.is_test or ctx.in_main_guard:
+        if ctx.is_test or ctx.in_main_guard or self._in_entry_point(node, ctx):
             return
         if type(node) is ast.Call:
             self._call(node, ctx)  # type: ignore[arg-type]
         else:
             self._assign(node, ctx)  # type: ignore[arg-type]
+
+    def _in_entry_point(self, node: ast.AST, ctx: FileContext) -> bool:
+        """Inside a development entry point of this file (rows of their bodies, found once)."""
+        checked, spans = self._entry_points
+        if checked is not ctx:
+            spans = _entry_point_spans(ctx)
+            self._entry_points = (ctx, spans)
+        row = getattr(node, "lineno", 0)
+        return any(start <= row <= end for start, end in spans)
 
     def _call(self, node: ast.Call, ctx: FileContext) -> None:
         if not node.keywords:
@@ -71,6 +84,38 @@ class DebugEnabled(FileRule):
             return symbol[:-2] in APP_CLASSES
         written = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
         return written in _APP_NAMES or written.endswith("_app")
+
+
+def _entry_point_spans(ctx: FileContext) -> list[tuple[int, int]]:
+    """The functions a developer runs by hand: click/typer commands, and those called under
+    `if __name__ == "__main__":` in this module."""
+    tree = ctx.tree
+    called_in_main: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
+            called_in_main.update(n.func.id for n in ast.walk(stmt)
+                                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
+    spans = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                stmt.name in called_in_main or any(_is_cli_command(d, ctx) for d in stmt.decorator_list)):
+            spans.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+    return spans
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
+        and test.left.id == "__name__" and len(test.comparators) == 1 \
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == "__main__"
+
+
+def _is_cli_command(decorator: ast.expr, ctx: FileContext) -> bool:
+    """`@cli.command()`, `@app.command("develop")`, `@click.command()`, `@group.command`."""
+    func = decorator.func if isinstance(decorator, ast.Call) else decorator
+    if not isinstance(func, ast.Attribute) or func.attr != "command":
+        return False
+    symbol = ctx.symbol(func) or ""
+    return symbol.split(".", 1)[0] in ("click", "typer") or symbol == "" or "()" in symbol
 
 
 def _message(written: str, switch: str) -> str:

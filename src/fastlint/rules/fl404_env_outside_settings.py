@@ -22,6 +22,13 @@ from fastlint.rules.base import FileRule, Option
 
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 ENVIRON = "os.environ"
+# Modules named like this are where a project keeps its configuration.
+SETTINGS_MODULE_NAMES = frozenset({"config", "settings", "conf", "configuration", "constants",
+                                   "env", "environment"})
+# Settings mechanisms other than pydantic-settings: a module that builds one is a settings
+# module (starlette's `Config(".env")`, environs, python-decouple, dynaconf).
+SETTINGS_LOADERS = frozenset({"starlette.config.Config", "environs.Env", "decouple.config",
+                              "decouple.AutoConfig", "dynaconf.Dynaconf", "dynaconf.LazySettings"})
 
 
 class EnvOutsideSettings(FileRule):
@@ -56,7 +63,8 @@ class EnvOutsideSettings(FileRule):
         variable = f' "{first.value}"' if isinstance(first, ast.Constant) else ""
         ctx.report(self.code, node,
                    f"Environment variable{variable} read outside the settings module: declare "
-                   "it as a field of the `BaseSettings` class and pass the settings in")
+                   "it with the project's settings (a `BaseSettings` field, or the config "
+                   "module) and pass the settings in")
 
     def _is_settings_module(self, ctx: FileContext) -> bool:
         """Whether the file defines a settings class or is listed in `settings-modules`."""
@@ -64,10 +72,19 @@ class EnvOutsideSettings(FileRule):
         if checked is ctx:
             return answer
         answer = any(fnmatchcase(ctx.module, pattern) for pattern in self.option("settings-modules"))
+        answer = answer or ctx.module.rsplit(".", 1)[-1] in SETTINGS_MODULE_NAMES
         if not answer:
-            answer = any(_is_settings_class(stmt, ctx) for stmt in ctx.tree.body)
+            answer = any(_is_settings_class(stmt, ctx) or _builds_settings_loader(stmt, ctx)
+                         for stmt in ctx.tree.body)
         self._settings_module = (ctx, answer)
         return answer
+
+
+def _builds_settings_loader(stmt: ast.stmt, ctx: FileContext) -> bool:
+    """`config = Config(".env")` (starlette), `env = Env()` (environs) at module level."""
+    value = getattr(stmt, "value", None)
+    return isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) and isinstance(value, ast.Call) \
+        and ctx.symbol(value.func) in SETTINGS_LOADERS
 
 
 def _is_settings_class(stmt: ast.stmt, ctx: FileContext) -> bool:
