@@ -21,6 +21,7 @@ APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI",
                          "starlette.applications.Starlette", "starlette.Starlette"})
 SWITCHES = {name: "debug" for name in APP_CLASSES} | {"uvicorn.run": "reload"}
 _APP_NAMES = ("app", "application")
+_CLI = ("click", "typer")
 
 
 def _is_true(node: ast.expr) -> bool:
@@ -96,9 +97,10 @@ def _entry_point_spans(ctx: FileContext) -> list[tuple[int, int]]:
             called_in_main.update(n.func.id for n in ast.walk(stmt)
                                   if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
     spans = []
+    cli_module = _imports_cli_library(tree)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
-                stmt.name in called_in_main or any(_is_cli_command(d, ctx) for d in stmt.decorator_list)):
+                stmt.name in called_in_main or any(_is_cli_command(d, cli_module) for d in stmt.decorator_list)):
             spans.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
     return spans
 
@@ -109,13 +111,20 @@ def _is_main_guard(test: ast.expr) -> bool:
         and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == "__main__"
 
 
-def _is_cli_command(decorator: ast.expr, ctx: FileContext) -> bool:
-    """`@cli.command()`, `@app.command("develop")`, `@click.command()`, `@group.command`."""
+def _is_cli_command(decorator: ast.expr, cli_module: bool) -> bool:
+    """`@cli.command()`, `@app.command("develop")`, `@click.command()`, `@group.command` in a
+    module that imports click or typer."""
     func = decorator.func if isinstance(decorator, ast.Call) else decorator
-    if not isinstance(func, ast.Attribute) or func.attr != "command":
-        return False
-    symbol = ctx.symbol(func) or ""
-    return symbol.split(".", 1)[0] in ("click", "typer") or symbol == "" or "()" in symbol
+    return cli_module and isinstance(func, ast.Attribute) and func.attr == "command"
+
+
+def _imports_cli_library(tree: ast.Module) -> bool:
+    for node in tree.body:
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _CLI for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _CLI:
+            return True
+    return False
 
 
 def _message(written: str, switch: str) -> str:
