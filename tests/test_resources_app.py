@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "resources_app"
 SRC = Path(__file__).resolve().parent.parent / "src"
-RESOURCE_RULES = "FL103,FL201,FL202,FL203,FL204,FL205,FL206,FL406"
+RESOURCE_RULES = "FL103,FL201,FL202,FL203,FL204,FL205,FL206,FL207,FL406"
 REQUESTS = ["/api/v1/lookup/book", "/api/v1/lookup/pen", "/api/v1/rates", "/api/v1/upstream"]
 
 
@@ -66,7 +66,7 @@ def _fastlint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def fixed_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "resources_app"
     shutil.copytree(FIXTURE, copy)
-    result = _fastlint("fix", "--unsafe-fixes", str(copy), cwd=tmp_path)
+    result = _fastlint("fix", "--unsafe-fixes", "--extend-select", "FL207", str(copy), cwd=tmp_path)
     assert result.returncode in (0, 1), result.stdout + result.stderr  # 1: other rules' findings
     return copy
 
@@ -75,7 +75,7 @@ def test_fixture_has_the_resource_bugs():
     result = _fastlint("check", str(FIXTURE), "--select", RESOURCE_RULES, "--output-format", "json",
                        cwd=FIXTURE)
     codes = sorted(d["code"] for d in json.loads(result.stdout))
-    assert codes == ["FL202", "FL202", "FL203", "FL203", "FL203", "FL204"]
+    assert codes == ["FL202", "FL203", "FL203", "FL203", "FL204", "FL207"]  # FL207: httpx default
 
 
 def test_fix_leaves_no_resource_finding(fixed_copy: Path):
