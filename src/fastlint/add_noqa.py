@@ -15,9 +15,11 @@ from __future__ import annotations
 import io
 import tokenize
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from fastlint.containment import left_alone, outside_root
 from fastlint.diagnostics import Diagnostic
 from fastlint.fixer import FileChangedError, compiles, write_atomic
 from fastlint.noqa import NOQA, _comment_start, find_noqa
@@ -112,14 +114,19 @@ def add_noqa_to_file(source: SourceFile, diagnostics: list[Diagnostic],
     return text, added
 
 
-def add_noqa(diagnostics: Iterable[Diagnostic]) -> NoqaOutcome:
-    """Add noqa comments for every finding (syntax errors cannot be suppressed)."""
+def add_noqa(diagnostics: Iterable[Diagnostic], roots: Mapping[str, Path]) -> NoqaOutcome:
+    """Add noqa comments for every finding (syntax errors cannot be suppressed); `roots`
+    gives each file's project root: a file leading outside it is not written."""
     outcome = NoqaOutcome()
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for diagnostic in diagnostics:
         if diagnostic.code != "FL001":
             by_file[diagnostic.path].append(diagnostic)
     for path, found in sorted(by_file.items()):
+        target = outside_root(path, roots[path]) if path in roots else Path(path).absolute()
+        if target is not None:
+            outcome.skipped.append(left_alone(path, target, "noqa not added"))
+            continue
         try:
             source = read_source(path)
         except SourceError as error:

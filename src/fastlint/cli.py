@@ -169,6 +169,7 @@ def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
     which also records the fingerprints of count-only entries). True when stale entries are
     left in the file."""
     from fastlint.baseline import describe, describe_same_text, load_baseline
+    from fastlint.containment import left_alone
 
     loaded = load_baseline(file)
     checked = [path for run in result.projects for path in run.reported]
@@ -176,7 +177,10 @@ def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
     result.diagnostics = outcome.reported
     result.warnings.extend(describe(change) for change in outcome.exceeded)
     result.warnings.extend(describe_same_text(twins) for twins in outcome.same_text)
-    if prune:
+    outside = _outside_projects(result, file) if prune else None
+    if outside is not None:
+        result.warnings.append(left_alone(file, outside, "not pruned"))
+    elif prune:
         updated = loaded.updated(outcome.covered)
         if updated != loaded:
             updated.save(file)
@@ -194,6 +198,14 @@ def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
     return bool(outcome.stale)
 
 
+def _outside_projects(result: "RunResult", file: Path) -> Optional[Path]:
+    """Where `file` really is when that lies outside every project root of the run."""
+    from fastlint.containment import outside_root
+
+    targets = [outside_root(file, run.root) for run in result.projects]
+    return targets[0] if targets and all(targets) else None
+
+
 def _pruned(stale: int, upgraded: int) -> str:
     done = [f"pruned {stale} stale entr{'ies' if stale != 1 else 'y'}"] if stale else []
     if upgraded:
@@ -204,7 +216,7 @@ def _pruned(stale: int, upgraded: int) -> str:
 def _add_noqa(result: "RunResult") -> None:
     from fastlint.add_noqa import add_noqa
 
-    outcome = add_noqa(result.diagnostics)
+    outcome = add_noqa(result.diagnostics, {path: run.root for run in result.projects for path in run.reported})
     for message in outcome.skipped + outcome.errors:
         sys.stderr.write(f"warning: {message}\n")
     plural = "s" if outcome.added != 1 else ""

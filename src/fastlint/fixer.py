@@ -18,6 +18,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from fastlint.atomic import replace_file
+from fastlint.containment import left_alone, outside_root
 from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
 from fastlint.source import SourceError, SourceFile, decode_source, read_bytes
 
@@ -276,6 +277,11 @@ def fix_project(
     original: dict[str, bytes] = {}
     counts: dict[str, int] = defaultdict(int)
     stuck: set[str] = set()
+    for path in sorted({d.path for d in diagnostics if is_applicable(d, unsafe)}):
+        target = outside_root(path, run.root)
+        if target is not None:
+            errors.append(left_alone(path, target, "not fixed"))
+            stuck.add(path)
     for _ in range(MAX_FIX_PASSES):
         by_file: dict[str, list[Fix]] = defaultdict(list)
         for diagnostic in diagnostics:
