@@ -96,15 +96,16 @@ class Baseline:
     def exists(self, key: str) -> bool:
         return (self.directory / key).exists()
 
-    def fingerprints(self, diagnostics: Sequence[Diagnostic]) -> list[str]:
-        """Each finding's fingerprint (same order), its path named as the baseline names it."""
-        return fingerprints(diagnostics, {d.path: self.key(d.path) for d in diagnostics})
+    def keys(self, paths: Iterable[str]) -> dict[str, str]:
+        """`key` of each path, worked out once per file."""
+        return {path: self.key(path) for path in set(paths)}
 
     def apply(self, diagnostics: Sequence[Diagnostic], checked: Iterable[str]) -> BaselineOutcome:
         """Split findings into reported and covered; `checked` are the files this run read."""
+        keys = self.keys(d.path for d in diagnostics)
         found: dict[Key, list[tuple[Diagnostic, str]]] = defaultdict(list)
-        for diagnostic, fingerprint in zip(diagnostics, self.fingerprints(diagnostics)):
-            found[(self.key(diagnostic.path), diagnostic.code)].append((diagnostic, fingerprint))
+        for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics, keys)):
+            found[(keys[diagnostic.path], diagnostic.code)].append((diagnostic, fingerprint))
         reported: list[Diagnostic] = []
         exceeded: list[EntryChange] = []
         same_text: list[SameText] = []
@@ -125,10 +126,10 @@ class Baseline:
                 reported.extend(new)
                 same_text.extend(SameText(*key, rows, allowed) for rows, allowed in twins)
                 covered[key] = Entry(len(kept), tuple(sorted(kept)))
-        checked_keys = {self.key(path) for path in checked}
+        checked_keys = set(self.keys(checked).values())
         judged = {key: entry for key, entry in self.entries.items()
                   if key[0] in checked_keys or not self.exists(key[0])}
-        new_keys = {(self.key(d.path), d.code) for d in reported}
+        new_keys = {(keys[d.path], d.code) for d in reported}
         stale = [
             EntryChange(*key, entry.count, covered.get(key, Entry(0)).count, key in new_keys)
             for key, entry in sorted(judged.items())
@@ -184,9 +185,10 @@ def _by_fingerprint(
 def baseline_of(diagnostics: Sequence[Diagnostic], file: Path) -> Baseline:
     """A baseline that covers exactly these findings, to be written to `file`."""
     empty = Baseline(file.absolute().parent, {})
+    keys = empty.keys(d.path for d in diagnostics)
     grouped: dict[Key, list[str]] = defaultdict(list)
-    for diagnostic, fingerprint in zip(diagnostics, empty.fingerprints(diagnostics)):
-        grouped[(empty.key(diagnostic.path), diagnostic.code)].append(fingerprint)
+    for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics, keys)):
+        grouped[(keys[diagnostic.path], diagnostic.code)].append(fingerprint)
     return Baseline(empty.directory, {
         key: Entry(len(prints), tuple(sorted(prints))) for key, prints in grouped.items()
     })
