@@ -91,3 +91,18 @@ async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient,
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
     await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)
+
+
+async def test_a_configured_rule_url_template_is_the_link_in_diagnostics_and_hover(
+        client: LanguageClient, project: Path):
+    (project / "pyproject.toml").write_text(
+        '[tool.fastlint]\nrule-url-template = "https://docs.example.com/fastlint/{code}.html"\n')
+    uri = open_document(client, project / "app" / "routes.py")
+    (sleep,) = await wait_for_diagnostics(client, uri, lambda d: codes(d) == ["FL101"])
+    assert sleep.code_description is not None
+    assert sleep.code_description.href == "https://docs.example.com/fastlint/FL101.html"
+    shown = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=16, character=8)))
+    assert shown is not None and isinstance(shown.contents, types.MarkupContent)
+    assert "(https://docs.example.com/fastlint/FL101.html)" in shown.contents.value

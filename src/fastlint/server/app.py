@@ -231,7 +231,8 @@ class FastlintServer(LanguageServer):
                 others[other] = LineIndex(text, self.encoding) if text is not None else None
             return others[other]
 
-        pairs = tuple((d, to_lsp(d, index, index_of)) for d in found)
+        template = state.config.rule_url_template
+        pairs = tuple((d, to_lsp(d, index, index_of, template)) for d in found)
         self.published[uri] = Published(path, buffer, index, pairs)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=buffer.version, diagnostics=[sent for _, sent in pairs]))
@@ -251,9 +252,13 @@ class FastlintServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         return published if document.source == published.buffer.text else None
 
-    def unsafe_allowed(self, uri: str) -> bool:
+    def state_of(self, uri: str) -> ProjectState | None:
+        """The loaded project of an open document."""
         found = self.open_documents.get(uri)
-        state = self.projects.get(found[0]) if found else None
+        return self.projects.get(found[0]) if found else None
+
+    def unsafe_allowed(self, uri: str) -> bool:
+        state = self.state_of(uri)
         return bool(state and state.config.unsafe_fixes)
 
     def versioned_edits(self) -> bool:
@@ -343,7 +348,9 @@ def create_server() -> FastlintServer:
         if published is None:
             return None
         row, col = published.index.row_col(params.position)
-        return hover([d for d, _ in published.found if covers(d, row, col)], published.index)
+        state = ls.state_of(params.text_document.uri)
+        return hover([d for d, _ in published.found if covers(d, row, col)], published.index,
+                     state.config.rule_url_template if state else None)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[QUICK_FIX, UNSAFE_FIX, FIX_ALL], resolve_provider=True))

@@ -30,9 +30,10 @@ def rule_page_uri(code: str) -> str | None:
 
 
 def to_lsp(diagnostic: Diagnostic, index: LineIndex,
-           index_of: Callable[[str], LineIndex | None]) -> types.Diagnostic:
+           index_of: Callable[[str], LineIndex | None],
+           url_template: str | None = None) -> types.Diagnostic:
     """A finding as a protocol diagnostic; `index_of` gives the lines of other files (for
-    the hops of a chain)."""
+    the hops of a chain); `url_template` is the project's `rule-url-template`."""
     rule = rules_by_code().get(diagnostic.code)
     related = []
     for location in diagnostic.related:
@@ -46,7 +47,7 @@ def to_lsp(diagnostic: Diagnostic, index: LineIndex,
             ),
             message=location.message,
         ))
-    url = rule_url(diagnostic.code)
+    url = rule_url(diagnostic.code, url_template)
     return types.Diagnostic(
         range=index.range(diagnostic.row, diagnostic.col, diagnostic.end_row, diagnostic.end_col),
         message=diagnostic.message,
@@ -64,7 +65,8 @@ def covers(diagnostic: Diagnostic, row: int, col: int) -> bool:
     return (diagnostic.row, diagnostic.col) <= (row, col) <= (diagnostic.end_row, diagnostic.end_col)
 
 
-def hover(found: Iterable[Diagnostic], index: LineIndex) -> types.Hover | None:
+def hover(found: Iterable[Diagnostic], index: LineIndex,
+          url_template: str | None = None) -> types.Hover | None:
     """The rule summaries of the findings under the cursor, with links to their pages."""
     found = list(found)
     if not found:
@@ -73,7 +75,7 @@ def hover(found: Iterable[Diagnostic], index: LineIndex) -> types.Hover | None:
     for diagnostic in found:
         rule = rules_by_code().get(diagnostic.code)
         title = f"**{diagnostic.code}** `{rule.name}`: {rule.summary}" if rule else f"**{diagnostic.code}**"
-        url = rule_url(diagnostic.code)
+        url = rule_url(diagnostic.code, url_template)
         link = f"[Rule page]({url}) · " if url else ""
         parts.append(f"{title}\n\n{link}command `fastlint.showRulePage` with `{diagnostic.code}` opens it")
     first = found[0]
