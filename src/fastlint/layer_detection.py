@@ -8,7 +8,8 @@ the routers, a middleware module defines HTTP middleware. The unit that holds a 
 layers is the package around its layer-named part (`app` for `app/db/repositories/users.py`,
 `app.orders` for the feature folder `app/orders/service.py`); a project is layered where one
 such unit holds three layers or more, routers among them, so one stray `models.py` never
-turns the rules on.
+turns the rules on; the layers of the package just above a unit are shared by it (a feature
+folder's `shop/models/`), and nothing further away is in a layer.
 Every classification keeps its evidence, which `fastlint layers` shows.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from fastlint.catalog import PYDANTIC_MODELS
@@ -68,6 +69,7 @@ class Rejected:
 
     name_layer: str
     reason: str
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,15 @@ class Detection:
     classified: dict[str, Classified]
     rejected: dict[str, Rejected]
     units: tuple[str, ...]  # the packages that hold three layers or more
-    roots: tuple[str, ...]  # the top packages of those units: the layered code
+    # The packages just above them, whose layers the units share (`shop/models/` for the
+    # feature folders `shop/orders/`, `shop/users/`), and the feature folders' siblings.
+    shared: tuple[str, ...]
+
+    def in_layer(self, module: str) -> bool:
+        """Whether a classified module belongs to the layered code (a unit, or shared by one);
+        `prefect/blocks/core.py` in a big package whose `server/` is layered does not."""
+        found = self.classified.get(module)
+        return found is not None and (found.unit in self.units or found.unit in self.shared)
 
 
 def detect(project: "Project", modules: Iterable[str]) -> Detection:
@@ -90,7 +100,7 @@ def detect(project: "Project", modules: Iterable[str]) -> Detection:
     for module, (layer, evidence, unit) in named.items():
         verdict = _check_content(project, files[module], layer, module in route_modules)
         if isinstance(verdict, Rejected):
-            rejected[module] = verdict
+            rejected[module] = replace(verdict, unit=unit)
         else:
             final, note = verdict
             classified[module] = Classified(final, f"{evidence}{note}", unit)
@@ -104,8 +114,19 @@ def detect(project: "Project", modules: Iterable[str]) -> Detection:
     # A layered unit serves HTTP: three layers with no router are a library's folder names.
     units = tuple(sorted(unit for unit, layers in layers_by_unit.items()
                          if len(layers) >= MIN_LAYERS_IN_UNIT and "routers" in layers))
-    roots = tuple(sorted({unit.split(".", 1)[0] for unit in units}))
-    return Detection(classified, rejected, units, roots)
+    found_units = {found.unit for found in classified.values()} | {found.unit for found in rejected.values()}
+    return Detection(classified, rejected, units, _shared(units, found_units))
+
+
+def _shared(units: tuple[str, ...], found_units: set[str]) -> tuple[str, ...]:
+    """The package just above each layered unit; where it holds several units (feature
+    folders), also their sibling packages (`shop/kit/`, `shop/auth/`)."""
+    parents = Counter(unit.rpartition(".")[0] for unit in units)
+    shared = set(parents)
+    for unit in found_units:
+        if unit and parents[unit.rpartition(".")[0]] >= 2:
+            shared.add(unit)
+    return tuple(sorted(shared - set(units)))
 
 
 # ---------------------------------------------------------------------- names
@@ -201,7 +222,7 @@ def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classi
             continue
         layer = votes.most_common(1)[0][0]
         if layer is None:
-            rejected[module] = Rejected(found.layer, "neither are most of its modules")
+            rejected[module] = Rejected(found.layer, "neither are most of its modules", found.unit)
             del classified[module]
         elif layer != found.layer:
             classified[module] = Classified(layer, f"{found.evidence}, its modules are {layer}", found.unit)
@@ -252,7 +273,7 @@ def _confirm_services(project: "Project", classified: dict[str, Classified],
         if module in reached or not _defines_code(facts) or module in route_modules \
                 or _services_package(module) in used_packages:
             continue
-        rejected[module] = Rejected("services", "no router uses it")
+        rejected[module] = Rejected("services", "no router uses it", classified[module].unit)
         del classified[module]
 
 

@@ -219,9 +219,8 @@ class Layering:
     def _detect(self) -> None:
         self.detection = detect(self.project, self._modules())
         self.parents = self.detection.units
-        roots = self.detection.roots
         for module, found in self.detection.classified.items():
-            if any(root == "" or module == root or module.startswith(root + ".") for root in roots):
+            if self.detection.in_layer(module):
                 self.module_layer[module] = found.layer
 
     def evidence(self, module: str) -> str:
@@ -235,30 +234,35 @@ class Layering:
         """Modules named after a layer that their content puts in none, with the reason."""
         if self.config.order is not None or not self.active:
             return {}
+        near = set(self.detection.units) | set(self.detection.shared)
         return {module: f"named {found.name_layer}, {found.reason}"
-                for module, found in self.detection.rejected.items() if self.covers(module)}
+                for module, found in self.detection.rejected.items()
+                if found.unit in near or self.covers(module)}
 
     def layer_of(self, module: str) -> str | None:
         return self.module_layer.get(module)
 
     def parent_of(self, module: str) -> str | None:
-        """The layered code a module belongs to (its top package; "" for configured layers),
-        or None when it is outside the layered code."""
-        if not self.covers(module):
-            return None
+        """The layered unit a module belongs to ("" for configured layers), or None when it
+        is outside the layered code."""
         if self.config.order is not None:
-            return ""
-        return next(root for root in self.detection.roots
-                    if root == "" or module == root or module.startswith(root + "."))
+            return "" if self.covers(module) else None
+        units = [unit for unit in self.detection.units if _under(module, unit)]
+        if units:
+            return max(units, key=len)
+        found = self.detection.classified.get(module)
+        return found.unit if found is not None and module in self.module_layer else None
 
     def covers(self, module: str) -> bool:
-        """Whether a module is part of the layered code: in the top package of a detected
-        layered unit, or in a top-level package that the configured layers name."""
+        """Whether a module is part of the layered code: under a detected layered unit, in a
+        layer, or beside the units (`app/main.py`); or in a top-level package that the
+        configured layers name."""
         if self.config.order is not None:
             tops = {text.split(".", 1)[0] for spec in self.config.order for text in spec.modules}
             return module.split(".", 1)[0] in tops
-        return any(root == "" or module == root or module.startswith(root + ".")
-                   for root in self.detection.roots)
+        detection = self.detection
+        return module in self.module_layer or any(_under(module, unit) for unit in detection.units) \
+            or module in detection.shared or module.rpartition(".")[0] in detection.shared
 
     def members(self) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {name: [] for name in self.names}
@@ -341,6 +345,10 @@ class Layering:
             return Breach(f"{importer} must not import {imported}, a layer above it",
                           "move what both need down into a lower layer")
         return None
+
+
+def _under(module: str, package: str) -> bool:
+    return package == "" or module == package or module.startswith(package + ".")
 
 
 def _inside(qualname: str, functions: set[str]) -> bool:

@@ -43,7 +43,7 @@ app = FastAPI()
 def users():
     return []
 """), [("app/main.py", 6)], id="business-route-on-the-app-module"),
-    pytest.param(project(app__routers__users="""
+    pytest.param(project(app__schemas__users="from pydantic import BaseModel\nclass UserOut(BaseModel):\n    name: str\n", app__routers__users="""
 from fastapi import APIRouter
 from pydantic import BaseModel
 router = APIRouter()
@@ -51,7 +51,7 @@ router = APIRouter()
 class UserIn(BaseModel):
     name: str
 """), [("app/routers/users.py", 6)], id="schema-in-a-router"),
-    pytest.param(project(app__routers__users="""
+    pytest.param(project(app__schemas__users="from pydantic import BaseModel\nclass UserOut(BaseModel):\n    name: str\n", app__routers__users="""
 from sqlmodel import SQLModel
 class UserIn(SQLModel):
     name: str
@@ -72,15 +72,28 @@ Base = declarative_base()
 class Order(Base):
     __tablename__ = "orders"
 """), [("app/db.py", 4)], id="declarative-base-factory-model-outside-models"),
-    pytest.param(project(app__config="""
+    pytest.param(project(app__utils="""
 from pydantic_settings import BaseSettings
 class Settings(BaseSettings):
     debug: bool = False
-"""), [("app/config.py", 3)], id="settings-outside-core"),
+"""), [("app/utils.py", 3)], id="settings-outside-core"),
 ]
 
 NOT_FLAGGED = [
     pytest.param(project(), id="everything-in-its-room"),
+    pytest.param(project(app__config="""
+from pydantic_settings import BaseSettings
+class Settings(BaseSettings):
+    debug: bool = False
+"""), id="settings-in-a-config-module-of-their-own"),
+    pytest.param(project(app__routers__users="""
+from fastapi import APIRouter
+from pydantic import BaseModel
+router = APIRouter()
+
+class UserIn(BaseModel):
+    name: str
+"""), id="request-model-in-a-router-when-there-is-no-schemas-layer"),
     pytest.param(project(app__main="""
 from fastapi import FastAPI
 app = FastAPI()

@@ -25,6 +25,10 @@ from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
 
 
+# A settings package or module of its own is a fine home for settings (`prefect/settings/`).
+SETTINGS_PLACES = frozenset({"settings", "config", "configs", "conf", "configuration"})
+
+
 class MisplacedDefinition(ProjectRule):
     code = "FL304"
     name = "misplaced-definition"
@@ -77,17 +81,17 @@ class MisplacedDefinition(ProjectRule):
         layer = layers.layer_of(module)
         lineage = ancestors(project, cls)
         if lineage & SETTINGS_BASES:
-            if "core" in present and layer != "core":
+            if "core" in present and layer != "core" and not SETTINGS_PLACES & set(module.split(".")):
                 return f"settings class `{cls.name}` is defined outside core ({{where}}): move it to the core layer"
             return None
         if is_orm_model(project, cls, lineage):
             if "models" in present and layer != "models":
                 return f"ORM model `{cls.name}` is defined outside models ({{where}}): move it to the models layer"
             return None
-        if layer == "routers" and (lineage & PYDANTIC_MODELS or SQLMODEL in lineage):
-            target = "schemas" if "schemas" in present else "a schemas module"
+        # Without a schemas layer the router is where the project keeps its request models.
+        if layer == "routers" and "schemas" in present and (lineage & PYDANTIC_MODELS or SQLMODEL in lineage):
             return (f"schema `{cls.name}` is defined in a router ({{where}}): "
-                    f"move request/response models to {target}")
+                    "move request/response models to schemas")
         return None
 
 
