@@ -93,3 +93,10 @@ def test_the_guide_layout_one_level_down_is_one_unit():
     assert layers.parents == ("app",)
     assert layers.layer_of("app.db.repositories.users") == "repositories"
     assert layers.layer_of("app.db.models.user") == "models"
+
+
+def test_a_module_that_declares_routes_is_a_router_whatever_its_data_name():
+    files = {**feature("incident"),
+             "shop/incident/api/models.py": "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\n" + ROUTE}
+    layers = detect(files)
+    assert layers.layer_of("shop.incident.api.models") == "routers"

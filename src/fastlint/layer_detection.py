@@ -184,6 +184,8 @@ def _check_content(project: "Project", facts: FileFacts, layer: str,
     A module with no code of its own (`__init__.py`, re-exports) keeps its name."""
     if not _defines_code(facts):
         return layer, ""
+    if declares_routes and layer in ("models", "schemas"):
+        return "routers", f" (a {layer} name), declares routes"  # `routers/models.py`
     if layer == "routers":
         if declares_routes:
             return layer, ", declares routes"

@@ -43,6 +43,15 @@ app = FastAPI()
 def users():
     return []
 """), [("app/main.py", 6)], id="business-route-on-the-app-module"),
+    pytest.param(project(app__main="""
+from fastapi import FastAPI
+app = FastAPI()
+
+@app.get("/users")
+@app.get("/v1/users")
+def users():
+    return []
+"""), [("app/main.py", 7)], id="one-finding-per-handler-with-two-paths"),
     pytest.param(project(app__schemas__users="from pydantic import BaseModel\nclass UserOut(BaseModel):\n    name: str\n", app__routers__users="""
 from fastapi import APIRouter
 from pydantic import BaseModel

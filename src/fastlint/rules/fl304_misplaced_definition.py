@@ -60,16 +60,19 @@ class MisplacedDefinition(ProjectRule):
             layers.parent_of(owner.facts.module) for owner in model.owners.values()
             if layers.layer_of(owner.facts.module) == "routers"
         }
+        reported: set[tuple[str, Span]] = set()
         for route in model.resolved_routes:
             function, facts = route.function, route.facts
             if function is None or facts.is_test or layers.layer_of(facts.module) == "routers" \
-                    or layers.parent_of(facts.module) not in with_routers:
+                    or layers.parent_of(facts.module) not in with_routers \
+                    or (facts.path, function.def_span) in reported:
                 continue
             on_app = route.owner is not None and route.owner.kind == "app"
             paths = route.effective_paths or ((route.path,) if route.path is not None else ())
             if on_app and paths and all(is_allowed(path, allowed) for path in paths):
                 continue
             place = layers.layer_of(facts.module) or "a module outside every layer"
+            reported.add((facts.path, function.def_span))
             yield self.diagnostic(
                 facts, function.def_span,
                 f"path operation {route.label} is declared in {place} ({module_path(facts)}): "
