@@ -108,9 +108,12 @@ def detect(project: "Project", modules: Iterable[str]) -> Detection:
         classified[module] = Classified("routers", "declares routes", module.rpartition(".")[0])
     _follow_submodules(files, classified, rejected)
     _confirm_services(project, classified, rejected, route_modules)
+    # A folder name with nothing in it (`airflow/api/__init__.py` over modules in no layer)
+    # does not make a unit layered.
     layers_by_unit: dict[str, set[str]] = defaultdict(set)
-    for found in classified.values():
-        layers_by_unit[found.unit].add(found.layer)
+    for module, found in classified.items():
+        if not files[module].is_package or _defines_code(files[module]):
+            layers_by_unit[found.unit].add(found.layer)
     # A layered unit serves HTTP: three layers with no router are a library's folder names.
     units = tuple(sorted(unit for unit, layers in layers_by_unit.items()
                          if len(layers) >= MIN_LAYERS_IN_UNIT and "routers" in layers))

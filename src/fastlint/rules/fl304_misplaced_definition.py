@@ -13,6 +13,7 @@ Good:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from fastlint.catalog import PYDANTIC_MODELS, SETTINGS_BASES
@@ -40,14 +41,19 @@ class MisplacedDefinition(ProjectRule):
         layers = layering(project, self.option("layers"))
         if not layers.active:
             return
-        present = set(layers.names)
-        if "routers" in present:
+        if "routers" in layers.names:
             yield from self._routes_outside_routers(project, layers)
+        # The layers of each top-level package: a folder of several applications is judged
+        # application by application.
+        present: dict[str, set[str]] = defaultdict(set)
+        for module, layer in layers.module_layer.items():
+            present[module.split(".", 1)[0]].add(layer)
         for facts in project.files:
             if facts.is_test or not facts.classes or not layers.covers(facts.module):
                 continue
+            top = present[facts.module.split(".", 1)[0]]
             for cls in facts.classes:
-                message = self._misplaced_class(project, layers, cls, facts.module, present)
+                message = self._misplaced_class(project, layers, cls, facts.module, top)
                 if message is not None:
                     yield self.diagnostic(facts, _class_line(cls), message.format(where=module_path(facts)))
 
