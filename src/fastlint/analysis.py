@@ -7,7 +7,6 @@ on the file's bytes, its module name and the rule set.
 from __future__ import annotations
 
 import ast
-import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -16,6 +15,7 @@ from fastlint.collect import Collector, FileContext
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import FileFacts
 from fastlint.noqa import find_noqa
+from fastlint.parse import ParseFailure, parse_module
 from fastlint.rules import all_rules
 from fastlint.rules.base import FileRule
 from fastlint.source import SourceError, decode_source, read_bytes
@@ -55,6 +55,8 @@ class FileResult:
     errors: tuple[str, ...] = ()
     # Why the file could not be read at all (unreadable, dangling symlink, a directory).
     read_error: str | None = None
+    # Why a readable file is not analysed although it is not an error (a Jinja template).
+    skipped: str | None = None
 
 
 @lru_cache(maxsize=8)
@@ -91,13 +93,19 @@ def _handlers(rules: tuple[FileRule, ...], errors: list[str], path: str) -> dict
     return handlers
 
 
+NO_RULE_RAN = "no other rule ran on this file"
+
+
+def _empty_facts(path: str, info: ModuleInfo) -> FileFacts:
+    return FileFacts(path=path, module=info.module, is_package=info.is_package, is_test=info.is_test)
+
+
 def _syntax_error(path: str, info: ModuleInfo, message: str, row: int, col: int) -> FileResult:
     diagnostic = Diagnostic(
-        code=SYNTAX_ERROR, message=message, path=path, row=row, col=col, end_row=row,
-        end_col=col, noqa_row=-1,
+        code=SYNTAX_ERROR, message=f"{message}; {NO_RULE_RAN}", path=path, row=row, col=col,
+        end_row=row, end_col=col, noqa_row=-1,
     )
-    facts = FileFacts(path=path, module=info.module, is_package=info.is_package, is_test=info.is_test)
-    return FileResult(path, facts, (diagnostic,))
+    return FileResult(path, _empty_facts(path, info), (diagnostic,))
 
 
 def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) -> FileResult:
@@ -107,18 +115,12 @@ def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) ->
     except SourceError as error:
         return _syntax_error(path, info, f"cannot be parsed: the file {error}", error.row, error.col)
     try:
-        with warnings.catch_warnings():
-            # SyntaxWarnings (`"a"("b")`, invalid escapes) describe the user's code: not ours.
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.text, filename=path)
-    except SyntaxError as error:
-        row = max(error.lineno or 1, 1)
-        col = max((error.offset or 1) - 1, 0)
-        return _syntax_error(path, info, f"cannot be parsed: SyntaxError: {error.msg}", row, col)
-    except (RecursionError, MemoryError):
-        return _syntax_error(path, info, "cannot be parsed: the code is nested too deeply", 1, 0)
-    except ValueError as error:
-        return _syntax_error(path, info, f"cannot be parsed: {error}", 1, 0)
+        tree, _ = parse_module(source)
+    except ParseFailure as failure:
+        if failure.is_template:
+            return FileResult(path, _empty_facts(path, info), (), skipped=failure.message)
+        return _syntax_error(path, info, f"cannot be parsed: {failure.message}", failure.row,
+                             failure.col)
     errors: list[str] = []
     rules = file_rules(ruleset)
     collector = Collector(

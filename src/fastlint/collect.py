@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from fastlint.ast_compat import TryStar, TypeAlias
 from fastlint.facts import (
     UNKNOWN,
     BindingFact,
@@ -44,11 +45,8 @@ _OPTIONAL_WRAPPERS = frozenset({"typing.Optional", "typing.Union"})
 _DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
                       "fastapi.params.Security", "fastapi.param_functions.Depends",
                       "fastapi.param_functions.Security"})
-_BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match)
 _LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
-if hasattr(ast, "TryStar"):
-    _BRANCHES = _BRANCHES + (ast.TryStar,)  # type: ignore[attr-defined]
-_BRANCH_KINDS = frozenset(_BRANCHES)
+_BRANCH_KINDS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match, TryStar})
 
 
 @dataclass
@@ -347,8 +345,10 @@ class Collector:
                         continue
                     self.imported_names.add(alias.asname or alias.name)
                     names[alias.asname or alias.name] = Val("ref", f"{base}.{alias.name}")
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign, TypeAlias)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [
+                    stmt.name if isinstance(stmt, TypeAlias) else stmt.target  # type: ignore[attr-defined]
+                ]
                 for target in targets:
                     for name in _target_names(target):
                         names[name] = Val("ref", f"{module}.{name}")
@@ -356,7 +356,7 @@ class Collector:
             elif isinstance(stmt, ast.If):
                 self._prepass(stmt.body)
                 self._prepass(stmt.orelse)
-            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            elif isinstance(stmt, (ast.Try, TryStar)):
                 self._prepass(stmt.body)
                 for handler in stmt.handlers:
                     self._prepass(handler.body)
@@ -439,6 +439,10 @@ class Collector:
         elif kind is ast.AugAssign:
             self.expr(node.value, node)
             self.expr(node.target, node)
+        elif kind is TypeAlias:
+            # `type SessionDep = Annotated[...]` is an alias like `SessionDep = Annotated[...]`.
+            value = self.expr(node.value, node)  # type: ignore[attr-defined]
+            self.assign(node.name, node.value, value, node)  # type: ignore[attr-defined]
         elif kind is ast.Return:
             if node.value is not None:
                 returned = self.expr(node.value, node)
@@ -473,7 +477,7 @@ class Collector:
                     else:
                         self.bind_target(item.optional_vars, UNKNOWN)
             self.walk_body(node.body)
-        elif kind in (ast.Try, getattr(ast, "TryStar", ast.Try)):
+        elif kind in (ast.Try, TryStar):
             self.walk_body(node.body)
             for handler in node.handlers:
                 self.stmt_row = handler.lineno

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from fastlint.atomic import replace_file
 from fastlint.containment import left_alone, outside_root
 from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
+from fastlint.parse import ParseFailure, needs_libcst, parse_text
 from fastlint.source import SourceError, SourceFile, decode_source, read_bytes
 
 if TYPE_CHECKING:
@@ -144,20 +145,13 @@ def _insertion_row(tree: ast.Module, needed: ImportNeeded) -> tuple[int, bool, b
     return ((block[-1].end_lineno or after) if block else after), False, False
 
 
-def _parse_quietly(text: str) -> ast.Module:
-    with warnings.catch_warnings():
-        # The user's code, not fastlint's: SyntaxWarnings about it are not ours to print.
-        warnings.simplefilter("ignore")
-        return ast.parse(text)
-
-
 def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
     """Add each needed import once, beside the module's other top-level imports."""
     if not needed:
         return text
     try:
-        tree = _parse_quietly(text)
-    except (SyntaxError, ValueError, RecursionError):
+        tree = parse_text(text)
+    except ParseFailure:
         return text
     missing = [n for n in dict.fromkeys(needed) if not _has_import(tree, n)]
     if not missing:
@@ -168,7 +162,7 @@ def add_imports(text: str, needed: list[ImportNeeded], newline: str) -> str:
 
 
 def _insert_import(text: str, needed: ImportNeeded, newline: str) -> str:
-    row, before, separate = _insertion_row(_parse_quietly(text), needed)
+    row, before, separate = _insertion_row(parse_text(text), needed)
     line = f"{needed.statement()}{newline}{newline if separate else ''}"
     starts = SourceFile(path="", raw=b"", text=text, encoding="utf-8", bom=False).line_starts
     if before:
@@ -191,7 +185,11 @@ def compiles(text: str, path: str) -> str | None:
             # The user's code, not fastlint's: SyntaxWarnings about it are not ours to print.
             warnings.simplefilter("ignore")
             compile(text, path or "<fixed>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+    except SyntaxError as error:
+        if needs_libcst(text):
+            return None  # newer Python than this interpreter's (a file in 3.14 syntax on 3.11)
+        return f"{error.__class__.__name__}: {error}"
+    except (ValueError, RecursionError, MemoryError) as error:
         return f"{error.__class__.__name__}: {error}"
     return None
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
 from fastlint.facts import CallFact, Span
 from fastlint.fixes import add_keyword
+from fastlint.parse import ParseFailure, parse_module
 from fastlint.project import FunctionRef
 from fastlint.source import SourceFile
 
@@ -69,8 +70,8 @@ def lifespan_fix(
     if any(r.event not in EVENTS or r.handler is None for r in registrations):
         return None
     try:
-        tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError):
+        tree, _ = parse_module(source)
+    except ParseFailure:
         return None
     if _binds_name(tree, LIFESPAN):
         return None
