@@ -298,7 +298,9 @@ class _Converter:
                 new = ast.TypeVarTuple(name=name, **extra)  # type: ignore[attr-defined]
             else:
                 new = ast.ParamSpec(name=name, **extra)  # type: ignore[attr-defined]
-            converted.append(self.at(new, param))
+            bound = getattr(inner, "bound", None)
+            end = param.default or bound or inner.name  # not its comma
+            converted.append(self.at(new, param, _outer(end, -1)))
         return converted
 
     # ------------------------------------------------------------------ parameters, arguments

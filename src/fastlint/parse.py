@@ -49,6 +49,10 @@ def parse_module(source: SourceFile) -> tuple[ast.Module, bool]:
         raise ParseFailure("the code is nested too deeply") from None
     except ValueError as error:
         raise ParseFailure(str(error)) from None
+    if native.msg.startswith("too many"):
+        # Nesting beyond the interpreter's limits (`too many nested parentheses`): libcst's
+        # parser would overflow its stack on it and crash the process.
+        raise _syntax_error(native)
     if _TEMPLATE_LINE.search(source.text):
         raise ParseFailure("a template (Jinja), not Python", is_template=True)
     try:
@@ -57,9 +61,13 @@ def parse_module(source: SourceFile) -> tuple[ast.Module, bool]:
         pass
     except (RecursionError, MemoryError):
         raise ParseFailure("the code is nested too deeply") from None
-    # The interpreter's message and position read best (libcst's are less precise).
+    raise _syntax_error(native)
+
+
+def _syntax_error(native: SyntaxError) -> ParseFailure:
+    """The interpreter's message and position (libcst's are less precise)."""
     row = max(native.lineno or 1, 1)
-    raise ParseFailure(f"SyntaxError: {native.msg}", row, max((native.offset or 1) - 1, 0))
+    return ParseFailure(f"SyntaxError: {native.msg}", row, max((native.offset or 1) - 1, 0))
 
 
 def parse_quietly(text: str, path: str = "<unknown>") -> ast.Module:
@@ -79,8 +87,9 @@ def needs_libcst(text: str) -> bool:
     try:
         parse_quietly(text)
         return False
-    except SyntaxError:
-        pass
+    except SyntaxError as error:
+        if error.msg.startswith("too many"):
+            return False  # see parse_module
     except (ValueError, RecursionError, MemoryError):
         return False
     try:
