@@ -31,6 +31,7 @@ class Hop:
     leaf: CallFact | None
     leaf_facts: FileFacts | None
     leaf_symbol: str | None
+    depth: int = 1  # functions on the shortest chain from here to the leaf, this one included
 
 
 class CallGraph:
@@ -104,7 +105,7 @@ class CallGraph:
             for facts, call in calls:
                 symbol = is_leaf(facts, call)
                 if symbol is not None:
-                    best[qualname] = Hop(None, call, facts, symbol)
+                    best[qualname] = Hop(None, call, facts, symbol, 1)
                     depth[qualname] = 1
                     queue.append(qualname)
                     break
@@ -119,7 +120,7 @@ class CallGraph:
                 ref = project.functions.get(caller)
                 if ref is None or not through(ref) or edge.call.awaited or edge.call.once:
                     continue
-                best[caller] = Hop(edge, None, None, None)
                 depth[caller] = depth[current] + 1
+                best[caller] = Hop(edge, None, None, None, depth[caller])
                 queue.append(caller)
         return best

@@ -27,6 +27,7 @@ from fastlint.facts import (
     Val,
 )
 from fastlint.route_logic import measure as measure_logic
+from fastlint.guards import Guard, guard_of, make_guard
 from fastlint.source import SourceFile, char_col
 
 # The class of `request.state` and `app.state`: their attributes are bound under this name.
@@ -67,6 +68,7 @@ class Scope:
     yielded: list = field(default_factory=list)
     global_names: set = field(default_factory=set)  # declared `global` in it
     first_yield: int = 0  # row of its first `yield`
+    params: frozenset = frozenset()  # names of its parameters
 
 
 class FileContext:
@@ -156,6 +158,7 @@ class Collector:
         self.reports: list[tuple] = []
         self.main_guard = 0
         self.once = 0  # depth of `if _cache is None:` blocks on a module global
+        self.guards: list[Guard] = []  # `if <test on a parameter>:` around the current statement
         self.type_checking = 0
         self.stmt_row = 0
         self.generator_depth = 0
@@ -537,14 +540,22 @@ class Collector:
             self.main_guard += 1
         if checking:
             self.type_checking += 1
+        scope = self._function_scope()
+        on_parameter = guard_of(test, scope.params) if scope is not None and scope.params else None
         self.once += once
+        if on_parameter is not None:
+            self.guards.append(make_guard(on_parameter, True))
         self.walk_body(node.body)
+        if on_parameter is not None:
+            self.guards[-1] = make_guard(on_parameter, False)
         self.once -= once
         if guard:
             self.main_guard -= 1
         if checking:
             self.type_checking -= 1
         self.walk_body(node.orelse)
+        if on_parameter is not None:
+            self.guards.pop()
 
     def _is_first_time_test(self, test: ast.expr) -> bool:
         """`if _client is None:` / `if not _client:` on a module global, in a function: a
@@ -723,8 +734,10 @@ class Collector:
             docstring = body[0].value.value
             body = body[1:]
         once, self.once = self.once, 0  # a nested def runs when it is called
+        guards, self.guards = self.guards, []
+        scope.params = frozenset(param.name for param in params)
         self.walk_body(body)
-        self.once = once
+        self.once, self.guards = once, guards
         self.scopes.pop()
         def_row, def_col = self._pos(node.lineno, node.col_offset)
         # `async def name` / `def name`, assuming single spaces: the range is for reporting
@@ -790,7 +803,8 @@ class Collector:
                 self._is_bare_depends(default) or self._is_bare_depends(arg.annotation)
             ):
                 depends = annotation  # `x: Form = Depends()` depends on the annotated class
-            params.append(ParamFact(arg.arg, annotation, depends, kind))
+            constant = Val("const", default.value) if isinstance(default, ast.Constant) else None
+            params.append(ParamFact(arg.arg, annotation, depends, kind, constant))
             if position == 0 and class_qualname is not None and not is_static:
                 bound = Val("ref", class_qualname if is_classmethod else f"{class_qualname}()")
             elif annotation is not None:
@@ -1006,6 +1020,7 @@ class Collector:
                 ),
                 in_main_guard=self.main_guard > 0,
                 once=self.once > 0,
+                guards=tuple(self.guards) if self.guards else (),
                 context_manager=isinstance(parent, (ast.With, ast.AsyncWith)),
                 stmt_row=self.stmt_row,
                 assigned_to=assigned,

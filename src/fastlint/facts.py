@@ -109,6 +109,7 @@ class ParamFact(NamedTuple):
     annotation: str | None  # symbol of the annotation (Annotated[...] unwrapped to its type)
     depends: str | None  # symbol of the Depends()/Security() target, from default or Annotated
     kind: str  # "positional", "vararg", "kwonly", "kwarg"
+    default: Val | None = None  # a constant default (`cached=True`), else None
 
 
 class LogicSize(NamedTuple):
@@ -172,6 +173,8 @@ class CallFact(NamedTuple):
     once: bool = False
     # `with f() as x:`: the call's result is entered and exited as a context manager.
     context_manager: bool = False
+    # `if <test on a parameter>:` tests around the call in its function (guards.Guard).
+    guards: tuple = ()
 
 
 class BindingFact(NamedTuple):

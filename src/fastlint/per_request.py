@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from fastlint.callgraph import Edge
+from fastlint.guards import Guard, contradicted
 from fastlint.project import FunctionRef, Project
 
 # Calls are followed this many functions deep: beyond, a path is too speculative to report
@@ -83,6 +84,21 @@ class PerRequest:
                 continue
             found[qualname] = RequestPath(project.functions[origin], roles[origin], tuple(reversed(hops)))
         return found
+
+    def path_through(self, qualname: str, guards: tuple[Guard, ...]) -> RequestPath | None:
+        """How a call under `guards` in function `qualname` is reached per request: through a
+        caller whose constant arguments take that branch. None when no caller does (a client
+        built for `isinstance(x, list)` when every caller passes a string)."""
+        path = self.paths.get(qualname)
+        if path is None or not guards or qualname in self.project.fastapi.request_entry_points:
+            return path
+        function = self.project.functions[qualname].function
+        for edge in self.project.callgraph.callers.get(qualname, ()):
+            above = self.paths.get(edge.caller)
+            if above is None or len(above.hops) >= MAX_HOPS or contradicted(guards, edge.call.call, function):
+                continue
+            return RequestPath(above.entry, above.role, (*above.hops, edge))
+        return None
 
     @cached_property
     def _root(self) -> str:

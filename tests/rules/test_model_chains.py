@@ -3,7 +3,7 @@ pattern is flagged, and its near-miss twin (the async or local variant) is not."
 
 import pytest
 
-from fastlint.testing import lines
+from fastlint.testing import lines, lint
 
 DB = """
     from sqlalchemy.orm import Session, sessionmaker
@@ -225,3 +225,92 @@ def test_one_time_initialisation_is_not_per_request():
     # `if _config is None:` on a module global, and an lru_cache helper, run once; a branch
     # on a parameter and an uncached helper run on every request.
     assert lines({"app.py": ONE_TIME}, "FL102") == [28, 30]
+
+
+REPEATED = """
+    from fastapi import FastAPI
+    app = FastAPI()
+
+    def read_config():
+        return open("config.toml").read()
+
+    @app.get("/a")
+    async def a():
+        return read_config()
+
+    @app.get("/b")
+    async def b():
+        return read_config()
+"""
+
+
+def test_a_blocking_call_many_coroutines_reach_is_one_finding_at_it():
+    (finding,) = lint({"app.py": REPEATED}, "FL102")
+    assert finding.row == 6
+    assert "2 coroutines reach it" in finding.message
+    assert [location.row for location in finding.related] == [10, 14]
+
+
+def test_one_coroutine_is_reported_at_its_call():
+    source = REPEATED.split('@app.get("/b")')[0]
+    assert lines({"app.py": source}, "FL102") == [10]
+
+
+GUARDED = """
+    import time
+    from fastapi import FastAPI
+    app = FastAPI()
+
+    def fetch(name, cached=True):
+        if name.startswith("file/"):
+            return open(name[5:]).read()
+        if not cached:
+            time.sleep(1)
+        return name
+
+    @app.get("/")
+    async def index(flag: bool):
+        fetch("API_KEY")
+        fetch("API_KEY", cached=True)
+        fetch("API_KEY", cached=flag)
+"""
+
+
+def test_a_chain_the_call_s_own_arguments_rule_out_is_not_reported():
+    findings = lint({"app.py": GUARDED}, "FL102")
+    # `fetch("API_KEY")` reaches neither the `file/` branch nor (cached by default) the
+    # sleep; `cached=flag` may reach the sleep: that chain is shown, not the `open`.
+    assert [f.row for f in findings] == [17]
+    assert "time.sleep" in findings[0].message and "open" not in findings[0].message
+
+
+def test_a_constant_that_takes_the_branch_is_reported():
+    source = GUARDED.replace('fetch("API_KEY")\n', 'fetch("file/x")\n', 1)
+    findings = lint({"app.py": source}, "FL102")
+    assert [f.row for f in findings] == [15, 17]
+    assert "open" in findings[0].message
+
+
+BRANCH_NO_CALLER_TAKES = """
+    import httpx
+    from fastapi import FastAPI
+    app = FastAPI()
+
+    def post(payload):
+        if isinstance(payload, list):
+            client = httpx.Client()
+            return [client.post("u", json=p) for p in payload]
+        return payload
+
+    @app.get("/one")
+    def one():
+        return post({arg})
+"""
+
+
+@pytest.mark.parametrize("arg, flagged", [('"text"', []), ('["a", "b"]', [8])])
+def test_fl201_client_on_a_branch_no_caller_takes(arg, flagged):
+    findings = lint({"app.py": BRANCH_NO_CALLER_TAKES.replace("{arg}", arg)}, "FL201")
+    assert [f.row for f in findings] == flagged
+    for finding in findings:
+        assert "GET /one" in finding.message

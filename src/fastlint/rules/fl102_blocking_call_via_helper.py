@@ -18,14 +18,16 @@ Good:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
-from fastlint.callgraph import Hop
+from fastlint.callgraph import CallGraph, Edge, Hop
 from fastlint.catalog import is_blocking
 from fastlint.diagnostics import Diagnostic, RelatedLocation
-from fastlint.facts import CallFact, FileFacts, Span
+from fastlint.facts import CallFact, FileFacts, Span, Val
 from fastlint.fixes import to_thread
+from fastlint.guards import contradicted
 from fastlint.per_request import PerRequest
 from fastlint.project import FunctionRef, Project
 from fastlint.rules.base import Option, ProjectRule
@@ -58,12 +60,14 @@ class BlockingCallViaHelper(ProjectRule):
             symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
             return symbol if is_blocking(symbol, extra, allowed) else None
 
-        chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread,
-                                 max(1, self.option("max-helper-depth")))
+        depth = max(1, self.option("max-helper-depth"))
+        chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth)
         if not chains:
             return
-        model = project.fastapi
         runs_once = PerRequest(project).runs_once
+        search = _ChainSearch(graph, chains, blocking_symbol, depth)
+        # Every coroutine call site that reaches a blocking call, grouped by that call.
+        by_leaf: dict[tuple[str, int, int], list[tuple[Edge, tuple[_Step, ...]]]] = defaultdict(list)
         for caller, edges in graph.edges.items():
             for edge in edges:
                 call = edge.call
@@ -76,16 +80,138 @@ class BlockingCallViaHelper(ProjectRule):
                     continue
                 if is_blocking(project.canonical(call.call.value), extra, allowed):  # type: ignore[arg-type]
                     continue  # FL101 reports it
-                chain = blocking_chain(project, chains, edge.callee, call)
-                source = project.source(edge.facts.path)
-                finding = self.diagnostic(
-                    edge.facts, call.span,
-                    f"`{call.text}()` blocks the event loop in {model.describe(caller)}: {chain}; "
-                    f"run it with `await asyncio.to_thread({call.text}, ...)` or make the chain async",
-                    to_thread(source, call) if source is not None else None,
-                    call.stmt_row,
-                )
-                yield replace(finding, related=chain_locations(chains, edge.callee))
+                steps = search.steps(edge.callee, call)
+                if steps is None:
+                    continue  # every chain is ruled out by the call's own arguments
+                leaf = steps[-1]
+                by_leaf[(leaf.facts.path, leaf.span.row, leaf.span.col)].append((edge, steps))
+        for reached in by_leaf.values():
+            if len({edge.caller for edge, _ in reached}) == 1:
+                for edge, steps in reached:
+                    yield self._at_call_site(project, edge, steps)
+            else:
+                yield self._at_blocking_call(project, reached)
+
+    def _at_call_site(self, project: Project, edge: Edge, steps: tuple[_Step, ...]) -> Diagnostic:
+        """One coroutine reaches the blocking call: reported at its call, with the fix."""
+        call = edge.call
+        source = project.source(edge.facts.path)
+        chain = " → ".join([f"{call.text}()", *(step.describe(project) for step in steps)])
+        finding = self.diagnostic(
+            edge.facts, call.span,
+            f"`{call.text}()` blocks the event loop in {project.fastapi.describe(edge.caller)}: "
+            f"{chain}; run it with `await asyncio.to_thread({call.text}, ...)` or make the chain async",
+            to_thread(source, call) if source is not None else None,
+            call.stmt_row,
+        )
+        return replace(finding, related=_locations(steps))
+
+    def _at_blocking_call(self, project: Project,
+                          reached: list[tuple[Edge, tuple[_Step, ...]]]) -> Diagnostic:
+        """Several coroutines reach the same blocking call: one finding, at it, naming how
+        many and the shortest chain (one root cause, fixed in one place)."""
+        reached = sorted(reached, key=lambda item: (len(item[1]), item[0].facts.path,
+                                                    item[0].call.span.row))
+        edge, steps = reached[0]
+        leaf = steps[-1]
+        coroutines = len({item[0].caller for item in reached})
+        chain = " → ".join([f"{project.relative_path(edge.facts.path)}:{edge.call.span.row} "
+                            f"{edge.call.text}()", *(step.describe(project) for step in steps)])
+        finding = self.diagnostic(
+            leaf.facts, leaf.span,
+            f"`{leaf.text}` blocks the event loop: {coroutines} coroutines reach it through sync "
+            f"calls ({len(reached)} call sites), e.g. {project.fastapi.describe(edge.caller)}: "
+            f"{chain}; make this path async, or move the call off the request path",
+            None, leaf.stmt_row,
+        )
+        related = tuple(
+            RelatedLocation(item[0].facts.path, item[0].call.span.row, item[0].call.span.col,
+                            item[0].call.span.end_row, item[0].call.span.end_col,
+                            f"reached from {project.fastapi.describe(item[0].caller)}")
+            for item in reached
+        )
+        return replace(finding, related=related)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One call on a chain: a call of the next helper, or (last) the blocking call."""
+
+    facts: FileFacts
+    span: Span
+    text: str  # `helper()`, or the blocking call's symbol
+    stmt_row: int
+    blocking: bool
+
+    def describe(self, project: Project) -> str:
+        return f"{project.relative_path(self.facts.path)}:{self.span.row} {self.text}"
+
+
+class _ChainSearch:
+    """A chain from a call into a helper down to a blocking call, through calls that the
+    caller's constant arguments do not rule out (`if name.startswith("oidc/"): open(...)` is
+    not reached by `get_secret("API_KEY")`). The shortest such chain is preferred."""
+
+    _BRANCHES = 3  # helpers tried at each hop, nearest the blocking call first
+
+    def __init__(self, graph: CallGraph, chains: dict[str, Hop],
+                 is_leaf: Callable[[FileFacts, CallFact], str | None], depth: int) -> None:
+        self.graph = graph
+        self.chains = chains
+        self.is_leaf = is_leaf
+        self.depth = depth
+        self._memo: dict[tuple, tuple[_Step, ...] | None] = {}
+
+    def steps(self, callee: FunctionRef, call: CallFact) -> tuple[_Step, ...] | None:
+        return self._from(callee, call.call, self.depth, frozenset())
+
+    def _from(self, ref: FunctionRef, incoming: Val, budget: int,
+              visited: frozenset[str]) -> tuple[_Step, ...] | None:
+        key = (ref.qualname, _constants(incoming), budget)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = None  # a recursive chain back to here finds nothing
+        found = self._search(ref, incoming, budget, visited | {ref.qualname})
+        self._memo[key] = found
+        return found
+
+    def _search(self, ref: FunctionRef, incoming: Val, budget: int,
+                visited: frozenset[str]) -> tuple[_Step, ...] | None:
+        function = ref.function
+        for facts, call in self.graph.calls_by_function.get(ref.qualname, ()):
+            symbol = self.is_leaf(facts, call)
+            if symbol is not None and not contradicted(call.guards, incoming, function):
+                return (_Step(facts, call.span, symbol, call.stmt_row, True),)
+        if budget <= 1:
+            return None
+        options = sorted(
+            (self.chains[edge.callee.qualname].depth, index, edge)
+            for index, edge in enumerate(self.graph.edges.get(ref.qualname, ()))
+            if edge.callee.qualname in self.chains and edge.callee.qualname not in visited
+            and not edge.call.awaited and not edge.call.once
+            and not contradicted(edge.call.guards, incoming, function)
+        )
+        for _, _, edge in options[:self._BRANCHES]:
+            rest = self._from(edge.callee, edge.call.call, budget - 1, visited)
+            if rest is not None:
+                call = edge.call
+                return (_Step(edge.facts, call.span, f"{call.text}()", call.stmt_row, False), *rest)
+        return None
+
+
+def _constants(call: Val) -> tuple:
+    """What of a call's arguments can rule out a guard: its constants, by position and name."""
+    return (tuple(a.value if a.kind == "const" else ... for a in call.args),
+            tuple((k, v.value if v.kind == "const" else ...) for k, v in call.kwargs))
+
+
+def _locations(steps: tuple[_Step, ...]) -> tuple[RelatedLocation, ...]:
+    """The chain's hops as locations (an editor lists them under the finding)."""
+    return tuple(
+        RelatedLocation(step.facts.path, step.span.row, step.span.col, step.span.end_row,
+                        step.span.end_col, f"blocks: {step.text}" if step.blocking else f"calls {step.text}")
+        for step in steps
+    )
 
 
 def _runs_in_caller_thread(ref: FunctionRef) -> bool:
@@ -94,38 +220,4 @@ def _runs_in_caller_thread(ref: FunctionRef) -> bool:
     return not function.is_async and not function.cached and not any(
         decorator.symbol in THREAD_DECORATORS or decorator.value in THREAD_DECORATORS
         for decorator in function.decorators
-    )
-
-
-def _hops(chains: dict[str, Hop], first: FunctionRef) -> Iterator[tuple[FileFacts, Span, str]]:
-    """Each call of the chain below `first`, ending with the blocking call (its symbol, where
-    the others are `helper()`): where, and what."""
-    hop = chains[first.qualname]
-    seen = {first.qualname}
-    while hop.edge is not None:
-        edge = hop.edge
-        yield edge.facts, edge.call.span, f"{edge.call.text}()"
-        if edge.callee.qualname in seen:  # cannot happen on a shortest chain; never loop
-            return
-        seen.add(edge.callee.qualname)
-        hop = chains[edge.callee.qualname]
-    if hop.leaf is not None and hop.leaf_facts is not None:
-        yield hop.leaf_facts, hop.leaf.span, str(hop.leaf_symbol)
-
-
-def blocking_chain(project: Project, chains: dict[str, Hop], first: FunctionRef, call: CallFact) -> str:
-    """`report() → services/report.py:12 build() → services/report.py:20 time.sleep`."""
-    parts = [f"{call.text}()"]
-    parts.extend(f"{project.relative_path(facts.path)}:{span.row} {what}"
-                 for facts, span, what in _hops(chains, first))
-    return " → ".join(parts)
-
-
-def chain_locations(chains: dict[str, Hop], first: FunctionRef) -> tuple[RelatedLocation, ...]:
-    """The chain's hops as locations (an editor lists them under the finding)."""
-    hops = list(_hops(chains, first))
-    return tuple(
-        RelatedLocation(facts.path, span.row, span.col, span.end_row, span.end_col,
-                        f"blocks: {what}" if index == len(hops) - 1 else f"calls {what}")
-        for index, (facts, span, what) in enumerate(hops)
     )

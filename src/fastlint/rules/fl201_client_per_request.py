@@ -57,13 +57,13 @@ class ClientPerRequest(ProjectRule):
             functions = facts.functions
             stored: set | None = None
             for call in facts.calls:
-                if call.function < 0 or call.in_lambda:
+                if call.function < 0 or call.in_lambda or call.once:
                     continue
                 symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
                 if symbol not in CLIENT_CONSTRUCTORS and not _calls_stored_factory(project, call):
                     continue
                 function = functions[call.function]
-                path = per_request.paths.get(function.qualname)
+                path = per_request.path_through(function.qualname, call.guards)
                 if path is None:
                     continue
                 if stored is None:
