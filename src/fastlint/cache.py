@@ -2,8 +2,9 @@
 
 Two consolidated files per project and rule set under `.fastlint_cache/` (next to the
 project's pyproject.toml):
-- a small *manifest*: each file's size, mtime, content hash, its own findings and noqa
-  lines, and the project rules' findings for the last set of files joined;
+- a small *manifest*: each file's size, mtime, content hash, the hash of its analysis (its
+  facts and findings), its own findings and noqa lines, and the project rules' findings for
+  the last set of analyses joined (with the hash of every file they read the text of);
 - the *facts*: each file's full FileFacts, read only when the project must be joined again.
 So a run where nothing changed reads one small file. An entry is reused when the file's size
 and mtime are unchanged, or else when its content hash is. Both files are written atomically
@@ -14,6 +15,7 @@ ignored and rebuilt.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from dataclasses import dataclass, replace
@@ -26,7 +28,7 @@ from fastlint.atomic import replace_file
 from fastlint.facts import FileFacts
 
 # Bump when the shape of FileFacts or of the analysis changes.
-FORMAT = 3
+FORMAT = 4
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by fastlint.\n"
@@ -38,12 +40,17 @@ _LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, Impor
 @dataclass(frozen=True)
 class Entry:
     """What the manifest knows of one file: its content's identity and a light result
-    (findings, noqa lines, errors — the facts are in the facts file)."""
+    (findings, noqa lines, errors — the facts are in the facts file).
+
+    `analysis_digest` identifies the analysis (the pickled result): an edit that leaves it
+    unchanged (a comment, blank lines at the end) cannot change what the project rules see.
+    """
 
     size: int
     mtime_ns: int
     digest: str
     light: FileResult
+    analysis_digest: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +80,16 @@ def light_result(result: FileResult) -> FileResult:
 
 def pack(result: FileResult) -> bytes:
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def analysis_digest(result: FileResult) -> str:
+    """The identity of a file's analysis by value: equal results give equal digests,
+    whichever objects they happen to share (pickled without its memo, which records sharing)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: facts are acyclic
+    pickler.dump(result)
+    return content_digest(buffer.getvalue())
 
 
 def default_cache_dir(root: Path, configured: str | None, override: Path | None) -> Path:
@@ -146,9 +163,11 @@ class Cache:
 
     # ------------------------------------------------------------------ writing
     def store(self, key: str, size: int, mtime_ns: int, digest: str, result: FileResult,
-              payload: bytes | None = None) -> None:
-        """Remember a file's result; `payload` is the result already pickled, if at hand."""
-        self.entries[key] = Entry(size, mtime_ns, digest, light_result(result))
+              payload: bytes | None = None, analysed: str = "") -> None:
+        """Remember a file's result; `payload` is the result already pickled and `analysed`
+        its analysis digest, if at hand."""
+        self.entries[key] = Entry(size, mtime_ns, digest, light_result(result),
+                                  analysed or analysis_digest(result))
         self._facts_table()[key] = payload if payload is not None else pack(result)
         self._facts_dirty = True
         self.dirty = True

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastlint.analysis import FileResult, ModuleInfo, RuleSet, analyze_path, analyze_source
-from fastlint.cache import Cache, content_digest, default_cache_dir, pack
+from fastlint.cache import Cache, analysis_digest, content_digest, default_cache_dir, pack
 from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
@@ -254,6 +254,7 @@ class Analysed:
     mtime_ns: int
     digest: str
     payload: bytes | None = None
+    analysed: str = ""  # the analysis digest, computed where the result was
 
     def unpacked(self) -> FileResult:
         return self.result if self.result is not None else pickle.loads(self.payload)  # type: ignore[arg-type]
@@ -275,7 +276,8 @@ def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
                    packed: bool = False) -> list[Analysed]:
     analysed = [_analyze_one(path, info, ruleset) for path, info in batch]
     if packed:
-        return [replace(item, result=None, payload=pack(item.result)) for item in analysed]
+        return [replace(item, result=None, payload=pack(item.result),
+                        analysed=analysis_digest(item.result)) for item in analysed]
     return analysed
 
 
@@ -353,7 +355,7 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
         run.results[result.path] = result
         if run.cache is not None and item.digest and not result.errors:
             run.cache.store(os.path.abspath(result.path), item.size, item.mtime_ns,
-                            item.digest, result, item.payload)
+                            item.digest, result, item.payload, item.analysed)
 
 
 def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
@@ -392,11 +394,18 @@ def current_source(run: ProjectRun, path: str) -> SourceFile | None:
         return None
 
 
-def join(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> list[Diagnostic]:
-    """Build the project from the file facts and run the project rules."""
+def join(run: ProjectRun, ruleset: RuleSet, errors: list[str],
+         read: set[str] | None = None) -> list[Diagnostic]:
+    """Build the project from the file facts and run the project rules; each file whose
+    text the rules read is added to `read`."""
     _load_full_facts(run, ruleset, None)
-    project = Project((r.facts for r in run.results.values() if r.facts is not None),
-                      lambda path: current_source(run, path))
+
+    def source(path: str) -> SourceFile | None:
+        if read is not None:
+            read.add(path)
+        return current_source(run, path)
+
+    project = Project((r.facts for r in run.results.values() if r.facts is not None), source)
     project.root = str(run.root)
     project.layout = run.layout
     project.scope_config = run.config.scope
@@ -477,14 +486,17 @@ def reported_findings(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> l
         diagnostics.extend(result.diagnostics)
     project_key = _project_key(run) if run.cache is not None and not run.overrides else None
     cached = run.cache.project_results.get(project_key) if project_key else None
-    if isinstance(cached, tuple):
-        # Nothing changed since a run that joined exactly these files: reuse its findings.
-        found, kinds = cached
+    if isinstance(cached, tuple) and len(cached) == 3 and _same_text(run, cached[2]):
+        # The same analyses as a run that joined exactly these files, and the same text in
+        # the files its rules read: the project rules would find the same, reuse it.
+        found, kinds, _ = cached
     else:
-        found = tuple(join(run, ruleset, errors))
+        read: set[str] = set()
+        found = tuple(join(run, ruleset, errors, read))
         kinds = {path: scope.kind for path, scope in run.project.scope.by_path.items()}  # type: ignore[union-attr]
-        if project_key is not None and run.cache is not None:
-            run.cache.project_results = {project_key: (found, kinds)}
+        texts = _text_digests(run, read) if project_key is not None else None
+        if texts is not None and run.cache is not None:
+            run.cache.project_results = {project_key: (found, kinds, texts)}
             run.cache.dirty = True
     diagnostics.extend(found)
     diagnostics = in_scope(diagnostics, kinds, run.config.scope.report_in)
@@ -516,16 +528,32 @@ def in_scope(diagnostics: Iterable[Diagnostic], kinds: dict[str, str],
 
 
 def _project_key(run: ProjectRun) -> str | None:
-    """The identity of every file's content in the project, and of what else decides the
+    """The identity of every file's analysis in the project, and of what else decides the
     application scope, or None if one is unknown."""
     assert run.cache is not None
     parts = [repr((run.layout, run.config.scope))]
     for path in sorted(run.results):
         entry = run.cache.entries.get(os.path.abspath(path))
+        if entry is None or not entry.analysis_digest:
+            return None
+        parts.append(f"{path}\0{entry.analysis_digest}")
+    return content_digest("\n".join(parts).encode())
+
+
+def _text_digests(run: ProjectRun, paths: Iterable[str]) -> dict[str, str] | None:
+    """The content digest of each file, or None if one is not in the cache."""
+    assert run.cache is not None
+    digests = {}
+    for path in paths:
+        entry = run.cache.entries.get(os.path.abspath(path))
         if entry is None:
             return None
-        parts.append(f"{path}\0{entry.digest}")
-    return content_digest("\n".join(parts).encode())
+        digests[path] = entry.digest
+    return digests
+
+
+def _same_text(run: ProjectRun, digests: object) -> bool:
+    return isinstance(digests, dict) and _text_digests(run, digests) == digests
 
 
 def unused_per_file_ignores(run: ProjectRun) -> list[str]:
