@@ -57,12 +57,11 @@ def read_layout(root: Path, files: Iterable[Path]) -> ProjectLayout:
     """The layout of the project at `root`, looking in the directories its Python files are in
     (and those between them and the root) for alembic.ini and pyproject.toml."""
     directories: set[str] = set()
-    for path in files:
+    for parent in {os.path.dirname(os.path.abspath(path)) for path in files}:
         try:
-            relative = Path(os.path.abspath(path)).relative_to(root)
+            parts = Path(parent).relative_to(root).parts
         except ValueError:
             continue
-        parts = relative.parts[:-1]
         for end in range(len(parts) + 1):
             directories.add("/".join(parts[:end]))
     alembic_dirs: list[str] = []
