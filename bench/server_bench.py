@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Benchmark `fastlint server`: the time from `didChange` to `publishDiagnostics` on a large project.
+
+    python bench/server_bench.py [--project DIR] [--module REL] [--edits 50] [--json FILE]
+    python bench/server_bench.py --profile     # where one edit's check spends its time
+
+Starts the real server (`python -m fastlint server`, cache in a scratch directory, so the
+first load is cold), opens a route module of the largest corpus project (litellm), waits
+for its first diagnostics (the load), then makes `--edits` edits inside an async route —
+odd edits insert a statement line, even edits delete it, so the lines below move — and
+for each measures the time from sending `didChange` to receiving the `publishDiagnostics`
+of that version. Reports the median and p95, the load time and the server's memory (RSS
+now and peak, from /proc). The debounce (50 ms) is part of every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CORPUS = Path("/tmp/fastlint-corpus/litellm")
+MODULE = "litellm/proxy/response_api_endpoints/endpoints.py"
+TARGET_P95 = 0.2
+
+
+def edit_line(text: str) -> tuple[int, str]:
+    """Where to type: the 0-based line of the first statement after the docstring of the
+    first async route, and its indentation."""
+    tree = ast.parse(text)
+    route = next(node for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)
+                 and any("router." in ast.unparse(d) for d in node.decorator_list))
+    body = route.body
+    first = body[1] if len(body) > 1 and isinstance(body[0], ast.Expr) \
+        and isinstance(body[0].value, ast.Constant) else body[0]
+    return first.lineno - 1, " " * first.col_offset
+
+
+def memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS now, peak RSS) of a process, in KB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+async def measure(project: Path, module: str, edits: int) -> dict:
+    from lsprotocol import types
+    from pytest_lsp import LanguageClient, client_capabilities
+    from pytest_lsp.client import make_test_lsp_client
+
+    client = make_test_lsp_client()
+    arrivals: dict[int | None, float] = {}
+    published = asyncio.Event()
+    target = (project / module).resolve()
+    uri = target.as_uri()
+
+    def on_publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+        if params.uri == uri:
+            arrivals.setdefault(params.version, time.perf_counter())
+            published.set()
+
+    def on_register(client: LanguageClient, params: types.RegistrationParams) -> None:
+        return None
+
+    client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(on_publish)
+    client.feature(types.CLIENT_REGISTER_CAPABILITY)(on_register)
+    cache = tempfile.mkdtemp(prefix="fastlint-server-bench-")
+    await client.start_io(sys.executable, "-m", "fastlint", "server", "--cache-dir", cache)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), root_uri=project.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name=project.name)]))
+
+    async def wait_for(version: int) -> float:
+        while version not in arrivals:
+            published.clear()
+            await asyncio.wait_for(published.wait(), 600)
+        return arrivals[version]
+
+    text = target.read_text(encoding="utf-8")
+    line, indent = edit_line(text)
+    start = time.perf_counter()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="python", version=0, text=text)))
+    load = await wait_for(0) - start
+    latencies = []
+    at = types.Position(line=line, character=0)
+    for version in range(1, edits + 1):
+        if version % 2:
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=at, end=at), text=f"{indent}_ = {version}\n")
+        else:
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=at, end=types.Position(line=line + 1, character=0)), text="")
+        sent = time.perf_counter()
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[change]))
+        latencies.append(await wait_for(version) - sent)
+    pid = client._server.pid  # type: ignore[union-attr]
+    rss, peak = memory_kb(pid)
+    await client.shutdown_session()
+    await client.stop()
+    latencies.sort()
+    return {
+        "project": str(project), "module": module, "edits": edits,
+        "files": sum(1 for _ in project.rglob("*.py")),
+        "load_seconds": round(load, 3),
+        "median_seconds": round(statistics.median(latencies), 3),
+        "p95_seconds": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 3),
+        "max_seconds": round(latencies[-1], 3),
+        "target_p95_seconds": TARGET_P95,
+        "rss_mb": round(rss / 1024), "peak_rss_mb": round(peak / 1024),
+    }
+
+
+def profile(project: Path, module: str) -> None:
+    """One edit's check, in process, under cProfile: the functions that take the time."""
+    from fastlint.server.project_state import Buffer, ProjectState
+    from fastlint.server.settings import ClientSettings
+
+    state = ProjectState(project, ClientSettings(), use_cache=False)
+    state.load()
+    path = ProjectState.key(project / module)
+    text = (project / module).read_text(encoding="utf-8")
+    state.check(state.update({path: Buffer(text, 0)}))
+    lines = text.splitlines(keepends=True)
+    line, indent = edit_line(text)
+    lines.insert(line, f"{indent}_ = 1\n")
+    changed = state.update({path: Buffer("".join(lines), 1)})
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.runcall(state.check, changed)
+    print(f"one edit's check: {time.perf_counter() - started:.3f} s (under the profiler)")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=CORPUS)
+    parser.add_argument("--module", default=MODULE)
+    parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if not args.project.is_dir():
+        raise SystemExit(f"{args.project}: missing (CORPUS_SET=pinned bash shared/bench/corpus.sh)")
+    if args.profile:
+        profile(args.project, args.module)
+        return
+    result = asyncio.run(measure(args.project, args.module, args.edits))
+    verdict = "met" if result["p95_seconds"] <= TARGET_P95 else "missed"
+    print(f"{result['files']} files; load {result['load_seconds']} s; didChange → publishDiagnostics "
+          f"over {result['edits']} edits: median {result['median_seconds']} s, "
+          f"p95 {result['p95_seconds']} s (target ≤ {TARGET_P95} s: {verdict}), "
+          f"max {result['max_seconds']} s; server RSS {result['rss_mb']} MB "
+          f"(peak {result['peak_rss_mb']} MB)")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
