@@ -53,10 +53,10 @@ def memory_kb(pid: int) -> tuple[int, int]:
 
 async def measure(project: Path, module: str, edits: int) -> dict:
     from lsprotocol import types
+    from pygls.protocol import default_converter
     from pytest_lsp import LanguageClient, client_capabilities
-    from pytest_lsp.client import make_test_lsp_client
 
-    client = make_test_lsp_client()
+    client = LanguageClient(converter_factory=default_converter)
     arrivals: dict[int | None, float] = {}
     published = asyncio.Event()
     target = (project / module).resolve()

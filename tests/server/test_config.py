@@ -114,3 +114,20 @@ async def test_initialization_options_apply(ignoring_client: LanguageClient, pro
     uri = open_document(ignoring_client, project / "app" / "routes.py")
     await wait_for_diagnostics(ignoring_client, uri, lambda d: True)
     assert codes(ignoring_client.diagnostics[uri]) == []
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command()))
+async def excluding(lsp_client: LanguageClient, tmp_path: Path):
+    project = write_project(tmp_path / "project", '[tool.fastlint]\nextend-exclude = ["app/routes.py"]\n')
+    await start(lsp_client, [project])
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_an_excluded_file_gets_no_diagnostics(excluding: LanguageClient, tmp_path: Path):
+    app = tmp_path / "project" / "app"
+    excluded = open_document(excluding, app / "routes.py")
+    checked = open_document(excluding, app / "services.py",
+                            "import time\n\n\nasync def build():\n    time.sleep(1)\n")
+    await wait_for_diagnostics(excluding, checked, lambda d: codes(d) == ["FL101"])
+    assert excluded not in excluding.diagnostics

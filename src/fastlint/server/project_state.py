@@ -78,7 +78,9 @@ class ProjectState:
             directory = default_cache_dir(self.root, self.config.cache_dir, self.cache_dir)
             self.run.cache = Cache(directory, self.ruleset.fingerprint(), self.root)
             self.run.cache.load()
-        map_files(self.run, sorted(self.files), self.ruleset, None)
+        # One process: forking worker processes from the server, which runs threads, could
+        # deadlock them. A warm cache (any earlier `fastlint check`) makes this load fast.
+        map_files(self.run, sorted(self.files), self.ruleset, 1)
         if self.run.cache is not None:
             self.run.cache.save()
 
