@@ -62,12 +62,12 @@ async def measure(project: Path, module: str, edits: int) -> dict:
     target = (project / module).resolve()
     uri = target.as_uri()
 
-    def on_publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+    def on_publish(ls: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
         if params.uri == uri:
             arrivals.setdefault(params.version, time.perf_counter())
             published.set()
 
-    def on_register(client: LanguageClient, params: types.RegistrationParams) -> None:
+    def on_register(ls: LanguageClient, params: types.RegistrationParams) -> None:
         return None
 
     client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(on_publish)

@@ -182,6 +182,8 @@ class FastlintServer(LanguageServer):
 
     def disk_changed(self, path: Path) -> None:
         root = self.root_for(path)
+        if root not in self.projects:
+            return  # no document of that project is open: it is read when one is
         self._disk_pending[root].add(ProjectState.key(path))
         self.schedule(root, DEBOUNCE_SECONDS)
 
@@ -363,7 +365,8 @@ def create_server() -> FastlintServer:
         # By line: the cursor anywhere on a finding's lines brings its actions.
         first, last = params.range.start.line + 1, params.range.end.line + 1
         in_range = [(d, sent) for d, sent in published.found if d.row <= last and first <= d.end_row]
-        actions = await ls.in_worker(
+        # Computed on the published text alone: no need to wait for a check in progress.
+        actions = await asyncio.to_thread(
             finding_actions, published.path, uri, published.buffer.version, published.index,
             in_range, only, ls.unsafe_allowed(uri), ls.versioned_edits())
         safe_fixes = any(d.fix is not None and d.fix.applicability is Applicability.SAFE
