@@ -112,6 +112,7 @@ def run_check_command(
             sys.stderr.write(f"error: {message}\n")
         for message in result.warnings:
             sys.stderr.write(f"warning: {message}\n")
+        _note_not_analysed(result)
         if result.diffs:
             count = sum(result.fixed.values())
             sys.stderr.write(f"\nWould fix {count} problem{'s' if count != 1 else ''}.\n")
@@ -142,11 +143,21 @@ def run_check_command(
                 sys.stderr.write(f"error: {message}\n")
             for message in result.warnings:
                 sys.stderr.write(f"warning: {message}\n")
+            _note_not_analysed(result)
     if result.internal_errors:
         raise typer.Exit(2)
     if exit_zero:
         raise typer.Exit(0)
     raise typer.Exit(1 if result.diagnostics or result.errors or stale_baseline else 0)
+
+
+def _note_not_analysed(result) -> None:
+    """The files no rule ran on, as one line on stderr (machine formats keep stdout)."""
+    from fastlint.not_analysed import summary_line
+
+    line = summary_line(result.not_analysed)
+    if line is not None:
+        sys.stderr.write(f"note: {line}\n")
 
 
 def _show_files(paths: list[Path], config: Optional[Path], jobs: Optional[int],

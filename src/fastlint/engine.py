@@ -24,6 +24,7 @@ from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
 from fastlint.layout import ProjectLayout, read_layout
 from fastlint.noqa import is_suppressed
+from fastlint.not_analysed import NotAnalysed, not_analysed
 from fastlint.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule
@@ -59,6 +60,7 @@ class RunResult:
     diffs: list[str] = field(default_factory=list)
     unsafe_fixes_enabled: bool = False
     projects: list["ProjectRun"] = field(default_factory=list)
+    not_analysed: list[NotAnalysed] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------- module names
@@ -617,6 +619,9 @@ def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunRe
                 result.internal_errors.extend(file_result.errors)
                 if file_result.read_error:
                     result.errors.append(file_result.read_error)
+                skipped = not_analysed(file_result)
+                if skipped is not None:
+                    result.not_analysed.append(skipped)
         result.diagnostics.extend(diagnostics)
         result.files_checked += len(run.reported)
         if run.cache is not None:
@@ -624,6 +629,7 @@ def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunRe
                 run.cache.forget_missing({os.path.abspath(p) for p in run.results})
             run.cache.save()
     result.diagnostics.sort(key=lambda d: d.sort_key)
+    result.not_analysed.sort(key=lambda item: item.path)
     return result
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from fastlint import __version__
 from fastlint.diagnostics import Diagnostic
 from fastlint.pages import page_text, section
-from fastlint.reporters.locations import fingerprints, report_paths, report_root
+from fastlint.not_analysed import SYNTAX_ERROR_REASON, UNREADABLE_REASON, summary_line
+from fastlint.reporters.locations import fingerprints, report_path, report_paths, report_root
 from fastlint.rule_links import configured_template, repository_url, rule_url
 from fastlint.rules import all_rules
 from fastlint.rules.base import Rule
@@ -60,6 +61,23 @@ def _location(diagnostic: Diagnostic, path: str) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
 
 
+def _not_analysed_notifications(result: "RunResult", root: Path) -> list[dict[str, Any]]:
+    """One note per file no rule ran on (unreadable ones are already errors), then the count."""
+    line = summary_line(result.not_analysed)
+    if line is None:
+        return []
+    notes: list[dict[str, Any]] = [
+        {
+            "level": "warning" if item.reason == SYNTAX_ERROR_REASON else "note",
+            "message": {"text": f"not analysed: {item.detail}"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": report_path(item.path, root), "uriBaseId": SOURCE_ROOT}}}],
+        }
+        for item in result.not_analysed if item.reason != UNREADABLE_REASON
+    ]
+    return [*notes, {"level": "note", "message": {"text": line}}]
+
+
 def sarif_log(result: "RunResult", root: Path) -> dict[str, Any]:
     rules = all_rules()
     index = {rule.code: position for position, rule in enumerate(rules)}
@@ -81,6 +99,7 @@ def sarif_log(result: "RunResult", root: Path) -> dict[str, Any]:
         {"level": "error", "message": {"text": message}}
         for message in result.errors + result.internal_errors
     ]
+    notifications += _not_analysed_notifications(result, root)
     template = configured_template(result)
     driver: dict[str, Any] = {
         "name": "fastlint",

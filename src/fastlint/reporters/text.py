@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 from fastlint.diagnostics import Applicability, Diagnostic
+from fastlint.not_analysed import summary_line
 from fastlint.rules import rules_by_code
 from fastlint.secret_text import mask_line
 from fastlint.source import SourceError, read_source
@@ -89,6 +90,9 @@ def write_footer(result: "RunResult", stream: TextIO, style: _Style, settings: "
         for path, count in sorted(result.fixed.items()):
             stream.write(f"  {path}: {count} fixed\n")
     _summary(result, stream, style, settings)
+    skipped = summary_line(result.not_analysed)
+    if skipped is not None:
+        stream.write(f"{style('note', _BOLD)}: {skipped}\n")
 
 
 def _summary(result: "RunResult", stream: TextIO, style: _Style, settings: "RenderSettings") -> None:
