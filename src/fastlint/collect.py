@@ -979,6 +979,8 @@ class Collector:
             callee = called.symbol
             if called.kind == "call":
                 receiver = called  # `app.get("/x")(handler)`: the call that made the callee
+            elif callee is None and isinstance(func, ast.Subscript):
+                callee = _specialised_class(func, self.sym_of(func.value))
         args = tuple([self._argument(a, node) for a in node.args])
         kwargs = tuple([(k.arg if k.arg is not None else "**", self.expr(k.value, node))
                         for k in node.keywords])
@@ -1049,6 +1051,14 @@ def _intern(text: str) -> str:
     return sys.intern(text)
 
 
+def _specialised_class(func: ast.Subscript, symbol: str | None) -> str | None:
+    """`Repository[User](...)` instantiates `Repository`, as `Repository(...)` does
+    (a capitalised name: `handlers[0](...)` calls an element, not `handlers`)."""
+    if symbol is None or not symbol.rsplit(".", 1)[-1][:1].isupper():
+        return None
+    return symbol
+
+
 def _concat(left: Val, right: Val, span: Span) -> Val:
     """`a + b` of strings (constants, f-strings or names of constants), else unknown."""
     if left.kind not in ("const", "fstr", "ref") or right.kind not in ("const", "fstr", "ref"):
@@ -1083,6 +1093,8 @@ def _dotted_text(node: ast.expr) -> str:
         return f"{_dotted_text(node.value)}.{node.attr}"
     if isinstance(node, ast.Call):
         return f"{_dotted_text(node.func)}()"
+    if isinstance(node, ast.Subscript):
+        return f"{_dotted_text(node.value)}[…]"
     return "…"
 
 
