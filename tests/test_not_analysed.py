@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from fastlint.cli import app
 from tests.test_reporters import sarif_schema
 
+pytestmark = pytest.mark.syntax
+
 TEMPLATE = "{% for model in models %}\nclass {{ model.name }}:\n    pass\n{% endfor %}\n"
 SLEEPY = "import time\n\n\nasync def tick():\n    time.sleep(1)\n"
 

@@ -8,7 +8,7 @@ import pytest
 
 from fastlint.engine import RunOptions, run_check
 from fastlint.parse import FORCE_LIBCST_VARIABLE
-from fastlint.testing import lint
+from fastlint.testing import fixed, lint
 
 pytestmark = pytest.mark.syntax
 
@@ -111,3 +111,28 @@ def test_forced_libcst_path_gives_the_same_findings_on_the_legacy_app(monkeypatc
     native = findings()
     monkeypatch.setenv(FORCE_LIBCST_VARIABLE, "1")
     assert findings() == native and native
+
+
+NEWEST_ROUTE = '''\
+import time
+from fastapi import FastAPI
+
+app = FastAPI()
+
+type Payload = dict[str, str]
+
+
+@app.get("/api/v1/x")
+async def x() -> Payload:
+    try:
+        time.sleep(1)
+    except ValueError, TypeError:
+        pass
+    return {"k": f"{ {"a": "b"}["a"] }"}
+'''
+
+
+def test_fix_applies_to_a_file_in_newest_syntax():
+    text = fixed(NEWEST_ROUTE, "FL101")
+    assert "        await asyncio.sleep(1)\n" in text and "import asyncio\n" in text
+    assert "except ValueError, TypeError:" in text and 'f"{ {"a": "b"}["a"] }"' in text
