@@ -109,12 +109,13 @@ class ApplicationScope:
         classified = {f.module for f in project.files if f.path in self.by_path
                       and not self.by_path[f.path].is_application}
         roots = self._app_roots(pending)
-        reached = self._reach(roots, classified)
+        reached, packages_only = self._reach(roots, classified)
         scripts = {f.module: why for f in pending if f.module not in reached
                    for why in [self._script_evidence(f)] if why}
         cli_roots = {f.module: "imports " + lib for f in pending if f.module not in reached
                      for lib in [cli_library(f)] if lib}
-        reached_from_cli = self._reach({**scripts, **cli_roots}, classified | set(reached))
+        reached_from_cli, _ = self._reach({**scripts, **cli_roots},
+                                          classified | (set(reached) - packages_only))
         for facts in pending:
             module = facts.module
             if module in reached:
@@ -204,21 +205,30 @@ class ApplicationScope:
                 roots.setdefault(ref.facts.module, "registers middleware or handlers on the app")
         return roots
 
-    def _reach(self, roots: dict[str, str], blocked: set[str]) -> dict[str, str]:
-        """Every module imported from the roots, transitively, with the chain that reaches it."""
+    def _reach(self, roots: dict[str, str], blocked: set[str]) -> tuple[dict[str, str], set[str]]:
+        """Every module imported from the roots, transitively, with the chain that reaches it;
+        and the packages reached only as the parent of such a module. Those run too, but
+        what their `__init__` imports is not followed: a package that re-exports its CLI
+        commands does not make them application code."""
         graph = self._project.import_graph
         reasons = dict(roots)
         queue = deque(roots)
         parents: dict[str, str] = {}
+        as_package: set[str] = set()
         while queue:
             module = queue.popleft()
-            for imported in (*graph.get(module, ()), *self._packages_of(module)):
-                if imported in reasons or imported in blocked:
+            for imported in graph.get(module, ()):
+                if imported in blocked or (imported in reasons and imported not in as_package):
                     continue
+                as_package.discard(imported)
                 parents[imported] = module
                 reasons[imported] = _chain(imported, parents, roots)
                 queue.append(imported)
-        return reasons
+            for package in self._packages_of(module):
+                if package not in reasons and package not in blocked:
+                    as_package.add(package)
+                    reasons[package] = f"the package of {module}"
+        return reasons, as_package
 
     def _packages_of(self, module: str) -> list[str]:
         """The packages Python runs before a module (`a` and `a.b` for `a.b.c`)."""

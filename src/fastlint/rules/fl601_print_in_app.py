@@ -22,11 +22,17 @@ from fastlint.rules.base import ProjectRule
 from fastlint.scope import cli_library
 
 
+# Packages and modules of command-line commands (`freqtrade/commands/list_commands.py`),
+# whose output is printed even when the app imports them for their helpers.
+CLI_MODULE_NAMES = frozenset({"cli", "commands", "management"})
+
+
 def is_cli_script(facts: FileFacts) -> bool:
-    """A module whose output is for a terminal, even when the app imports it: it imports a
-    command-line library or asks the user with `input()`. (Scripts, CLI-only modules and
-    migrations are outside application code: see fastlint.scope.)"""
-    if cli_library(facts):
+    """A module whose output is for a terminal, even when the app imports it: a command
+    module by name, one that imports a command-line library, or one that asks the user with
+    `input()`. (Scripts, CLI-only modules and migrations are outside application code: see
+    fastlint.scope.)"""
+    if CLI_MODULE_NAMES.intersection(facts.module.split(".")) or cli_library(facts):
         return True
     return any(call.call.value == "input" for call in facts.calls)
 
