@@ -35,6 +35,8 @@ INHERITS_TIMEOUT = frozenset(
 # Clients served in-process (tests, ASGI apps): no network, no timeout needed.
 _IN_PROCESS_KEYWORDS = ("app", "transport")
 _AIOHTTP_SESSION = "aiohttp.ClientSession"
+# Requests that read an event stream or a websocket: `timeout=None` there is the point.
+_OPEN_ENDED = frozenset({"stream", "ws_connect"})
 
 
 def is_implicit_default(symbol: str, timeout: Val | None) -> bool:
@@ -68,10 +70,14 @@ class TimeoutRule(ProjectRule):
                         call.call.has_kwarg(name) for name in _IN_PROCESS_KEYWORDS
                     ):
                         continue
+                    if symbol == _AIOHTTP_SESSION and _every_request_has_a_timeout(project, facts, call):
+                        continue
                 elif symbol in INHERITS_TIMEOUT:
                     timeout = call.call.kwarg("timeout")
                     if timeout is None or not _is_none(project, timeout):
                         continue
+                    if symbol.rsplit(".", 1)[-1] in _OPEN_ENDED:
+                        continue  # an event stream or websocket read for as long as it lives
                 else:
                     continue
                 if call.call.has_kwarg("**"):
@@ -118,6 +124,18 @@ def _message(text: str, symbol: str, timeout: Val | None) -> str:
                 "minutes; pass `timeout=aiohttp.ClientTimeout(total=...)`")
     return (f"`{text}()` has no timeout: a server that never answers holds the request (and its "
             "worker) forever; pass `timeout=` in seconds")
+
+
+def _every_request_has_a_timeout(project: Project, facts: FileFacts, session: CallFact) -> bool:
+    """An `aiohttp.ClientSession()` whose requests, in the function that opens it, each pass
+    `timeout=` (`async with ClientSession() as s: await s.post(url, timeout=30)`)."""
+    requests = [
+        call for call in facts.calls
+        if call.function == session.function and call is not session
+        and project.canonical(call.call.value or "").startswith(_AIOHTTP_SESSION + ".")  # type: ignore[arg-type]
+        and project.canonical(call.call.value or "") in INHERITS_TIMEOUT  # type: ignore[arg-type]
+    ]
+    return bool(requests) and all(call.call.has_kwarg("timeout") for call in requests)
 
 
 def _timeout_argument(call: Val, position: int | None) -> Val | None:

@@ -178,3 +178,54 @@ def test_message_fits_the_library(call, says):
 
     (finding,) = lint(f"import aiohttp, httpx, requests\n{call}\n", "FL202")
     assert says in finding.message
+
+
+NEAR_MISSES_OF_REAL_PROJECTS = [
+    pytest.param(
+        """
+        import aiohttp
+
+        async def run(url, data):
+            async with aiohttp.ClientSession() as session:
+                async with session.post(url, json=data, timeout=30) as response:
+                    return await response.json()
+
+        async def stop(url):
+            await aiohttp.ClientSession().get(url, timeout=5)
+        """,
+        id="aiohttp-session-whose-requests-pass-a-timeout",
+    ),
+    pytest.param(
+        """
+        import httpx
+
+        async def listen(client: httpx.AsyncClient, url):
+            async with client.stream("GET", url, timeout=None) as r:
+                async for line in r.aiter_lines():
+                    print(line)
+        """,
+        id="event-stream-read-for-as-long-as-it-lives",
+    ),
+]
+
+
+@pytest.mark.parametrize("source", NEAR_MISSES_OF_REAL_PROJECTS)
+def test_near_misses_of_real_projects(source):
+    assert lines(source, "FL202") == []
+
+
+def test_an_aiohttp_session_with_one_request_without_timeout_is_reported():
+    source = """
+    import aiohttp
+
+    async def run(url):
+        async with aiohttp.ClientSession() as session:
+            await session.get(url, timeout=5)
+            await session.post(url)
+    """
+    assert lines(source, "FL202") == [5]
+
+
+def test_a_post_with_timeout_none_is_reported():
+    source = "import httpx\n\nasync def pay(client: httpx.AsyncClient):\n    await client.post('/pay', timeout=None)\n"
+    assert lines(source, "FL202") == [4]
