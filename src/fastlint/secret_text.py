@@ -14,7 +14,7 @@ _SECRET_LAST_WORDS = frozenset({"password", "passwd", "pwd", "secret", "token", 
                                 "credentials"})
 _KEY_QUALIFIERS = frozenset({"secret", "api", "access", "private", "signing", "encryption"})
 # A `*_KEY` anywhere after these words holds key material (`ENCRYPTION_LOCAL_KEY`).
-_KEY_MATERIAL = frozenset({"secret", "private", "signing", "encryption", "jwt", "hmac", "fernet"})
+_KEY_MATERIAL = frozenset({"private", "signing", "encryption", "jwt", "hmac", "fernet"})
 # Keys that sign or encrypt: leaked, every session or stored secret is forged or read.
 SIGNING_WORDS = frozenset({"signing", "encryption", "jwt", "hmac", "fernet", "private"})
 # `hashed_password` holds a hash; `COOKIE_NAME_TOKEN`, `TOKEN_HEADER_KEY` name something.
@@ -85,7 +85,7 @@ _KEY_SHAPED = re.compile(r"^_?[a-z]+(?:[_-][a-z]+)*$")
 _SECRET_TELLS = frozenset({"super", "my", "change", "changeme", "default", "admin", "top",
                            "very", "dev", "local", "test", "demo", "example", "sample"})
 _NOT_SECRETS = frozenset({"true", "false", "none", "null", "asc", "desc", "yes", "no", "on", "off",
-                          "dummy", "placeholder"})
+                          "dummy", "placeholder", "empty"})
 MIN_SECRET_LENGTH = 4
 
 
@@ -112,6 +112,9 @@ def is_label(name: str, value: str, assigned: bool = False) -> bool:
         return True
     if len(set(text)) <= 2:  # `"xxxxxxxx"`, `"AAAAAAAAAAAA"`: a filler
         return True
+    named_last = name_words(name)[-1:]
+    if text.isupper() and text.isalnum() and named_last and named_last[0] in text.lower():
+        return True  # `"PGPASSWORD"`: the name of an environment variable
     if any(space in text for space in " \t\n"):
         return _is_message(text)
     if not _KEY_SHAPED.match(text):

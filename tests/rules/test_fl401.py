@@ -148,3 +148,19 @@ def test_secret_never_appears_in_any_output_format(output_format, tmp_path, monk
     for secret in SECRETS.values():
         assert secret not in output
     assert "sk_l…" in output
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param('from enum import Enum\nclass Grant(str, Enum):\n    OAUTH_PASSWORD = "password"\n'
+                 '    OAUTH2_TOKEN = "oauth2-token"\n    CREATED_SECRET = "Secret created"\n',
+                 id="enum-members-are-labels"),
+    pytest.param('ENV = {"user": "PGUSER", "password": "PGPASSWORD"}\n', id="env-variable-name-in-caps"),
+    pytest.param('client = OpenAI(api_key="EMPTY")\n', id="vllm-empty-key"),
+    pytest.param('_WEBHOOK_SECRET_VALUE_KEY = "secret"\n', id="a-dict-key-named-key"),
+])
+def test_labels_of_real_projects_are_not_secrets(source):
+    assert lines(source, "FL401") == []
+
+
+def test_a_class_that_is_not_an_enum_still_has_secrets():
+    assert lines('class Config:\n    ADMIN_PASSWORD = "Sup3rS3cret!"\n', "FL401") == [2]

@@ -30,6 +30,7 @@ from fastlint.secret_text import (
 
 # Wrappers whose first argument (or `default=`) is the field's value.
 _FIELD_WRAPPERS = ("Field", "SecretStr", "SecretBytes")
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
 _ADVICE = "read it from the environment through a settings field without a default"
 
 
@@ -72,6 +73,10 @@ class HardcodedSecret(FileRule):
     severity = "error"
     redacts_source = True
     quiet_in = frozenset({"docs"})
+
+    def __init__(self, settings: dict | None = None) -> None:
+        super().__init__(settings)
+        self._enum_spans: tuple[FileContext | None, list[tuple[int, int]]] = (None, [])
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.Constant)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -80,6 +85,8 @@ class HardcodedSecret(FileRule):
         kind = type(node)
         if kind is ast.Constant:
             self._url(node, ctx)  # type: ignore[arg-type]
+        elif kind in (ast.Assign, ast.AnnAssign) and self._in_enum(node, ctx):
+            return  # an enum member's value is a label (`OAUTH_PASSWORD = "password"`)
         elif kind is ast.Assign:
             for target in node.targets:  # type: ignore[attr-defined]
                 self._named(_target_name(target), node.value, ctx, assigned=True)  # type: ignore[attr-defined]
@@ -110,6 +117,16 @@ class HardcodedSecret(FileRule):
         what = "signing key" if is_signing_key(name) else "secret"
         ctx.report(self.code, literal,
                    f'Hardcoded {what} in `{name}` ("{mask(secret)}"): {_ADVICE}')
+
+    def _in_enum(self, node: ast.AST, ctx: FileContext) -> bool:
+        checked, spans = self._enum_spans
+        if checked is not ctx:
+            spans = [(c.lineno, c.end_lineno or c.lineno) for c in ast.walk(ctx.tree)
+                     if isinstance(c, ast.ClassDef) and any(
+                         (ctx.symbol(b) or "").rsplit(".", 1)[-1] in _ENUM_BASES for b in c.bases)]
+            self._enum_spans = (ctx, spans)
+        row = getattr(node, "lineno", 0)
+        return any(start <= row <= end for start, end in spans)
 
     @classmethod
     def severity_of(cls, message: str) -> str:
