@@ -136,3 +136,56 @@ def test_other_settings_mechanisms_may_read_the_environment(files, path):
 def test_a_module_that_only_imports_starlette_config_is_not_a_settings_module():
     files = {"app/mail.py": "import os\nfrom starlette.config import Config\nX = os.getenv('X')\n"}
     assert lines(files, "FL404") == [3]
+
+
+NOT_CONFIGURATION = [
+    pytest.param(
+        """
+        import argparse, os
+
+        def main():
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--host", default=os.getenv("APP_HOST"))
+
+        if __name__ == "__main__":
+            main()
+        """,
+        id="cli-defaults-in-main",
+    ),
+    pytest.param(
+        """
+        import os
+
+        def with_token(token):
+            previous = os.environ.get("SERVICE_TOKEN")
+            os.environ["SERVICE_TOKEN"] = token
+            return previous
+        """,
+        id="save-and-restore",
+    ),
+    pytest.param(
+        """
+        import os
+
+        def env_flag(name: str) -> bool:
+            return os.getenv(name, "").lower() == "true"
+        """,
+        id="helper-reading-the-callers-variable",
+    ),
+    pytest.param('import os\nhome = os.environ["HOME"]\nhost = os.getenv("DD_AGENT_HOST")\n',
+                 id="platform-variables"),
+]
+
+
+# The app imports the module, so it is application code: the rule itself must exempt.
+APP = {"app/__init__.py": "", "app/main.py": "from fastapi import FastAPI\nfrom app import service\napp = FastAPI()\n"}
+
+
+@pytest.mark.parametrize("source", NOT_CONFIGURATION)
+def test_reads_that_are_not_configuration(source):
+    assert lines({**APP, "app/service.py": source}, "FL404") == []
+
+
+def test_a_function_reading_a_named_variable_is_still_reported():
+    source = "import os\n\ndef smtp_host():\n    return os.getenv('SMTP_HOST')\n"
+    assert lines({**APP, "app/service.py": source}, "FL404") == [4]

@@ -15,13 +15,13 @@ from __future__ import annotations
 import ast
 
 from fastlint.collect import FileContext
+from fastlint.entry_points import development_entry_points
 from fastlint.rules.base import FileRule
 
 APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI",
                          "starlette.applications.Starlette", "starlette.Starlette"})
 SWITCHES = {name: "debug" for name in APP_CLASSES} | {"uvicorn.run": "reload"}
 _APP_NAMES = ("app", "application")
-_CLI = ("click", "typer")
 
 
 def _is_true(node: ast.expr) -> bool:
@@ -52,7 +52,7 @@ class DebugEnabled(FileRule):
         """Inside a development entry point of this file (rows of their bodies, found once)."""
         checked, spans = self._entry_points
         if checked is not ctx:
-            spans = _entry_point_spans(ctx)
+            spans = development_entry_points(ctx.tree)
             self._entry_points = (ctx, spans)
         row = getattr(node, "lineno", 0)
         return any(start <= row <= end for start, end in spans)
@@ -85,46 +85,6 @@ class DebugEnabled(FileRule):
             return symbol[:-2] in APP_CLASSES
         written = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
         return written in _APP_NAMES or written.endswith("_app")
-
-
-def _entry_point_spans(ctx: FileContext) -> list[tuple[int, int]]:
-    """The functions a developer runs by hand: click/typer commands, and those called under
-    `if __name__ == "__main__":` in this module."""
-    tree = ctx.tree
-    called_in_main: set[str] = set()
-    for stmt in tree.body:
-        if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
-            called_in_main.update(n.func.id for n in ast.walk(stmt)
-                                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
-    spans = []
-    cli_module = _imports_cli_library(tree)
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
-                stmt.name in called_in_main or any(_is_cli_command(d, cli_module) for d in stmt.decorator_list)):
-            spans.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
-    return spans
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
-        and test.left.id == "__name__" and len(test.comparators) == 1 \
-        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == "__main__"
-
-
-def _is_cli_command(decorator: ast.expr, cli_module: bool) -> bool:
-    """`@cli.command()`, `@app.command("develop")`, `@click.command()`, `@group.command` in a
-    module that imports click or typer."""
-    func = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return cli_module and isinstance(func, ast.Attribute) and func.attr == "command"
-
-
-def _imports_cli_library(tree: ast.Module) -> bool:
-    for node in tree.body:
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _CLI for a in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _CLI:
-            return True
-    return False
 
 
 def _message(written: str, switch: str) -> str:

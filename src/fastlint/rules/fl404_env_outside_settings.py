@@ -18,10 +18,16 @@ from typing import Any
 
 from fastlint.catalog import SETTINGS_BASES
 from fastlint.collect import FileContext
+from fastlint.entry_points import development_entry_points
 from fastlint.rules.base import FileRule, Option
 
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 ENVIRON = "os.environ"
+# Variables the platform or another tool sets, read where they matter: not the app's settings.
+RUNTIME_VARIABLES = ("HOME", "PATH", "USER", "TMPDIR", "TERM", "LANG", "TZ", "HOSTNAME",
+                     "VIRTUAL_ENV", "PYTHON", "CI", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR",
+                     "HF_TOKEN", "HF_HOME", "DD_", "OTEL_", "KUBERNETES_SERVICE", "UVICORN_",
+                     "GUNICORN_", "WEB_CONCURRENCY", "MODAL_", "CUDA_")
 # Modules named like this are where a project keeps its configuration.
 SETTINGS_MODULE_NAMES = frozenset({"config", "settings", "conf", "configuration", "constants",
                                    "env", "environment"})
@@ -46,6 +52,14 @@ class EnvOutsideSettings(FileRule):
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         self._settings_module: tuple[FileContext | None, bool] = (None, False)
+        self._file_functions: tuple[FileContext | None, _Functions | None] = (None, None)
+
+    def _functions(self, ctx: FileContext) -> "_Functions":
+        checked, functions = self._file_functions
+        if checked is not ctx or functions is None:
+            functions = _Functions(ctx.tree)
+            self._file_functions = (ctx, functions)
+        return functions
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if ctx.is_test:
@@ -58,7 +72,12 @@ class EnvOutsideSettings(FileRule):
             if not isinstance(node.ctx, ast.Load) or ctx.symbol(node.value) != ENVIRON:  # type: ignore[attr-defined]
                 return
             first = node.slice  # type: ignore[attr-defined]
-        if self._is_settings_module(ctx):
+        if ctx.in_main_guard or self._is_settings_module(ctx):
+            return
+        if isinstance(first, ast.Constant) and isinstance(first.value, str) \
+                and first.value.startswith(RUNTIME_VARIABLES):
+            return
+        if self._functions(ctx).not_configuration(getattr(node, "lineno", 0), first):
             return
         variable = f' "{first.value}"' if isinstance(first, ast.Constant) else ""
         ctx.report(self.code, node,
@@ -78,6 +97,46 @@ class EnvOutsideSettings(FileRule):
                          for stmt in ctx.tree.body)
         self._settings_module = (ctx, answer)
         return answer
+
+
+class _Functions:
+    """Where in one file an environment read is not configuration: development entry points
+    (CLI defaults, `main()`), functions that also write the environment (save and restore),
+    and helpers that read a variable named by their caller (`def env_flag(name)`)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.entry_points = development_entry_points(tree)
+        self.writers: list[tuple[int, int]] = []
+        self.params: list[tuple[int, int, frozenset[str]]] = []
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                span = (node.lineno, node.end_lineno or node.lineno)
+                names = frozenset(a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                                  *node.args.kwonlyargs))
+                self.params.append((*span, names))
+                if any(_writes_environ(inner) for inner in ast.walk(node)):
+                    self.writers.append(span)
+
+    def not_configuration(self, row: int, key: ast.expr | None) -> bool:
+        if any(start <= row <= end for start, end in (*self.entry_points, *self.writers)):
+            return True
+        return isinstance(key, ast.Name) and any(
+            start <= row <= end and key.id in names for start, end, names in self.params)
+
+
+def _writes_environ(node: ast.AST) -> bool:
+    """`os.environ[k] = v`, `del os.environ[k]`, `os.environ.pop/update/setdefault(...)`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        return _is_environ(node.value)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in ("pop", "update", "setdefault", "clear") \
+            and _is_environ(node.func.value)
+    return False
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or \
+        (isinstance(node, ast.Name) and node.id == "environ")
 
 
 def _builds_settings_loader(stmt: ast.stmt, ctx: FileContext) -> bool:
