@@ -65,3 +65,21 @@ def test_a_module_the_app_imports_is_application_code_whatever_its_folder():
     files = {**APP, "app/main.py": "from fastapi import FastAPI\nfrom app.scripts import seed\n"
              "app = FastAPI()\n", "app/scripts/__init__.py": "", "app/scripts/seed.py": "print('x')\n"}
     assert lines(files, "FL601") == [1]
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param("def show_results(r):\n    print(r)\n", id="show-function"),
+    pytest.param("def _print_table(t):\n    print(t)\n", id="print-function"),
+    pytest.param("def start():\n    print('a')\n    print('b')\n    print('c')\n", id="output-routine"),
+    pytest.param("import sys\ndef ask():\n    print('Value?')\n    return sys.stdin.readline()\n",
+                 id="interactive-module"),
+])
+def test_terminal_output_routines_are_not_stray_prints(source):
+    assert lines({**APP, "app/report.py": source, "app/main.py":
+                  "from fastapi import FastAPI\nfrom app import report\napp = FastAPI()\n"}, "FL601") == []
+
+
+def test_a_stray_print_next_to_an_output_routine_is_reported():
+    source = "def show(r):\n    print(r)\n\ndef step(x):\n    if x:\n        print('case not defined')\n"
+    assert lines({**APP, "app/env.py": source, "app/main.py":
+                  "from fastapi import FastAPI\nfrom app import env\napp = FastAPI()\n"}, "FL601") == [6]

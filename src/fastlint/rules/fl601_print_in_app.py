@@ -13,10 +13,11 @@ Good:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import FileFacts
+from fastlint.facts import CallFact, FileFacts
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.scope import cli_library
@@ -34,7 +35,26 @@ def is_cli_script(facts: FileFacts) -> bool:
     fastlint.scope.)"""
     if CLI_MODULE_NAMES.intersection(facts.module.split(".")) or cli_library(facts):
         return True
-    return any(call.call.value == "input" for call in facts.calls)
+    return any(call.call.value in _TERMINAL_INPUT or str(call.call.value).startswith("sys.stdin")
+               for call in facts.calls)
+
+
+# Reading the terminal: the module talks to a person at a terminal.
+_TERMINAL_INPUT = frozenset({"input", "getpass.getpass"})
+# Functions whose job is to write to the terminal: by name, or by printing several times.
+_OUTPUT_FUNCTION_PREFIXES = ("show", "print", "display", "echo")
+_OUTPUT_FUNCTION_PRINTS = 3
+
+
+def _output_functions(facts: FileFacts, prints: list[CallFact]) -> set[int]:
+    """The functions (indexes) that are terminal output routines: `show_results()`,
+    `_print_table()`, or a function printing three times or more."""
+    counts = Counter(call.function for call in prints if call.function >= 0)
+    return {
+        index for index, function in enumerate(facts.functions)
+        if function.name.lstrip("_").startswith(_OUTPUT_FUNCTION_PREFIXES)
+        or counts[index] >= _OUTPUT_FUNCTION_PRINTS
+    }
 
 
 class PrintInApp(ProjectRule):
@@ -50,7 +70,10 @@ class PrintInApp(ProjectRule):
             prints = [c for c in facts.calls if c.call.value == "print" and not c.in_main_guard]
             if not prints or is_cli_script(facts):
                 continue
+            output = _output_functions(facts, prints)
             for call in prints:
+                if call.function in output:
+                    continue
                 yield self.diagnostic(
                     facts, call.span,
                     "`print()` in application code: use the app's logger (`logger.info(...)`), "
