@@ -83,3 +83,10 @@ def test_a_stray_print_next_to_an_output_routine_is_reported():
     source = "def show(r):\n    print(r)\n\ndef step(x):\n    if x:\n        print('case not defined')\n"
     assert lines({**APP, "app/env.py": source, "app/main.py":
                   "from fastapi import FastAPI\nfrom app import env\napp = FastAPI()\n"}, "FL601") == [6]
+
+
+def test_a_module_that_mostly_prints_from_output_routines_is_a_terminal_output_module():
+    source = ("def show_a(r):\n    print(r)\n\ndef show_b(r):\n    print(r)\n\n"
+              "def add_metrics(m):\n    print(m)\n")
+    assert lines({**APP, "app/report.py": source, "app/main.py":
+                  "from fastapi import FastAPI\nfrom app import report\napp = FastAPI()\n"}, "FL601") == []

@@ -71,6 +71,9 @@ class PrintInApp(ProjectRule):
             if not prints or is_cli_script(facts):
                 continue
             output = _output_functions(facts, prints)
+            in_output = sum(1 for call in prints if call.function in output)
+            if in_output * 2 >= len(prints) and in_output:
+                continue  # a terminal output module: its other prints are output too
             for call in prints:
                 if call.function in output:
                     continue
