@@ -80,9 +80,10 @@ def test_terminal_output_routines_are_not_stray_prints(source):
 
 
 def test_a_stray_print_next_to_an_output_routine_is_reported():
-    source = "def show(r):\n    print(r)\n\ndef step(x):\n    if x:\n        print('case not defined')\n"
+    source = ("def show(r):\n    print(r)\n\ndef step(x):\n    if x:\n        print('case not defined')\n\n"
+              "def reset():\n    print('reset')\n")
     assert lines({**APP, "app/env.py": source, "app/main.py":
-                  "from fastapi import FastAPI\nfrom app import env\napp = FastAPI()\n"}, "FL601") == [6]
+                  "from fastapi import FastAPI\nfrom app import env\napp = FastAPI()\n"}, "FL601") == [6, 9]
 
 
 def test_a_module_that_mostly_prints_from_output_routines_is_a_terminal_output_module():
