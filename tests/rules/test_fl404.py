@@ -189,3 +189,17 @@ def test_reads_that_are_not_configuration(source):
 def test_a_function_reading_a_named_variable_is_still_reported():
     source = "import os\n\ndef smtp_host():\n    return os.getenv('SMTP_HOST')\n"
     assert lines({**APP, "app/service.py": source}, "FL404") == [4]
+
+
+def test_variables_named_in_the_config_module_and_modules_of_a_config_package():
+    files = {**APP,
+             "app/constants.py": "ENV_APP_PORT = 'APP_PORT'\n",
+             "app/config/__init__.py": "",
+             "app/config/global_config.py": "import os\ndef get(name_var):\n    n = name_var\n    return os.environ[n]\n",
+             "app/service.py": "import os\nfrom app.constants import ENV_APP_PORT\nPORT = os.getenv(ENV_APP_PORT)\n"}
+    assert lines(files, "FL404") == []
+
+
+def test_a_variable_named_by_a_local_constant_is_still_reported():
+    files = {**APP, "app/service.py": "import os\nPORT_VAR = 'APP_PORT'\nPORT = os.getenv(PORT_VAR)\n"}
+    assert lines(files, "FL404") == [3]

@@ -79,6 +79,9 @@ class EnvOutsideSettings(FileRule):
             return
         if self._functions(ctx).not_configuration(getattr(node, "lineno", 0), first):
             return
+        if first is not None and not isinstance(first, ast.Constant) \
+                and _in_settings_module(ctx.symbol(first) or "", with_name=True):
+            return  # `os.getenv(ENV_APP_PORT)`: the variable is declared in the config module
         variable = f' "{first.value}"' if isinstance(first, ast.Constant) else ""
         ctx.report(self.code, node,
                    f"Environment variable{variable} read outside the settings module: declare "
@@ -91,7 +94,7 @@ class EnvOutsideSettings(FileRule):
         if checked is ctx:
             return answer
         answer = any(fnmatchcase(ctx.module, pattern) for pattern in self.option("settings-modules"))
-        answer = answer or ctx.module.rsplit(".", 1)[-1] in SETTINGS_MODULE_NAMES
+        answer = answer or _in_settings_module(ctx.module)
         if not answer:
             answer = any(_is_settings_class(stmt, ctx) or _builds_settings_loader(stmt, ctx)
                          for stmt in ctx.tree.body)
@@ -137,6 +140,13 @@ def _writes_environ(node: ast.AST) -> bool:
 def _is_environ(node: ast.expr) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr == "environ") or \
         (isinstance(node, ast.Name) and node.id == "environ")
+
+
+def _in_settings_module(symbol: str, with_name: bool = False) -> bool:
+    """A module (or a name defined in one) named or inside `config`, `settings`...
+    (`app.core.config`, `zenml.config.global_config`, `zenml.constants.ENV_X`)."""
+    parts = symbol.split(".")[:-1] if with_name else symbol.split(".")
+    return bool(SETTINGS_MODULE_NAMES.intersection(parts))
 
 
 def _builds_settings_loader(stmt: ast.stmt, ctx: FileContext) -> bool:
