@@ -203,3 +203,9 @@ def test_variables_named_in_the_config_module_and_modules_of_a_config_package():
 def test_a_variable_named_by_a_local_constant_is_still_reported():
     files = {**APP, "app/service.py": "import os\nPORT_VAR = 'APP_PORT'\nPORT = os.getenv(PORT_VAR)\n"}
     assert lines(files, "FL404") == [3]
+
+
+def test_variables_the_project_declares_by_name():
+    files = {**APP, "app/service.py": "import os\nB2_KEY_ENV_VAR = 'B2_KEY'\nENV_RUN_ID = 'RUN_ID'\n"
+             "KEY = os.environ.get(B2_KEY_ENV_VAR)\nRUN = os.environ[ENV_RUN_ID]\n"}
+    assert lines(files, "FL404") == []

@@ -13,6 +13,7 @@ Good:
 from __future__ import annotations
 
 import ast
+import re
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -21,6 +22,7 @@ from fastlint.collect import FileContext
 from fastlint.entry_points import development_entry_points
 from fastlint.rules.base import FileRule, Option
 
+_DECLARED_VARIABLE = re.compile(r"^ENV_|_ENV(_VAR|_VARIABLE)?$")
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 ENVIRON = "os.environ"
 # Variables the platform or another tool sets, read where they matter: not the app's settings.
@@ -79,9 +81,12 @@ class EnvOutsideSettings(FileRule):
             return
         if self._functions(ctx).not_configuration(getattr(node, "lineno", 0), first):
             return
-        if first is not None and not isinstance(first, ast.Constant) \
-                and _in_settings_module(ctx.symbol(first) or "", with_name=True):
-            return  # `os.getenv(ENV_APP_PORT)`: the variable is declared in the config module
+        if first is not None and not isinstance(first, ast.Constant) and (
+                _in_settings_module(ctx.symbol(first) or "", with_name=True)
+                or _DECLARED_VARIABLE.search(getattr(first, "id", getattr(first, "attr", "")))):
+            # `os.getenv(ENV_APP_PORT)`, `os.environ[B2_KEY_ENV_VAR]`: a variable the project
+            # declares by name, in the config module or beside the code that owns it.
+            return
         variable = f' "{first.value}"' if isinstance(first, ast.Constant) else ""
         ctx.report(self.code, node,
                    f"Environment variable{variable} read outside the settings module: declare "
