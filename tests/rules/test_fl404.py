@@ -209,3 +209,9 @@ def test_variables_the_project_declares_by_name():
     files = {**APP, "app/service.py": "import os\nB2_KEY_ENV_VAR = 'B2_KEY'\nENV_RUN_ID = 'RUN_ID'\n"
              "KEY = os.environ.get(B2_KEY_ENV_VAR)\nRUN = os.environ[ENV_RUN_ID]\n"}
     assert lines(files, "FL404") == []
+
+
+def test_a_variable_key_in_a_loop_names_no_configuration():
+    files = {**APP, "app/service.py": "import os\ndef run_id():\n    for env_var in ['A_RUN', 'B_RUN']:\n"
+             "        if env_var in os.environ:\n            return os.environ[env_var]\n"}
+    assert lines(files, "FL404") == []

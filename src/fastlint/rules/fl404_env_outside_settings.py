@@ -29,7 +29,9 @@ ENVIRON = "os.environ"
 RUNTIME_VARIABLES = ("HOME", "PATH", "USER", "TMPDIR", "TERM", "LANG", "TZ", "HOSTNAME",
                      "VIRTUAL_ENV", "PYTHON", "CI", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR",
                      "HF_TOKEN", "HF_HOME", "DD_", "OTEL_", "KUBERNETES_SERVICE", "UVICORN_",
-                     "GUNICORN_", "WEB_CONCURRENCY", "MODAL_", "CUDA_")
+                     "GUNICORN_", "WEB_CONCURRENCY", "MODAL_", "CUDA_", "KUBECONFIG",
+                     "GOOGLE_APPLICATION_CREDENTIALS", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                     "AWS_ROLE_ARN")
 # Modules named like this are where a project keeps its configuration.
 SETTINGS_MODULE_NAMES = frozenset({"config", "settings", "conf", "configuration", "constants",
                                    "env", "environment"})
@@ -81,6 +83,8 @@ class EnvOutsideSettings(FileRule):
             return
         if self._functions(ctx).not_configuration(getattr(node, "lineno", 0), first):
             return
+        if isinstance(first, ast.Name) and not first.id.isupper():
+            return  # `os.environ[key]` in a loop or a helper: the caller names the variable
         if first is not None and not isinstance(first, ast.Constant) and (
                 _in_settings_module(ctx.symbol(first) or "", with_name=True)
                 or _DECLARED_VARIABLE.search(getattr(first, "id", getattr(first, "attr", "")))):
