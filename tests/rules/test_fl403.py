@@ -146,3 +146,15 @@ def test_a_function_not_called_from_the_main_guard_is_still_reported():
         main()
     """
     assert lines(source, "FL403") == [7]
+
+
+def test_debug_inside_a_branch_taken_only_in_debug_mode_comes_from_configuration():
+    source = """
+    from fastapi import FastAPI
+    from app.config import in_debug_mode
+    if in_debug_mode():
+        app = FastAPI(debug=True)
+    else:
+        app = FastAPI(debug=True)
+    """
+    assert lines(source, "FL403") == [7]

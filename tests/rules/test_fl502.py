@@ -107,3 +107,24 @@ def test_allow_list_is_configurable():
     """
     assert lines(source, "FL502") == [4]
     assert lines(source, "FL502", pyproject='[tool.fastlint]\nunversioned-allow = ["/status"]\n') == []
+
+
+def test_pages_hidden_routes_and_catch_alls_may_stay_on_the_app():
+    source = """
+    from fastapi import FastAPI
+    from fastapi.responses import HTMLResponse
+    app = FastAPI()
+
+    @app.get("/", include_in_schema=False)
+    async def dashboard(): ...
+
+    @app.get("/api/{invalid_api_path:path}", status_code=404, include_in_schema=False)
+    async def invalid_api(invalid_api_path: str): ...
+
+    @app.get("/about", response_class=HTMLResponse)
+    def about(): ...
+
+    @app.get("/users")
+    def users(): ...
+    """
+    assert lines(source, "FL502") == [15]

@@ -52,7 +52,7 @@ class DebugEnabled(FileRule):
         """Inside a development entry point of this file (rows of their bodies, found once)."""
         checked, spans = self._entry_points
         if checked is not ctx:
-            spans = development_entry_points(ctx.tree)
+            spans = development_entry_points(ctx.tree) + _debug_branches(ctx.tree)
             self._entry_points = (ctx, spans)
         row = getattr(node, "lineno", 0)
         return any(start <= row <= end for start, end in spans)
@@ -85,6 +85,16 @@ class DebugEnabled(FileRule):
             return symbol[:-2] in APP_CLASSES
         written = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
         return written in _APP_NAMES or written.endswith("_app")
+
+
+def _debug_branches(tree: ast.Module) -> list[tuple[int, int]]:
+    """`if settings.debug:` / `if in_debug_mode():` bodies: the switch already comes from
+    configuration (the branch only runs when debugging is asked for)."""
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "debug" in ast.unparse(node.test).lower() and node.body:
+            spans.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
+    return spans
 
 
 def _message(written: str, switch: str) -> str:

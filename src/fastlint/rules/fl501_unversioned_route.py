@@ -67,7 +67,7 @@ class UnversionedRoute(ProjectRule):
         if self.option("version-header"):
             return
         versioned = re.compile(self.option("version-pattern"))
-        api = _ApiRoutes(project, self.option("unversioned-allow"))
+        api = ApiRoutes(project, self.option("unversioned-allow"))
         routes = [(route, path) for route in api.routes for path in api.paths(route)]
         if not routes:
             return
@@ -111,7 +111,7 @@ class UnversionedRoute(ProjectRule):
             f"instead",
         )
 
-    def _unversioned_project(self, project: Project, api: "_ApiRoutes",
+    def _unversioned_project(self, project: Project, api: "ApiRoutes",
                              paths: list[str]) -> Diagnostic:
         """One finding where the top prefix is set (an include, a router, else the app)."""
         tops = {p.split("/")[1] if p.count("/") > 1 else "" for p in paths}
@@ -141,7 +141,7 @@ class UnversionedRoute(ProjectRule):
             "(`/v1`) or require a version header")
 
 
-class _ApiRoutes:
+class ApiRoutes:
     """The routes of a project's API: known paths, in application code, in the schema, JSON."""
 
     def __init__(self, project: Project, allowed: list[str]) -> None:
@@ -149,7 +149,7 @@ class _ApiRoutes:
         self.model = project.fastapi
         self._allowed = allowed
         self._hidden_owners: dict[tuple[str, int, int], bool] = {}
-        self.routes = [route for route in self.model.resolved_routes if self._is_api(route)]
+        self.routes = [route for route in self.model.resolved_routes if self.is_api(route)]
 
     def paths(self, route: Route) -> list[str]:
         return [p for p in route.effective_paths if not is_allowed(p, self._allowed)]
@@ -167,8 +167,8 @@ class _ApiRoutes:
             if owned:
                 yield self.model.owners[key], owned
 
-    def _is_api(self, route: Route) -> bool:
-        if route.owner is None or not route.effective_paths or route.methods == ("WS",):
+    def is_api(self, route: Route, need_paths: bool = True) -> bool:
+        if route.owner is None or route.methods == ("WS",) or (need_paths and not route.effective_paths):
             return False
         if not self.project.scope.is_application(route.facts):
             return False

@@ -1,7 +1,9 @@
 """FL502 route-on-app: a path operation declared on the `FastAPI` object itself.
 
-Routes belong on an `APIRouter` (one per feature), included by the app; health checks and
-docs (`unversioned-allow`) may stay on the app.
+Routes belong on an `APIRouter` (one per feature), included by the app; what is not an API
+route (FL501's notion: hidden from the schema, pages, redirects, files, catch-alls declared
+with `include_in_schema=False`) and health checks and docs (`unversioned-allow`) may stay on
+the app.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterator
 from fastlint.diagnostics import Diagnostic
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
-from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
+from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, ApiRoutes, is_allowed
 
 
 class RouteOnApp(ProjectRule):
@@ -23,9 +25,12 @@ class RouteOnApp(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         allowed = self.option("unversioned-allow")
+        api = ApiRoutes(project, allowed)
         for route in project.fastapi.resolved_routes:
             owner = route.owner
             if owner is None or owner.kind != "app":
+                continue
+            if route.methods != ("WS",) and not api.is_api(route, need_paths=False):
                 continue
             paths = route.effective_paths or ((route.path,) if route.path is not None else ())
             if paths and all(is_allowed(path, allowed) for path in paths):
