@@ -63,6 +63,8 @@ BAD_CONFIG = [
                  id="allowed-and-forbidden"),
     pytest.param({"check-type-checking-imports": "yes"}, "layers.check-type-checking-imports",
                  id="not-a-bool"),
+    pytest.param({"check-annotation-imports": 1}, "layers.check-annotation-imports",
+                 id="annotation-imports-not-a-bool"),
 ]
 
 
@@ -183,6 +185,16 @@ def test_layers_command_shows_members_edges_and_violations():
     assert "routers -> repositories: 2\n" in out
     assert "core -> repositories: 1  ✗ 1 violating" in out
     assert "Violations: 2" in out
+
+
+def test_layers_command_json_gives_the_evidence_of_each_module():
+    import json
+
+    completed = layers_cli("fixtures/guide_nested", "--output-format", "json")
+    (report,) = json.loads(completed.stdout)
+    assert report["evidence"]["app.api.routes.users"] == "name routes/, declares routes"
+    assert report["evidence"]["app.db.models.user"] == "name models/, defines ORM models"
+    assert report["rejected"] == {"app.api.deps": "named routers, declares no routes"}
 
 
 def test_layers_command_mermaid_marks_violating_edges():
