@@ -180,6 +180,16 @@ class FastlintServer(LanguageServer):
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         self.schedule(root, 0)
 
+    def saved(self, uri: str) -> None:
+        """A save writes the buffer the findings were computed on: nothing the project sees
+        changes, so they are sent again as they are (a check only if they are out of date)."""
+        published = self.current(uri)
+        if published is None:
+            self.track(uri, 0)
+            return
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=published.buffer.version, diagnostics=[sent for _, sent in published.found]))
+
     def disk_changed(self, path: Path) -> None:
         root = self.root_for(path)
         if root not in self.projects:
@@ -319,7 +329,7 @@ def create_server() -> FastlintServer:
         if path is not None and path.name in CONFIG_FILES:
             ls.reload()
         elif params.text_document.uri in ls.open_documents:
-            ls.track(params.text_document.uri, 0)
+            ls.saved(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FastlintServer, params: types.DidCloseTextDocumentParams) -> None:
