@@ -7,7 +7,9 @@ Only the `fastlint server` command imports this package (pygls is the `server` e
   checked within the whole project's model;
 - `translate`: findings → protocol diagnostics, hovers;
 - `actions`: code actions (a finding's fix, fix all, suppress with noqa) as workspace edits;
-- `app`: the server: protocol handlers, debouncing, one project per configuration root.
+- `app`: the server's state: one project per configuration root, debounced checks in a
+  worker thread, what was published for each document;
+- `handlers`: the protocol's notifications and requests, handed to the server.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 def serve(use_cache: bool = True, cache_dir: Path | None = None) -> None:
     """Run the server on stdin/stdout until the client asks it to exit."""
-    from fastlint.server.app import create_server
+    from fastlint.server.handlers import create_server
 
     server = create_server()
     server.use_cache, server.cache_dir = use_cache, cache_dir
