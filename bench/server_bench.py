@@ -22,6 +22,7 @@ import cProfile
 import json
 import os
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -108,6 +109,7 @@ async def measure(project: Path, module: str, edits: int) -> dict:
     rss, peak = memory_kb(pid)
     await client.shutdown_session()
     await client.stop()
+    shutil.rmtree(cache, ignore_errors=True)
     latencies.sort()
     return {
         "project": str(project), "module": module, "edits": edits,
