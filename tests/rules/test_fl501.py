@@ -302,3 +302,21 @@ def test_pre_commit_run_on_the_router_file_sees_the_include_elsewhere():
     files = project_with(VERSIONED_USERS + "app.include_router(router)\n")
     assert [(d.path, d.row) for d in lint(files, "FL501", paths=("app/items.py",))] == [("app/items.py", 3)]
     assert lint(files, "FL501", paths=("app/main.py",)) == []
+
+
+def test_a_few_spec_fixed_versioned_paths_do_not_make_a_project_versioned():
+    files = {"app.py": """
+        from fastapi import FastAPI, APIRouter
+        app = FastAPI()
+        admin = APIRouter(prefix="/customer")
+        @admin.get("/list")
+        def customers(): ...
+        @admin.post("/block")
+        def block(): ...
+        @app.post("/v1/chat/completions")
+        def completions(): ...
+        @app.post("/chat/completions")
+        def completions_alias(): ...
+        app.include_router(admin)
+    """}
+    assert lines(files, "FL501") == []

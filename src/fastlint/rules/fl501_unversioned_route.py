@@ -5,8 +5,8 @@ the route, its router's include, or an app with `openapi_url=None`), not HTML, r
 file responses, not websockets, and not the well-known paths (`/`, `/.well-known/*`,
 `/favicon.ico`, `/robots.txt`, health, metrics, docs; `unversioned-allow`).
 
-In a project that versions its API (some route matches `version-pattern`), every API route
-outside the versioned tree is reported: once at the router when all of its routes are, else
+In a project that versions its API (at least half of its API paths match
+`version-pattern`), every API route outside the versioned tree is reported: once at the router when all of its routes are, else
 at each route. A project with no version anywhere has chosen not to version (or versions by
 a header, `version-header`): nothing is reported, unless `require-versioning` is set, and
 then once, at the include or router that sets the top prefix. A prefix that is not static
@@ -41,7 +41,7 @@ _NOT_API_RESPONSES = frozenset({"HTMLResponse", "RedirectResponse", "FileRespons
 
 
 def is_allowed(path: str, allowed: list[str]) -> bool:
-    if any(fnmatchcase(path, pattern) for pattern in allowed):
+    if any(fnmatchcase(path, pattern) for pattern in allowed) or "/.well-known/" in path:
         return True
     segments = [s for s in path.split("/") if s and not s.startswith("{")]
     return bool(segments) and segments[-1] in _PROBE_SEGMENTS
@@ -72,6 +72,10 @@ class UnversionedRoute(ProjectRule):
         if not routes:
             return
         trees = Counter(m.group(0).rstrip("/") for _, p in routes for m in [versioned.search(p)] if m)
+        if sum(trees.values()) * 2 < len(routes):
+            # A few versioned paths in an unversioned API are a spec's fixed paths (an
+            # OpenAI-compatible `/v1/chat/completions`), not the project's versioning.
+            trees.clear()
         if not trees:
             if self.option("require-versioning"):
                 yield self._unversioned_project(project, api, [p for _, p in routes])
