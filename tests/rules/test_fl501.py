@@ -30,6 +30,12 @@ TEMPLATE = {
 
         @router.get("/")
         def list_users(): ...
+
+        @router.get("/{id}")
+        def get_user(id: int): ...
+
+        @router.delete("/{id}")
+        def delete_user(id: int): ...
     """,
 }
 
@@ -290,6 +296,10 @@ def test_version_pattern_and_allow_list_are_configurable():
         app.include_router(router)
         @app.get("/v1/orders")
         def orders(): ...
+        @app.get("/v1/orders/{id}")
+        def order(id: int): ...
+        @app.delete("/v1/orders/{id}")
+        def cancel(id: int): ...
     """}
     assert lines(files, "FL501") == [3]
     pyproject = '[tool.fastlint]\nversion-pattern = "^/([0-9]{4}-[0-9]{2}|v1)/"\n'
