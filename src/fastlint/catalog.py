@@ -27,7 +27,10 @@ BLOCKING_CALLS: frozenset[str] = frozenset(
      "pymongo.MongoClient",
      "smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP",
      "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.copyfileobj",
-     "shutil.move", "shutil.rmtree"]
+     "shutil.move", "shutil.rmtree", "shutil.make_archive", "shutil.unpack_archive",
+     # Whole-archive and whole-tree file work (single-syscall checks such as `os.path.exists`
+     # or `os.remove` are left out: microseconds on a local disk, nothing a team would change).
+     "zipfile.ZipFile", "tarfile.open", "os.walk", "glob.glob"]
     + [f"requests.{verb}" for verb in HTTP_VERBS]
     + [f"requests.Session.{verb}" for verb in (*HTTP_VERBS, "send")]
     + [f"httpx.{verb}" for verb in (*HTTP_VERBS, "stream")]

@@ -314,3 +314,23 @@ def test_fl201_client_on_a_branch_no_caller_takes(arg, flagged):
     assert [f.row for f in findings] == flagged
     for finding in findings:
         assert "GET /one" in finding.message
+
+
+ARCHIVES = """
+    import glob, os, shutil, tarfile, zipfile
+
+    async def backup(path):
+        shutil.make_archive("backup", "zip", path)
+        with zipfile.ZipFile("backup.zip") as archive:
+            archive.namelist()
+        tarfile.open("backup.tar")
+        for _ in os.walk(path):
+            pass
+        glob.glob("*.json")
+        os.path.exists(path)
+        os.remove(path)
+"""
+
+
+def test_whole_archive_and_tree_work_blocks_single_syscalls_do_not():
+    assert lines({"app.py": ARCHIVES}, "FL101") == [5, 6, 8, 9, 11]
