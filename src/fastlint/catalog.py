@@ -6,7 +6,10 @@ Symbols here are canonical: an instance of a class is written as the class
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fnmatch import fnmatchcase
+
+from fastlint.facts import Val
 
 ENGINE = "sqlalchemy.engine.Engine"
 CONNECTION = "sqlalchemy.engine.Connection"
@@ -132,6 +135,21 @@ SETTINGS_BASES = frozenset({
     "pydantic.BaseSettings", "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings",
 })
 PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
+
+# Readers that block only when given a path: over an in-memory buffer they are CPU work.
+_BUFFER_READERS = frozenset({"zipfile.ZipFile", "tarfile.open"})
+_MEMORY_BUFFERS = frozenset({"io.BytesIO()", "io.StringIO()", "io.BytesIO", "io.StringIO"})
+
+
+def reads_memory_buffer(symbol: str, call: Val, canonical: Callable[[str], str]) -> bool:
+    """`zipfile.ZipFile(BytesIO(content))`: an archive read from memory, not from disk."""
+    if symbol not in _BUFFER_READERS:
+        return False
+    source = call.args[0] if call.args else (call.kwarg("file") or call.kwarg("fileobj"))
+    if source is None and symbol == "tarfile.open":
+        source = call.kwarg("fileobj")
+    return source is not None and source.symbol is not None and canonical(source.symbol) in _MEMORY_BUFFERS
+
 
 def is_blocking(symbol: str, extra: frozenset[str] = frozenset(),
                 allowed: frozenset[str] = frozenset()) -> bool:

@@ -57,6 +57,30 @@ class PerRequest:
                 once.add(factory)
         return frozenset(once)
 
+    @cached_property
+    def at_startup(self) -> frozenset[str]:
+        """`runs_once`, and the coroutines only they (or code outside the application: a CLI
+        command, a test) call: `async def startup(app)` awaited by the lifespan, and what it
+        awaits in turn. A request entry point is never startup work."""
+        project = self.project
+        entries = project.fastapi.request_entry_points
+        scope = project.scope
+        found = set(self.runs_once)
+        changed = True
+        while changed:
+            changed = False
+            for qualname, edges in project.callgraph.callers.items():
+                if qualname in found or qualname in entries or not edges:
+                    continue
+                ref = project.functions.get(qualname)
+                if ref is None or not ref.function.is_async:
+                    continue
+                outside = [edge.caller in found or not scope.is_application(edge.facts) for edge in edges]
+                if all(outside) and any(edge.caller in found for edge in edges):
+                    found.add(qualname)
+                    changed = True
+        return frozenset(found)
+
     def _runs_per_request(self, ref: FunctionRef) -> bool:
         return not ref.function.cached and ref.qualname not in self.runs_once
 

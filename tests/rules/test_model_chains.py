@@ -329,8 +329,39 @@ ARCHIVES = """
         glob.glob("*.json")
         os.path.exists(path)
         os.remove(path)
+        with zipfile.ZipFile(io.BytesIO(b"")) as in_memory:
+            in_memory.namelist()
 """
 
 
 def test_whole_archive_and_tree_work_blocks_single_syscalls_do_not():
-    assert lines({"app.py": ARCHIVES}, "FL101") == [5, 6, 8, 9, 11]
+    # an archive read from an in-memory buffer is CPU work, not I/O
+    assert lines({"app.py": ARCHIVES.replace("import glob", "import io, glob")}, "FL101") == [5, 6, 8, 9, 11]
+
+
+STARTUP_ONLY = """
+    from contextlib import asynccontextmanager
+    from fastapi import FastAPI
+
+    async def check_settings():
+        open("settings.json").read()
+
+    async def startup(app):
+        await check_settings()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await startup(app)
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/")
+    async def index():
+        {route_body}
+"""
+
+
+@pytest.mark.parametrize("route_body, flagged", [("return 1", []), ("await check_settings()", [6])])
+def test_coroutines_only_startup_awaits_are_not_request_work(route_body, flagged):
+    assert lines({"app.py": STARTUP_ONLY.replace("{route_body}", route_body)}, "FL101") == flagged

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastlint.catalog import is_blocking
+from fastlint.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Applicability, Diagnostic, Fix
 from fastlint.facts import CallFact, FileFacts, FunctionFact
 from fastlint.fixes import ASYNCIO, awaited_call, make_sync, to_thread
@@ -50,7 +50,7 @@ class BlockingCallInAsync(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         extra, allowed = blocking_settings(self)
-        runs_once = PerRequest(project).runs_once
+        runs_once = PerRequest(project).at_startup
         for facts in project.files:
             if not facts.calls:
                 continue
@@ -63,7 +63,8 @@ class BlockingCallInAsync(ProjectRule):
                 if not function.is_async or function.qualname in runs_once:
                     continue
                 symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-                if is_blocking(symbol, extra, allowed):
+                if is_blocking(symbol, extra, allowed) \
+                        and not reads_memory_buffer(symbol, call.call, project.canonical):
                     found.append((call, function, symbol))
             if found:
                 yield from self._report(project, facts, found)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from fastlint.callgraph import CallGraph, Edge, Hop
-from fastlint.catalog import is_blocking
+from fastlint.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.facts import CallFact, FileFacts, Span, Val
 from fastlint.fixes import to_thread
@@ -58,13 +58,16 @@ class BlockingCallViaHelper(ProjectRule):
             if call.in_lambda or call.awaited or call.once:
                 return None
             symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-            return symbol if is_blocking(symbol, extra, allowed) else None
+            if not is_blocking(symbol, extra, allowed) \
+                    or reads_memory_buffer(symbol, call.call, project.canonical):
+                return None
+            return symbol
 
         depth = max(1, self.option("max-helper-depth"))
         chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth)
         if not chains:
             return
-        runs_once = PerRequest(project).runs_once
+        runs_once = PerRequest(project).at_startup
         search = _ChainSearch(graph, chains, blocking_symbol, depth)
         # Every coroutine call site that reaches a blocking call, grouped by that call.
         by_leaf: dict[tuple[str, int, int], list[tuple[Edge, tuple[_Step, ...]]]] = defaultdict(list)
