@@ -28,7 +28,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "bench"
+# The shared benchmark tools sit beside the repository (or beside the worktrees' folder).
+SHARED = next((parent / "shared" / "bench" for parent in REPO.parents
+               if (parent / "shared" / "bench" / "parse_floor.py").is_file()),
+              REPO.parent / "shared" / "bench")
 TARGETS = {
     "cold": ("≤ 1.0 × floor", lambda r: r["cold"] / r["floor"] <= 1.0),
     "warm": ("≤ 0.05 × floor", lambda r: r["warm"] / r["floor"] <= 0.05),

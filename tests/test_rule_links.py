@@ -3,6 +3,7 @@ installed package's [project.urls], or the team's own docs from `rule-url-templa
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.resources
 import json
 import subprocess
@@ -106,9 +107,9 @@ def test_a_bad_template_is_a_usage_error_naming_the_key(project, value):
 
 def test_without_installed_metadata_no_link_is_made_up(project, monkeypatch):
     def not_installed(name: str):
-        raise rule_links.PackageNotFoundError(name)
+        raise importlib.metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(rule_links, "metadata", not_installed)
+    monkeypatch.setattr(importlib.metadata, "metadata", not_installed)
     rule_links.repository_url.cache_clear()
     try:
         assert {f["url"] for f in json.loads(report("json"))} == {None}

@@ -581,20 +581,18 @@ def unused_per_file_ignores(run: ProjectRun) -> list[str]:
 # ---------------------------------------------------------------------- entry point
 def run_check(paths: Sequence[Path], options: RunOptions) -> RunResult:
     """Check (and with options.fix, fix) the given paths."""
-    from fastlint.fixer import fix_project
-
     # Facts are millions of small acyclic objects: the cyclic GC would rescan them over and
     # over while they accumulate, for nothing (measured: a third of the run).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_check(paths, options, fix_project)
+        return _run_check(paths, options)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunResult:
+def _run_check(paths: Sequence[Path], options: RunOptions) -> RunResult:
     result = RunResult()
     runs = plan_projects(paths, options, result)
     result.projects = runs
@@ -610,6 +608,8 @@ def _run_check(paths: Sequence[Path], options: RunOptions, fix_project) -> RunRe
         run_errors: list[str] = []
         diagnostics = analyse_run(run, ruleset, options, None, run_errors)
         if options.fix or options.diff:
+            from fastlint.fixer import fix_project  # imports the engine (a cycle), and libcst
+
             diagnostics = fix_project(run, diagnostics, ruleset, options, unsafe, result, run_errors)
         for message in dict.fromkeys(run_errors):
             (result.internal_errors if " failed: " in message and message.startswith("rule ")

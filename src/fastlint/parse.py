@@ -13,10 +13,9 @@ import os
 import re
 import warnings
 
-import libcst
-
-from fastlint.cst_to_ast import parse_with_libcst
 from fastlint.source import SourceFile
+
+# libcst (a fifth of the start-up) is imported only for the rare file `ast` rejects.
 
 # Hidden switch for benchmarks and tests: read every file through libcst.
 FORCE_LIBCST_VARIABLE = "FASTLINT_FORCE_LIBCST_PARSE"
@@ -37,6 +36,10 @@ class ParseFailure(Exception):
 def parse_module(source: SourceFile) -> tuple[ast.Module, bool]:
     """The file's tree, and whether it was read through libcst; raises ParseFailure."""
     if os.environ.get(FORCE_LIBCST_VARIABLE):
+        import libcst
+
+        from fastlint.cst_to_ast import parse_with_libcst
+
         try:
             return parse_with_libcst(source), True
         except (libcst.ParserSyntaxError, NotImplementedError, RecursionError, MemoryError):
@@ -55,6 +58,10 @@ def parse_module(source: SourceFile) -> tuple[ast.Module, bool]:
         raise _syntax_error(native)
     if _TEMPLATE_LINE.search(source.text):
         raise ParseFailure("a template (Jinja), not Python", is_template=True)
+    import libcst
+
+    from fastlint.cst_to_ast import parse_with_libcst
+
     try:
         return parse_with_libcst(source), True
     except (libcst.ParserSyntaxError, NotImplementedError):
@@ -92,6 +99,8 @@ def needs_libcst(text: str) -> bool:
             return False  # see parse_module
     except (ValueError, RecursionError, MemoryError):
         return False
+    import libcst
+
     try:
         libcst.parse_module(text)
     except (libcst.ParserSyntaxError, RecursionError, MemoryError):

@@ -10,7 +10,6 @@ the docs sets `rule-url-template` ("https://docs.example.com/fastlint/{code}.htm
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, metadata
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -25,6 +24,8 @@ PAGE_IN_REPOSITORY = "blob/HEAD/rules/{code}.md"
 @lru_cache(maxsize=1)
 def repository_url() -> str | None:
     """fastlint's repository, from the installed distribution's metadata (None if not installed)."""
+    from importlib.metadata import PackageNotFoundError, metadata  # slow to import; rarely used
+
     try:
         entries = metadata("fastlint").get_all("Project-URL") or []
     except PackageNotFoundError:
