@@ -44,6 +44,8 @@ class Model:
     aliased: set[tuple[str, str]] = field(default_factory=set)  # (router, helper) imported `as`
     leading_lines: dict[str, int] = field(default_factory=dict)  # path → blank comment lines
     trailing_comments: dict[str, int] = field(default_factory=dict)
+    noted_lines: dict[str, set[int]] = field(default_factory=dict)  # path → rows with a comment
+    double_quoted: set[str] = field(default_factory=set)  # routers quoting arguments with "
     counter: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -64,11 +66,18 @@ class Model:
         for module, helpers in self.services.items():
             rendered[f"app/services/{module}.py"] = self._service(helpers)
         for module, routes in self.routers.items():
-            rendered[f"app/routers/{module}.py"] = self._router(module, routes)
+            text = self._router(module, routes)
+            if module in self.double_quoted:
+                text = text.replace("('x')", '("x")')
+            rendered[f"app/routers/{module}.py"] = text
         for path in rendered:
             if path.endswith(".py"):
+                lines = rendered[path].split("\n")
+                for row in self.noted_lines.get(path, ()):
+                    if row < len(lines) and lines[row]:
+                        lines[row] += "  # note"
                 rendered[path] = ("# header\n" * self.leading_lines.get(path, 0)
-                                  + rendered[path]
+                                  + "\n".join(lines)
                                   + "# trailing note\n" * self.trailing_comments.get(path, 0))
         return rendered
 
@@ -99,7 +108,7 @@ class Model:
             else:
                 name = route.helper.rsplit(".", 1)[1]
                 called = f"{name}_alias" if (module, route.helper) in self.aliased else name
-                body = f"    return {{'value': {called}(1)}}\n"
+                body = f"    return {{'value': {called}('x')}}\n"
             text += f"\n\n@router.get('/{route.name}')\n{keyword} {route.name}():\n{body}"
         return text
 
@@ -194,8 +203,22 @@ def _append_comment(model: Model, rng: random.Random) -> None:
     model.trailing_comments[path] = model.trailing_comments.get(path, 0) + 1
 
 
+def _note_a_line(model: Model, rng: random.Random) -> None:
+    """A comment at the end of a line: the text changes, the analysis does not."""
+    files = model.files()
+    path = rng.choice([p for p in files if p.endswith(".py") and files[p]])
+    model.noted_lines.setdefault(path, set()).add(rng.randrange(files[path].count("\n") + 1))
+
+
+def _requote(model: Model, rng: random.Random) -> None:
+    """Quote a router's arguments the other way: the analysis is the same, the text a fix
+    copies (`asyncio.to_thread(pause, "x")`) is not."""
+    if model.routers:
+        model.double_quoted ^= {rng.choice(sorted(model.routers))}
+
+
 EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper, _add_helper,
-         _delete_file, _shift_lines, _append_comment, _add_router]
+         _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote]
 
 
 class Disk:
@@ -269,18 +292,20 @@ def test_incremental_runs_match_cold_runs_long(tmp_path, seed):
 
 
 def test_the_join_is_reused_only_when_its_inputs_are_the_same(tmp_path, monkeypatch):
-    """The joined findings are keyed by each file's analysis and by the text of the files the
-    project rules read (to build fixes): a comment in a file they did not read reuses them;
-    a comment in one they read, or a line shift anywhere, joins again."""
+    """The joined findings are keyed by each file's analysis and by the text the project
+    rules read (to build fixes, up to some row): a comment below what they read reuses them;
+    a comment on a line they read, or a line shift, joins again."""
     joins = []
     join = engine.join
     monkeypatch.setattr(engine, "join", lambda *args: joins.append(1) or join(*args))
     model = initial_model(random.Random(7))
-    model.routers["r9"] = [Route("direct", True, None)]
+    model.services["slow"] = {"pause": "blocking"}
+    model.routers["r9"] = [Route("via", True, "slow.pause")]  # FL102, a project rule
     disk = Disk(tmp_path)
-    disk.write(model.files())
+    router = "app/routers/r9.py"
 
-    def check(joined: int) -> list[tuple]:
+    def check(joined: int, files: dict[str, str] | None = None) -> list[tuple]:
+        disk.write(files or model.files())
         found = findings([tmp_path], cache=True)
         assert len(joins) == joined
         assert found == findings([tmp_path], cache=False)
@@ -289,14 +314,15 @@ def test_the_join_is_reused_only_when_its_inputs_are_the_same(tmp_path, monkeypa
 
     before = check(joined=1)
     model.trailing_comments["app/main.py"] = 1
-    disk.write(model.files())
     assert check(joined=1) == before
-    model.trailing_comments["app/routers/r9.py"] = 1  # FL101 builds its fix from this text
-    disk.write(model.files())
-    assert check(joined=2) == before
-    model.leading_lines["app/routers/r9.py"] = 2
-    disk.write(model.files())
+    model.trailing_comments[router] = 1  # FL102 builds its fix from lines above this one
+    assert check(joined=1) == before
+    files = model.files()
+    files[router] = files[router].replace("pause('x')}\n", "pause('x')}  # slow\n")
+    assert check(joined=2, files=files) == before
+    model.leading_lines[router] = 2
     shifted = check(joined=3)
     rows = [(f[1], f[5]) for f in before if f[0].endswith("r9.py")]
+    assert "FL102" in {code for _, code in rows}
     assert rows and [(f[1], f[5]) for f in shifted if f[0].endswith("r9.py")] == \
         [(row + 2, code) for row, code in rows]

@@ -29,6 +29,7 @@ from fastlint.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule
 from fastlint.source import SourceError, SourceFile, decode_source, read_bytes, read_source
+from fastlint.source_reads import WHOLE, SourceReads, prefix_digest
 from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 
 PARALLEL_THRESHOLD = 64
@@ -405,15 +406,14 @@ def current_source(run: ProjectRun, path: str) -> SourceFile | None:
 
 
 def join(run: ProjectRun, ruleset: RuleSet, errors: list[str],
-         read: set[str] | None = None) -> list[Diagnostic]:
-    """Build the project from the file facts and run the project rules; each file whose
-    text the rules read is added to `read`."""
+         reads: SourceReads | None = None) -> list[Diagnostic]:
+    """Build the project from the file facts and run the project rules; what they read of
+    each file's text is noted in `reads`."""
     _load_full_facts(run, ruleset, None)
 
     def source(path: str) -> SourceFile | None:
-        if read is not None:
-            read.add(path)
-        return current_source(run, path)
+        found = current_source(run, path)
+        return reads.watch(found) if reads is not None else found  # type: ignore[return-value]
 
     project = Project((r.facts for r in run.results.values() if r.facts is not None), source)
     project.root = str(run.root)
@@ -501,10 +501,10 @@ def reported_findings(run: ProjectRun, ruleset: RuleSet, errors: list[str]) -> l
         # the files its rules read: the project rules would find the same, reuse it.
         found, kinds, _ = cached
     else:
-        read: set[str] = set()
-        found = tuple(join(run, ruleset, errors, read))
+        reads = SourceReads()
+        found = tuple(join(run, ruleset, errors, reads))
         kinds = {path: scope.kind for path, scope in run.project.scope.by_path.items()}  # type: ignore[union-attr]
-        texts = _text_digests(run, read) if project_key is not None else None
+        texts = _texts_read(run, reads) if project_key is not None else None
         if texts is not None and run.cache is not None:
             run.cache.project_results = {project_key: (found, kinds, texts)}
             run.cache.dirty = True
@@ -550,20 +550,34 @@ def _project_key(run: ProjectRun) -> str | None:
     return content_digest("\n".join(parts).encode())
 
 
-def _text_digests(run: ProjectRun, paths: Iterable[str]) -> dict[str, str] | None:
-    """The content digest of each file, or None if one is not in the cache."""
+def _texts_read(run: ProjectRun, reads: SourceReads) -> dict[str, tuple[int, str, str]] | None:
+    """What the rules read of each file: (up to which row, the file's content digest, the
+    digest of what was read), or None if a file is not in the cache."""
     assert run.cache is not None
-    digests = {}
-    for path in paths:
+    texts = {}
+    for path, upto in reads.upto.items():
         entry = run.cache.entries.get(os.path.abspath(path))
-        if entry is None:
+        source = current_source(run, path)
+        if entry is None or source is None:
             return None
-        digests[path] = entry.digest
-    return digests
+        texts[path] = (upto, entry.digest, prefix_digest(source, upto))
+    return texts
 
 
-def _same_text(run: ProjectRun, digests: object) -> bool:
-    return isinstance(digests, dict) and _text_digests(run, digests) == digests
+def _same_text(run: ProjectRun, texts: object) -> bool:
+    """Whether the rules would read the same text again: the file is unchanged, or the
+    change is below the last row they read."""
+    assert run.cache is not None
+    if not isinstance(texts, dict):
+        return False
+    for path, (upto, digest, read) in texts.items():
+        entry = run.cache.entries.get(os.path.abspath(path))
+        if entry is not None and entry.digest == digest:
+            continue
+        source = current_source(run, path) if entry is not None and upto != WHOLE else None
+        if source is None or prefix_digest(source, upto) != read:
+            return False
+    return True
 
 
 def unused_per_file_ignores(run: ProjectRun) -> list[str]:
