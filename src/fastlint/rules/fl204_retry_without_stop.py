@@ -38,7 +38,6 @@ class RetryWithoutStop(FileRule):
     code = "FL204"
     name = "retry-without-stop"
     summary = "A tenacity retry has no `stop=`: it retries forever"
-    application_code_only = True
     fix_availability = "unsafe"
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
 

@@ -33,7 +33,6 @@ class CacheWithoutTTL(ProjectRule):
     code = "FL205"
     name = "cache-without-ttl"
     summary = "A Redis key is set without an expiry: it never expires"
-    application_code_only = True
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for facts in project.files:

@@ -49,7 +49,6 @@ class WallClockDuration(FileRule):
     code = "FL602"
     name = "wall-clock-duration"
     summary = "`time.time()` is used to measure elapsed time"
-    application_code_only = True
     fix_availability = "safe"
     node_types = (ast.BinOp, ast.FunctionDef, ast.AsyncFunctionDef)
 
