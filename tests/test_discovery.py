@@ -56,3 +56,30 @@ def test_a_file_named_explicitly_is_always_checked(tmp_path):
 def test_only_the_given_files_are_reported(tmp_path):
     root = make(tmp_path, ["a.py", "b.py"])
     assert checked(root, root / "b.py") == ["b.py"]
+
+
+def test_git_info_exclude_is_respected(tmp_path):
+    root = make(tmp_path, ["app.py", "scratch/try.py"])
+    (root / ".git" / "info").mkdir(parents=True)
+    (root / ".git" / "info" / "exclude").write_text("scratch/\n")
+    assert checked(root) == ["app.py"]
+
+
+def test_gitignore_semantics_that_a_simple_matcher_gets_wrong(tmp_path):
+    root = make(tmp_path, ["app.py", "a/gen/x.py", "b/c/gen/y.py", "docs/build/z.py",
+                           "pkg/deep/keep.py", "pkg/deep/drop.py", "top.py", "sub/top.py"])
+    (root / ".gitignore").write_text(
+        "**/gen/**\n"        # any depth, everything below
+        "docs/**/z.py\n"     # anchored, with a middle wildcard
+        "/top.py\n"          # anchored to the root only
+        "pkg/deep/*\n"       # a directory's contents...
+        "!pkg/deep/keep.py\n"  # ...with one file re-included
+    )
+    assert checked(root) == ["app.py", "pkg/deep/keep.py", "sub/top.py"]
+
+
+def test_a_nested_gitignore_re_includes_what_its_parent_ignores(tmp_path):
+    root = make(tmp_path, ["pkg/a_gen.py", "pkg/b_gen.py"])
+    (root / ".gitignore").write_text("*_gen.py\n")
+    (root / "pkg" / ".gitignore").write_text("!b_gen.py\n")
+    assert checked(root) == ["pkg/b_gen.py"]

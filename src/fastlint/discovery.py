@@ -1,4 +1,5 @@
-"""Finding the Python files of a project: excludes, .gitignore, and explicit paths."""
+"""Finding the Python files of a project: excludes, .gitignore (git's semantics, from
+`pathspec`, with `.git/info/exclude`), and explicit paths."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch, translate
+from fnmatch import translate
 from functools import lru_cache
 from pathlib import Path
+
+import pathspec
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist", "__pycache__",
@@ -19,55 +22,37 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 @dataclass(frozen=True)
-class IgnorePattern:
-    base: str  # directory (relative to the root, "" for the root) the pattern applies under
-    pattern: str
-    negate: bool
-    directory_only: bool
-    anchored: bool
+class IgnoreFile:
+    """One `.gitignore` (or `.git/info/exclude`), with git's semantics from `pathspec`."""
 
-    def matches(self, relative: str, is_dir: bool) -> bool:
-        if self.directory_only and not is_dir:
-            return False
+    base: str  # directory (relative to the root, "" for the root) its patterns are relative to
+    spec: pathspec.GitIgnoreSpec
+
+    def decides(self, relative: str, is_dir: bool) -> bool | None:
+        """True: ignored; False: re-included by a `!pattern`; None: no pattern matches."""
         if self.base:
             if not relative.startswith(self.base + "/"):
-                return False
+                return None
             relative = relative[len(self.base) + 1:]
-        if self.anchored:
-            return fnmatch(relative, self.pattern)
-        name = relative.rsplit("/", 1)[-1]
-        return fnmatch(name, self.pattern) or fnmatch(relative, self.pattern)
+        return self.spec.check_file(relative + "/" if is_dir else relative).include
 
 
-def read_gitignore(directory: Path, base: str) -> list[IgnorePattern]:
+def read_gitignore(directory: Path, base: str, name: str = ".gitignore") -> list[IgnoreFile]:
     try:
-        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = (directory / name).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    patterns = []
-    for line in lines:
-        line = line.rstrip()
-        if not line or line.startswith("#"):
-            continue
-        negate = line.startswith("!")
-        if negate:
-            line = line[1:]
-        directory_only = line.endswith("/")
-        line = line.rstrip("/")
-        anchored = "/" in line
-        line = line.lstrip("/")
-        if line.startswith("**/"):
-            line, anchored = line[3:], "/" in line[3:]
-        if line:
-            patterns.append(IgnorePattern(base, line, negate, directory_only, anchored))
-    return patterns
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    return [IgnoreFile(base, spec)] if len(spec) else []
 
 
-def _ignored(patterns: list[IgnorePattern], relative: str, is_dir: bool) -> bool:
+def _ignored(files: list[IgnoreFile], relative: str, is_dir: bool) -> bool:
+    """Deeper files override shallower ones, as in git; the last matching pattern wins."""
     ignored = False
-    for pattern in patterns:
-        if pattern.matches(relative, is_dir):
-            ignored = not pattern.negate
+    for ignore_file in files:
+        decided = ignore_file.decides(relative, is_dir)
+        if decided is not None:
+            ignored = decided
     return ignored
 
 
@@ -114,14 +99,16 @@ def walk_python_files(
     respect_gitignore: bool = True,
 ) -> Iterator[Path]:
     """Python files under `start` (a directory inside `root`), in a stable order."""
-    patterns: list[IgnorePattern] = []
+    patterns: list[IgnoreFile] = []
     if respect_gitignore:
-        # .gitignore files between the root and the start directory apply too.
+        # .gitignore files between the root and the start directory apply too, after the
+        # repository's own `.git/info/exclude`.
         try:
             between = start.relative_to(root).parts
         except ValueError:
             between = ()
         current = root
+        patterns += read_gitignore(root / ".git" / "info", "", "exclude")
         patterns += read_gitignore(root, "")
         for index, part in enumerate(between[:-1] if between else ()):
             current = current / part
@@ -133,7 +120,7 @@ def _walk(
     root: Path,
     directory: Path,
     excludes: tuple[str, ...],
-    patterns: list[IgnorePattern],
+    patterns: list[IgnoreFile],
     respect_gitignore: bool,
     visited: set[tuple[int, int]],
 ) -> Iterator[Path]:
