@@ -83,3 +83,11 @@ def test_a_nested_gitignore_re_includes_what_its_parent_ignores(tmp_path):
     (root / ".gitignore").write_text("*_gen.py\n")
     (root / "pkg" / ".gitignore").write_text("!b_gen.py\n")
     assert checked(root) == ["pkg/b_gen.py"]
+
+
+def test_a_nested_projects_own_excludes_apply_inside_it(tmp_path):
+    root = make(tmp_path, ["app.py", "sdk/gen/templates/t.py", "sdk/client.py", "gen/kept.py"])
+    (root / "sdk" / "pyproject.toml").write_text(
+        '[project]\nname = "sdk"\ndependencies = ["fastapi"]\n'  # not a separate project: reported
+        '[tool.fastlint]\nextend-exclude = ["templates"]\n')
+    assert checked(root) == ["app.py", "gen/kept.py", "sdk/client.py"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import translate
@@ -12,6 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pathspec
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist", "__pycache__",
@@ -135,6 +141,8 @@ def _walk(
     relative_dir = _relative(root, directory)
     if respect_gitignore and directory != root:
         patterns = patterns + read_gitignore(directory, relative_dir)
+    if directory != root:
+        excludes = excludes + nested_excludes(directory, relative_dir)
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -157,6 +165,27 @@ def _walk(
             # Not only regular files: a dangling symlink, a symlink loop or a FIFO named
             # like Python gets an error line when it is read (without blocking), not silence.
             yield Path(entry.path)
+
+
+def nested_excludes(directory: Path, relative_dir: str) -> tuple[str, ...]:
+    """A nested project's own `[tool.fastlint] exclude`/`extend-exclude` (an SDK generator's
+    `pyproject.toml`), as patterns relative to the root that apply inside it only."""
+    pyproject = directory / "pyproject.toml"
+    if not pyproject.is_file():
+        return ()
+    try:
+        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("fastlint", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ()
+    found: list[str] = []
+    for key in ("exclude", "extend-exclude"):
+        values = table.get(key, []) if isinstance(table, dict) else []
+        for pattern in values if isinstance(values, list) else []:
+            if isinstance(pattern, str) and pattern.strip("/"):
+                pattern = pattern.strip("/")
+                # At its own top level, and (a `*` crosses `/` here) at any depth below it.
+                found += [f"{relative_dir}/{pattern}", f"{relative_dir}/*/{pattern}"]
+    return tuple(found)
 
 
 def _within(path: str, directory: str) -> bool:
