@@ -87,6 +87,7 @@ class ApplicationScope:
         self._layout = layout
         self._config = config
         self.by_path: dict[str, ModuleScope] = {}
+        self._relative: dict[str, str] = {}  # path → relative to the root, computed once
         self._classify()
 
     def of(self, facts: FileFacts) -> ModuleScope:
@@ -100,7 +101,7 @@ class ApplicationScope:
         project = self._project
         pending: list[FileFacts] = []
         for facts in project.files:
-            relative = project.relative_path(facts.path)
+            relative = self._relative[facts.path] = project.relative_path(facts.path)
             scope = self._configured(relative) or self._by_kind(facts, relative)
             if scope is None:
                 pending.append(facts)
@@ -134,7 +135,7 @@ class ApplicationScope:
             self.by_path[facts.path] = scope
 
     def _script_evidence(self, facts: FileFacts) -> str:
-        folder = _folder_in(self._project.relative_path(facts.path), _SCRIPT_FOLDERS)
+        folder = _folder_in(self._relative[facts.path], _SCRIPT_FOLDERS)
         if folder is not None:
             return f"in {folder}/"
         name = facts.module.rsplit(".", 1)[-1]
@@ -179,7 +180,7 @@ class ApplicationScope:
         """Modules that build an app or router or declare routes, with what they hold."""
         project = self._project
         allowed = {facts.path for facts in candidates
-                   if _folder_in(project.relative_path(facts.path), _SCRIPT_FOLDERS) is None
+                   if _folder_in(self._relative[facts.path], _SCRIPT_FOLDERS) is None
                    and facts.module.rsplit(".", 1)[-1] not in _SCRIPT_NAMES}
         roots: dict[str, str] = {}
         model = project.fastapi
@@ -192,9 +193,10 @@ class ApplicationScope:
             if route.facts.path in allowed:
                 roots.setdefault(route.facts.module, "declares routes")
         factories = set(model.owners_by_function)
+        factory_names = {qualname.rsplit(".", 1)[-1] for qualname in factories}
         for facts in candidates:
             if facts.path in allowed and facts.module not in roots:
-                served = _serves_app(facts, factories, project)
+                served = _serves_app(facts, factories, factory_names, project)
                 if served:
                     roots[facts.module] = served
         hooks = (model.middleware_functions | model.exception_handlers | model.startup_handlers
@@ -248,7 +250,8 @@ def _chain(module: str, parents: dict[str, str], roots: dict[str, str]) -> str:
     return f"imported by {' ← '.join(shown)} ({roots[hops[-1]]})"
 
 
-def _serves_app(facts: FileFacts, factories: set[str], project: "Project") -> str:
+def _serves_app(facts: FileFacts, factories: set[str], factory_names: set[str],
+                project: "Project") -> str:
     """An ASGI entry module: `app = create_app()` at module level (not a CLI's `app`)."""
     if cli_library(facts):
         return ""
@@ -260,6 +263,7 @@ def _serves_app(facts: FileFacts, factories: set[str], project: "Project") -> st
             return f"serves the app as `{name}`"
     for call in facts.calls:
         if call.function < 0 and isinstance(call.call.value, str) \
+                and call.call.value.rsplit(".", 1)[-1] in factory_names \
                 and project.canonical(call.call.value) in factories:
             return f"builds the app with `{call.text}()` at import time"
     return ""
