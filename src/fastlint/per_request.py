@@ -64,21 +64,26 @@ class PerRequest:
         awaits in turn. A request entry point is never startup work."""
         project = self.project
         entries = project.fastapi.request_entry_points
-        scope = project.scope
+        graph = project.callgraph
+        application: dict[str, bool] = {}
+
+        def outside(edge: Edge) -> bool:
+            path = edge.facts.path
+            if path not in application:
+                application[path] = project.scope.is_application(edge.facts)
+            return not application[path]
+
         found = set(self.runs_once)
-        changed = True
-        while changed:
-            changed = False
-            for qualname, edges in project.callgraph.callers.items():
-                if qualname in found or qualname in entries or not edges:
+        pending = list(found)
+        while pending:
+            for edge in graph.edges.get(pending.pop(), ()):
+                callee = edge.callee
+                qualname = callee.qualname
+                if qualname in found or qualname in entries or not callee.function.is_async:
                     continue
-                ref = project.functions.get(qualname)
-                if ref is None or not ref.function.is_async:
-                    continue
-                outside = [edge.caller in found or not scope.is_application(edge.facts) for edge in edges]
-                if all(outside) and any(edge.caller in found for edge in edges):
+                if all(caller.caller in found or outside(caller) for caller in graph.callers[qualname]):
                     found.add(qualname)
-                    changed = True
+                    pending.append(qualname)
         return frozenset(found)
 
     def _runs_per_request(self, ref: FunctionRef) -> bool:

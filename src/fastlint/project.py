@@ -25,6 +25,7 @@ from fastlint.scope import ApplicationScope, ScopeConfig
 if TYPE_CHECKING:
     from fastlint.callgraph import CallGraph
     from fastlint.fastapi_model import FastAPIModel
+    from fastlint.per_request import PerRequest
 
 _MAX_STEPS = 12
 _SOURCES_KEPT = 32
@@ -94,6 +95,8 @@ class Project:
         self.aliases: dict[str, str] = {}
         self.module_aliases: dict[str, str] = {}
         self._canonical: dict[str, str] = {}
+        # Names bound to a lambda that builds something (`self.get_client = lambda: ...`).
+        self.stored_factories: set[str] = set()
         for facts in self.files:
             self.modules.setdefault(facts.module, facts)
             if facts.alt_module and facts.alt_module != facts.module:
@@ -128,6 +131,7 @@ class Project:
             if value.kind == "lambda" and isinstance(value.value, Val) and value.value.symbol:
                 # `self.get_client = lambda: AsyncOpenAI()`: calling it builds the client.
                 self.aliases.setdefault(f"{qualname}()", value.value.symbol)
+                self.stored_factories.add(qualname)
 
     # ------------------------------------------------------------------ files
     def source(self, path: str) -> "SourceFile | None":
@@ -413,6 +417,12 @@ class Project:
     def scope(self) -> ApplicationScope:
         """Every module's application scope: `project.scope.is_application(facts)`."""
         return ApplicationScope(self, self.layout, self.scope_config)
+
+    @cached_property
+    def per_request(self) -> "PerRequest":
+        from fastlint.per_request import PerRequest
+
+        return PerRequest(self)
 
     @cached_property
     def callgraph(self) -> "CallGraph":

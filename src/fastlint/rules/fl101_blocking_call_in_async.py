@@ -19,7 +19,6 @@ from fastlint.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Applicability, Diagnostic, Fix
 from fastlint.facts import CallFact, FileFacts, FunctionFact
 from fastlint.fixes import ASYNCIO, awaited_call, make_sync, to_thread
-from fastlint.per_request import PerRequest
 from fastlint.project import Project
 from fastlint.rules.base import Option, ProjectRule
 
@@ -50,7 +49,7 @@ class BlockingCallInAsync(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         extra, allowed = blocking_settings(self)
-        runs_once = PerRequest(project).at_startup
+        runs_once = project.per_request.at_startup
         for facts in project.files:
             if not facts.calls:
                 continue

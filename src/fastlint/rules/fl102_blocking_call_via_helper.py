@@ -28,7 +28,6 @@ from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.facts import CallFact, FileFacts, Span, Val
 from fastlint.fixes import to_thread
 from fastlint.guards import contradicted
-from fastlint.per_request import PerRequest
 from fastlint.project import FunctionRef, Project
 from fastlint.rules.base import Option, ProjectRule
 from fastlint.rules.fl101_blocking_call_in_async import BLOCKING_OPTIONS, blocking_settings
@@ -67,7 +66,7 @@ class BlockingCallViaHelper(ProjectRule):
         chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth)
         if not chains:
             return
-        runs_once = PerRequest(project).at_startup
+        runs_once = project.per_request.at_startup
         search = _ChainSearch(graph, chains, blocking_symbol, depth)
         # Every coroutine call site that reaches a blocking call, grouped by that call.
         by_leaf: dict[tuple[str, int, int], list[tuple[Edge, tuple[_Step, ...]]]] = defaultdict(list)

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import CallFact, FileFacts, FunctionFact
-from fastlint.per_request import PerRequest
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
 
@@ -52,7 +51,7 @@ class ClientPerRequest(ProjectRule):
     severity = "error"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        per_request = PerRequest(project)
+        per_request = project.per_request
         for facts in project.files:
             functions = facts.functions
             stored: set | None = None
@@ -60,7 +59,9 @@ class ClientPerRequest(ProjectRule):
                 if call.function < 0 or call.in_lambda or call.once:
                     continue
                 symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-                if symbol not in CLIENT_CONSTRUCTORS and not _calls_stored_factory(project, call):
+                if symbol not in CLIENT_CONSTRUCTORS and not (
+                    symbol in project.stored_factories and _calls_stored_factory(project, call)
+                ):
                     continue
                 function = functions[call.function]
                 path = per_request.path_through(function.qualname, call.guards)
