@@ -89,9 +89,12 @@ def add_keyword(source: SourceFile, arguments_start: tuple[int, int], call_end: 
     `arguments_start` is where the `(` opening the arguments is, `call_end` just after the
     closing `)`. A trailing comma and comments inside the parentheses are kept in place.
     """
-    start = source.offset(*arguments_start)
-    end = source.offset(*call_end)
-    fragment = source.text[start:end]
+    # Line by line rather than a slice of the whole text: the cache then knows this fix
+    # depends on these lines only (see fastlint.source_reads).
+    lines = [source.line(row) for row in range(arguments_start[0], call_end[0] + 1)]
+    lines[-1] = lines[-1][:call_end[1]]
+    lines[0] = lines[0][arguments_start[1]:]
+    fragment = "\n".join(lines)
     if not (fragment.startswith("(") and fragment.endswith(")")):
         return None
     try:
