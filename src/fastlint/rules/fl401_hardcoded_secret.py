@@ -85,13 +85,11 @@ class HardcodedSecret(FileRule):
         kind = type(node)
         if kind is ast.Constant:
             self._url(node, ctx)  # type: ignore[arg-type]
-        elif kind in (ast.Assign, ast.AnnAssign) and self._in_enum(node, ctx):
-            return  # an enum member's value is a label (`OAUTH_PASSWORD = "password"`)
         elif kind is ast.Assign:
             for target in node.targets:  # type: ignore[attr-defined]
-                self._named(_target_name(target), node.value, ctx, assigned=True)  # type: ignore[attr-defined]
+                self._named(_target_name(target), node.value, ctx, assigned=node)  # type: ignore[attr-defined]
         elif kind is ast.AnnAssign:
-            self._named(_target_name(node.target), node.value, ctx, assigned=True)  # type: ignore[attr-defined]
+            self._named(_target_name(node.target), node.value, ctx, assigned=node)  # type: ignore[attr-defined]
         elif kind is ast.Call:
             markers = _enum_members([k.value for k in node.keywords])  # type: ignore[attr-defined]
             for keyword in node.keywords:  # type: ignore[attr-defined]
@@ -104,16 +102,19 @@ class HardcodedSecret(FileRule):
                     self._named(key.value, value, ctx, markers=markers)
 
     def _named(self, name: str | None, value: ast.expr | None, ctx: FileContext,
-               assigned: bool = False, markers: frozenset[str] = frozenset()) -> None:
+               assigned: ast.stmt | None = None, markers: frozenset[str] = frozenset()) -> None:
+        """`assigned` is the assignment statement when the value is assigned to the name."""
         if name is None or value is None or not is_secret_name(name):
             return
         literal = _literal(value, ctx)
         if literal is None:
             return
         secret: str = literal.value
-        if is_placeholder(secret) or is_label(name, secret, assigned) or secret in markers \
-                or url_password(secret) is not None:  # a URL is reported as a URL
+        if is_placeholder(secret) or is_label(name, secret, assigned is not None) \
+                or secret in markers or url_password(secret) is not None:  # a URL is reported as a URL
             return
+        if assigned is not None and self._in_enum(assigned, ctx):
+            return  # an enum member's value is a label (`OAUTH_PASSWORD = "password"`)
         what = "signing key" if is_signing_key(name) else "secret"
         ctx.report(self.code, literal,
                    f'Hardcoded {what} in `{name}` ("{mask(secret)}"): {_ADVICE}')

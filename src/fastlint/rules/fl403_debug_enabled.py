@@ -41,7 +41,7 @@ class DebugEnabled(FileRule):
         self._entry_points: tuple[FileContext | None, list[tuple[int, int]]] = (None, [])
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if ctx.is_test or ctx.in_main_guard or self._in_entry_point(node, ctx):
+        if ctx.is_test or ctx.in_main_guard:
             return
         if type(node) is ast.Call:
             self._call(node, ctx)  # type: ignore[arg-type]
@@ -65,7 +65,7 @@ class DebugEnabled(FileRule):
             return
         symbol = ctx.symbol(node.func)
         for keyword in switched:
-            if SWITCHES.get(symbol or "") == keyword.arg:
+            if SWITCHES.get(symbol or "") == keyword.arg and not self._in_entry_point(node, ctx):
                 ctx.report(self.code, keyword, _message(f"{keyword.arg}=True", keyword.arg))
 
     def _assign(self, node: ast.Assign, ctx: FileContext) -> None:
@@ -73,7 +73,7 @@ class DebugEnabled(FileRule):
             return
         for target in node.targets:
             if isinstance(target, ast.Attribute) and target.attr == "debug" \
-                    and self._is_app(target.value, ctx):
+                    and self._is_app(target.value, ctx) and not self._in_entry_point(node, ctx):
                 ctx.report(self.code, node, _message(f"{ast.unparse(target)} = True", "debug"))
 
     def _is_app(self, node: ast.expr, ctx: FileContext) -> bool:
