@@ -604,12 +604,14 @@ class FastAPIModel:
     @cached_property
     def request_entry_points(self) -> dict[str, str]:
         """Functions FastAPI calls on every request, with what they are (route, dependency…)."""
+        # Sorted: the order decides which entry a shared function is reported as reached
+        # from, and must not depend on the hash seed.
         entries: dict[str, str] = {}
-        for qualname in self.exception_handlers:
+        for qualname in sorted(self.exception_handlers):
             entries[qualname] = "exception handler"
-        for qualname in self.middleware:
+        for qualname in sorted(self.middleware):
             entries[qualname] = "middleware"
-        for qualname in self.dependencies:
+        for qualname in sorted(self.dependencies):
             entries[qualname] = "dependency"
         for qualname in self.route_handlers:
             entries[qualname] = "route"
