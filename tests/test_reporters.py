@@ -3,6 +3,7 @@ JUnit reports CI can read, fingerprints that survive line moves, `--output-file`
 
 import importlib.resources
 import json
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -209,3 +210,55 @@ def test_output_file_gets_the_report_and_the_terminal_the_text(repo):
     assert "main.py:10:5: FL101" in result.stdout and "^^^^" in result.stdout
     log = json.loads((repo / "report.sarif").read_text(encoding="utf-8"))
     assert log["runs"][0]["results"][0]["ruleId"] == "FL101"
+
+
+SHARED_HELPER = '''\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def load():
+    with open("data.json") as f:
+        return f.read()
+
+
+@app.get("/a")
+async def a():
+    return load()
+
+
+@app.get("/b")
+async def b():
+    return load()
+'''
+
+
+@pytest.fixture
+def grouped(repo: Path) -> Path:
+    """Two coroutines reach one blocking call: one FL102 finding with two call sites."""
+    (repo / "pyproject.toml").write_text('[tool.fastlint]\nselect = ["FL102"]\n')
+    (repo / "app" / "main.py").write_text(SHARED_HELPER)
+    return repo
+
+
+def test_json_lists_the_call_sites_of_a_grouped_finding(grouped):
+    [finding] = json.loads(report("json", "."))
+    assert finding["location"]["row"] == 7  # at the blocking call
+    assert sorted(place["location"]["row"] for place in finding["related"]) == [13, 18]
+
+
+def test_sarif_carries_the_call_sites_as_related_locations(grouped):
+    log = json.loads(report("sarif", "."))
+    [result] = log["runs"][0]["results"]
+    related = result["relatedLocations"]
+    assert sorted(r["physicalLocation"]["region"]["startLine"] for r in related) == [13, 18]
+    assert {r["physicalLocation"]["artifactLocation"]["uri"] for r in related} == {"app/main.py"}
+    if sys.version_info >= (3, 11):
+        assert list(Draft4Validator(sarif_schema()).iter_errors(log)) == []
+
+
+def test_full_text_notes_the_call_sites(grouped):
+    text = report("full", ".")
+    notes = [line for line in text.splitlines() if "= note:" in line]
+    assert len(notes) == 2 and all("main.py:" in note for note in notes)

@@ -42,6 +42,12 @@ def diagnostic_dict(diagnostic: Diagnostic, url_template: str | None = None) -> 
         "noqa_row": diagnostic.noqa_row or diagnostic.row,
         "fix": fix,
         "url": rule_url(diagnostic.code, url_template),
+        "related": [
+            {"message": place.message, "filename": os.path.abspath(place.path),
+             "location": {"row": place.row, "column": place.col + 1},
+             "end_location": {"row": place.end_row, "column": place.end_col + 1}}
+            for place in diagnostic.related
+        ],
     }
 
 

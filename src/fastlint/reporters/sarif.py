@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fastlint import __version__
-from fastlint.diagnostics import Diagnostic
+from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.pages import page_text, section
 from fastlint.not_analysed import SYNTAX_ERROR_REASON, UNREADABLE_REASON, summary_line
 from fastlint.reporters.locations import fingerprints, report_path, report_paths, report_root
@@ -49,7 +49,7 @@ def _level(severity: str) -> str:
     return "error" if severity == "error" else "warning"
 
 
-def _location(diagnostic: Diagnostic, path: str) -> dict[str, Any]:
+def _location(diagnostic: "Diagnostic | RelatedLocation", path: str) -> dict[str, Any]:
     artifact = ({"uri": Path(path).as_uri()} if Path(path).is_absolute()
                 else {"uri": path, "uriBaseId": SOURCE_ROOT})
     region = {
@@ -59,6 +59,15 @@ def _location(diagnostic: Diagnostic, path: str) -> dict[str, Any]:
         "endColumn": max(diagnostic.end_col + 1, 1),
     }
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def _related_locations(diagnostic: Diagnostic, root: Path) -> list[dict[str, Any]]:
+    """The places that explain a finding (each call site of a grouped FL102 chain)."""
+    return [
+        {"id": number, "message": {"text": place.message},
+         **_location(place, report_path(place.path, root))}
+        for number, place in enumerate(diagnostic.related)
+    ]
 
 
 def _not_analysed_notifications(result: "RunResult", root: Path) -> list[dict[str, Any]]:
@@ -95,6 +104,8 @@ def sarif_log(result: "RunResult", root: Path) -> dict[str, Any]:
             "locations": [_location(diagnostic, paths[diagnostic.path])],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         })
+        if diagnostic.related:
+            results[-1]["relatedLocations"] = _related_locations(diagnostic, root)
     notifications = [
         {"level": "error", "message": {"text": message}}
         for message in result.errors + result.internal_errors

@@ -58,6 +58,21 @@ def _snippet(diagnostic: Diagnostic, cache: dict, style: _Style) -> list[str]:
     ]
 
 
+RELATED_SHOWN = 10
+
+
+def _related(diagnostic: Diagnostic, style: _Style) -> list[str]:
+    """`= note: path:row: message` for each place that explains the finding (the call sites
+    of a grouped chain), the first few of them."""
+    lines = [style("      = note: ", _CYAN) + f"{place.path}:{place.row}:{place.col + 1}: {place.message}"
+             for place in diagnostic.related[:RELATED_SHOWN]]
+    hidden = len(diagnostic.related) - RELATED_SHOWN
+    if hidden > 0:
+        lines.append(style("      = note: ", _CYAN) + f"... and {hidden} more (all of them in "
+                     "`--output-format json` or `sarif`)")
+    return lines
+
+
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
     style = _Style(settings.color)
     unsafe = result.unsafe_fixes_enabled
@@ -74,6 +89,8 @@ def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> N
             )
             if full:
                 for line in _snippet(diagnostic, cache, style):
+                    stream.write(line + "\n")
+                for line in _related(diagnostic, style):
                     stream.write(line + "\n")
                 stream.write("\n")
     write_footer(result, stream, style, settings)
