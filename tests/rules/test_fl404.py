@@ -167,6 +167,20 @@ NOT_CONFIGURATION = [
         """
         import os
 
+        def with_proxy(url):
+            previous = os.environ.get("HTTPS_PROXY")
+            os.environ.update(HTTPS_PROXY=url)
+            try:
+                return fetch()
+            finally:
+                os.environ . pop("HTTPS_PROXY")
+        """,
+        id="save-and-restore-with-update-and-pop",
+    ),
+    pytest.param(
+        """
+        import os
+
         def env_flag(name: str) -> bool:
             return os.getenv(name, "").lower() == "true"
         """,
@@ -215,3 +229,16 @@ def test_a_variable_key_in_a_loop_names_no_configuration():
     files = {**APP, "app/service.py": "import os\ndef run_id():\n    for env_var in ['A_RUN', 'B_RUN']:\n"
              "        if env_var in os.environ:\n            return os.environ[env_var]\n"}
     assert lines(files, "FL404") == []
+
+
+def test_a_read_beside_a_function_that_writes_the_environment_is_still_reported():
+    source = """
+import os
+
+def configure(token):
+    os.environ["SERVICE_TOKEN"] = token
+
+def client():
+    return os.environ.get("SERVICE_URL")
+"""
+    assert lines({**APP, "app/service.py": source}, "FL404") == [8]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from fnmatch import fnmatchcase
+from functools import cached_property
 from typing import Any
 
 from fastlint.catalog import SETTINGS_BASES
@@ -61,7 +62,7 @@ class EnvOutsideSettings(FileRule):
     def _functions(self, ctx: FileContext) -> "_Functions":
         checked, functions = self._file_functions
         if checked is not ctx or functions is None:
-            functions = _Functions(ctx.tree)
+            functions = _Functions(ctx.tree, ctx.source.text)
             self._file_functions = (ctx, functions)
         return functions
 
@@ -81,10 +82,10 @@ class EnvOutsideSettings(FileRule):
         if isinstance(first, ast.Constant) and isinstance(first.value, str) \
                 and first.value.startswith(RUNTIME_VARIABLES):
             return
-        if self._functions(ctx).not_configuration(getattr(node, "lineno", 0), first):
-            return
         if isinstance(first, ast.Name) and not first.id.isupper():
             return  # `os.environ[key]` in a loop or a helper: the caller names the variable
+        if self._functions(ctx).not_configuration(getattr(node, "lineno", 0), first):
+            return
         if first is not None and not isinstance(first, ast.Constant) and (
                 _in_settings_module(ctx.symbol(first) or "", with_name=True)
                 or _DECLARED_VARIABLE.search(getattr(first, "id", getattr(first, "attr", "")))):
@@ -114,26 +115,45 @@ class EnvOutsideSettings(FileRule):
 class _Functions:
     """Where in one file an environment read is not configuration: development entry points
     (CLI defaults, `main()`), functions that also write the environment (save and restore),
-    and helpers that read a variable named by their caller (`def env_flag(name)`)."""
+    and helpers that read a variable named by their caller (`def env_flag(name)`).
 
-    def __init__(self, tree: ast.Module) -> None:
+    The walk of every function is paid only by the files that need it: those whose text
+    may write the environment, or that read a variable named by a parameter."""
+
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        self._tree = tree
+        self._may_write = _MAY_WRITE_ENVIRON.search(text) is not None
         self.entry_points = development_entry_points(tree)
-        self.writers: list[tuple[int, int]] = []
-        self.params: list[tuple[int, int, frozenset[str]]] = []
-        for node in ast.walk(tree):
+
+    @cached_property
+    def _walked(self) -> tuple[list[tuple[int, int]], list[tuple[int, int, frozenset[str]]]]:
+        """(functions that write the environment, every function with its parameters)."""
+        params: list[tuple[int, int, frozenset[str]]] = []
+        writes: list[int] = []  # one walk, not one per function
+        for node in ast.walk(self._tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                span = (node.lineno, node.end_lineno or node.lineno)
                 names = frozenset(a.arg for a in (*node.args.posonlyargs, *node.args.args,
                                                   *node.args.kwonlyargs))
-                self.params.append((*span, names))
-                if any(_writes_environ(inner) for inner in ast.walk(node)):
-                    self.writers.append(span)
+                params.append((node.lineno, node.end_lineno or node.lineno, names))
+            elif self._may_write and _writes_environ(node):
+                writes.append(node.lineno)  # type: ignore[attr-defined]
+        writers = [(start, end) for start, end, _ in params
+                   if any(start <= row <= end for row in writes)]
+        return writers, params
 
     def not_configuration(self, row: int, key: ast.expr | None) -> bool:
-        if any(start <= row <= end for start, end in (*self.entry_points, *self.writers)):
+        if any(start <= row <= end for start, end in self.entry_points):
+            return True
+        if self._may_write and any(start <= row <= end for start, end in self._walked[0]):
             return True
         return isinstance(key, ast.Name) and any(
-            start <= row <= end and key.id in names for start, end, names in self.params)
+            start <= row <= end and key.id in names for start, end, names in self._walked[1])
+
+
+# A cheap test of the text before walking: `environ[k] = v`, `del ...environ[k]`,
+# `environ.pop/update/setdefault/clear(...)`.
+_MAY_WRITE_ENVIRON = re.compile(
+    r"environ\s*\[[^\]\n]*\]\s*=(?!=)|\bdel\s+[\w.]*environ\b|environ\s*\.\s*(?:pop|update|setdefault|clear)\b")
 
 
 def _writes_environ(node: ast.AST) -> bool:
