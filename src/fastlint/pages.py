@@ -18,12 +18,18 @@ def pages_dir() -> Path | None:
     return None
 
 
-def page_text(code: str) -> str | None:
+def page_path(code: str) -> Path | None:
+    """The rule's page file, if fastlint ships one."""
     directory = pages_dir()
     if directory is None:
         return None
     path = directory / f"{code.upper()}.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    return path if path.is_file() else None
+
+
+def page_text(code: str) -> str | None:
+    path = page_path(code)
+    return path.read_text(encoding="utf-8") if path is not None else None
 
 
 _FILE_MARK = re.compile(r"^# file: (?P<name>\S+)\s*$", re.M)

@@ -4,12 +4,11 @@ the hops of a call chain, tags) and hovers."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from lsprotocol import types
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.pages import pages_dir
+from fastlint.pages import page_path
 from fastlint.rule_links import rule_url
 from fastlint.rules import rules_by_code
 from fastlint.server.positions import LineIndex, uri_of
@@ -23,10 +22,8 @@ _TAGS = {"FL002": [types.DiagnosticTag.Unnecessary], "FL203": [types.DiagnosticT
 
 def rule_page_uri(code: str) -> str | None:
     """The rule's page shipped with fastlint, as a file the editor can open."""
-    directory = pages_dir()
-    if directory is None or not (directory / f"{code}.md").is_file():
-        return None
-    return Path(directory / f"{code}.md").resolve().as_uri()
+    path = page_path(code)
+    return path.resolve().as_uri() if path is not None else None
 
 
 def to_lsp(diagnostic: Diagnostic, index: LineIndex,
