@@ -234,10 +234,6 @@ def _default_root(path: Path) -> Path:
 # ---------------------------------------------------------------------- the map
 def ruleset_of(config: Config) -> RuleSet:
     """The rules a project's configuration turns on, with their options."""
-    return _ruleset(config)
-
-
-def _ruleset(config: Config) -> RuleSet:
     return RuleSet(
         codes=config.enabled_codes(),
         options=tuple(sorted((k, _freeze(v)) for k, v in config.options.items())),
@@ -433,7 +429,7 @@ def joined_project(run: ProjectRun) -> Project:
     """The run's joined project, built from its facts when the run reused cached findings
     (for commands that read the model itself, like `fastlint routes`)."""
     if run.project is None:
-        ruleset = _ruleset(run.config)
+        ruleset = ruleset_of(run.config)
         join(run, RuleSet(codes=frozenset(), options=ruleset.options), [])
     assert run.project is not None
     return run.project
@@ -612,7 +608,7 @@ def _run_check(paths: Sequence[Path], options: RunOptions) -> RunResult:
     result.projects = runs
     for run in runs:
         result.warnings.extend(unused_per_file_ignores(run))
-        ruleset = _ruleset(run.config)
+        ruleset = ruleset_of(run.config)
         if not options.no_cache:
             directory = default_cache_dir(run.root, run.config.cache_dir, options.cache_dir)
             run.cache = Cache(directory, ruleset.fingerprint(), run.root)
