@@ -160,11 +160,11 @@ class ApiRoutes:
 
     def by_owner(self) -> Iterator[tuple[RouteOwner, list[Route]]]:
         counted = {id(route) for route in self.routes if self.paths(route)}
+        resolved = {(r.facts.path, r.span): r for r in self.routes}
         for key, routes in self.model.routes_by_owner().items():
             # Unknown owners and unknown prefixes give no finding: never guess a path.
             if key is None or not routes or any(not r.effective_paths for r in routes):
                 continue
-            resolved = {(r.facts.path, r.span): r for r in self.routes}
             owned = [resolved[(r.facts.path, r.span)] for r in routes
                      if (r.facts.path, r.span) in resolved]
             owned = [r for r in owned if id(r) in counted]
