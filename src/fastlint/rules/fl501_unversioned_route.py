@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from functools import cached_property
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts import FileFacts, Span, Val
@@ -153,7 +154,11 @@ class ApiRoutes:
         self.model = project.fastapi
         self._allowed = allowed
         self._hidden_owners: dict[tuple[str, int, int], bool] = {}
-        self.routes = [route for route in self.model.resolved_routes if self.is_api(route)]
+
+    @cached_property
+    def routes(self) -> list[Route]:
+        """Every API route (FL502 asks `is_api` of a few routes and never needs the list)."""
+        return [route for route in self.model.resolved_routes if self.is_api(route)]
 
     def paths(self, route: Route) -> list[str]:
         return [p for p in route.effective_paths if not is_allowed(p, self._allowed)]
