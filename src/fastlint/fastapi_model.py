@@ -28,6 +28,8 @@ MIDDLEWARE_BASES = frozenset({
     "starlette.middleware.base.BaseHTTPMiddleware", "fastapi.middleware.base.BaseHTTPMiddleware",
 })
 _MAX_OWNER_DEPTH = 6
+_WIRING_METHODS = frozenset({"include_router", "mount", "add_api_route", "add_api_websocket_route",
+                             "add_middleware", "add_exception_handler", "add_event_handler"})
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
                      "fastapi.params.Security", "fastapi.param_functions.Depends",
                      "fastapi.param_functions.Security"})
@@ -194,11 +196,18 @@ class FastAPIModel:
     def _build(self) -> None:
         project = self.project
         constructors: list[tuple[FileFacts, CallFact, str]] = []
+        # Calls that wire routes, routers and handlers: handled once every owner is known.
+        wiring: list[tuple[FileFacts, CallFact, str]] = []
         names_of_owner_classes = self._owner_class_names()
         for facts, call in project.calls():
             callee = call.call.value
+            if not isinstance(callee, str):
+                continue
+            method = callee.rsplit(".", 1)[-1]
+            if (method.endswith("()") and call.call.receiver is not None) or method in _WIRING_METHODS:
+                wiring.append((facts, call, method))
             # Canonicalising every callee is the costly part: look at the name first.
-            if not isinstance(callee, str) or callee.rsplit(".", 1)[-1] not in names_of_owner_classes:
+            if method not in names_of_owner_classes:
                 continue
             kind = self.owner_kind(callee)
             if kind is not None:
@@ -218,16 +227,10 @@ class FastAPIModel:
             lifespan = call.call.kwarg("lifespan")
             if lifespan is not None and lifespan.symbol:
                 self.lifespans.add(project.canonical(lifespan.symbol))
-        for facts, call in project.calls():
-            callee = call.call.value
-            if not isinstance(callee, str):
-                continue
-            method = callee.rsplit(".", 1)[-1]
+        for facts, call, method in wiring:
             if method.endswith("()") and call.call.receiver is not None:
                 self._call_form_route(facts, call)
-                continue
-            if method in ("include_router", "mount", "add_api_route", "add_api_websocket_route",
-                          "add_middleware", "add_exception_handler", "add_event_handler"):
+            else:
                 self._wiring_call(facts, call, method)
         for facts in project.files:
             for function in facts.functions:
