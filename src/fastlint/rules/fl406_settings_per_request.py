@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 from fastlint.catalog import SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
-from fastlint.per_request import PerRequest
 from fastlint.project import Project
 from fastlint.rules.base import ProjectRule
 
@@ -34,7 +33,7 @@ class SettingsPerRequest(ProjectRule):
         }
         if not settings_classes:
             return
-        per_request = PerRequest(project)
+        per_request = project.per_request
         for facts in project.files:
             functions = facts.functions
             for call in facts.calls:
