@@ -413,32 +413,29 @@ class _Converter:
         template = isinstance(node, cst.TemplatedString)
         prefix = node.start.rstrip("'\"").lower().replace("f", "").replace("t", "")
         quote = node.end
+        values = self.string_parts(node.parts, template, prefix, quote)
+        cls = TemplateStr if template else ast.JoinedStr
+        return self.at(cls(values=values), node)
+
+    _TemplatedString = _FormattedString
+
+    def string_parts(self, parts: Any, template: bool, prefix: str, quote: str) -> list[ast.expr]:
+        """The values of an f-string's (or a format spec's) parts: text pieces and fields."""
         values: list[ast.expr] = []
-        for part in node.parts:
+        for part in parts:
             if isinstance(part, (cst.FormattedStringText, cst.TemplatedStringText)):
                 text = _string_text(prefix, quote, part.value)
                 if text:
                     values.append(self.at(ast.Constant(value=text), part))
             else:
                 values.extend(self.replacement_field(part, template, prefix, quote))
-        cls = TemplateStr if template else ast.JoinedStr
-        return self.at(cls(values=_merge_constants(values)), node)
-
-    _TemplatedString = _FormattedString
+        return _merge_constants(values)
 
     def replacement_field(self, part: Any, template: bool, prefix: str, quote: str) -> list[ast.expr]:
         value = self.expr(part.expression)
         spec = None
         if part.format_spec is not None:
-            spec_values: list[ast.expr] = []
-            for piece in part.format_spec:
-                if isinstance(piece, (cst.FormattedStringText, cst.TemplatedStringText)):
-                    text = _string_text(prefix, quote, piece.value)
-                    if text:
-                        spec_values.append(self.at(ast.Constant(value=text), piece))
-                else:
-                    spec_values.extend(self.replacement_field(piece, template, prefix, quote))
-            spec = ast.JoinedStr(values=_merge_constants(spec_values))
+            spec = ast.JoinedStr(values=self.string_parts(part.format_spec, template, prefix, quote))
             if part.format_spec:
                 self.at(spec, part.format_spec[0], part.format_spec[-1])
                 spec.col_offset -= 1  # it starts at its `:`
