@@ -535,12 +535,12 @@ class Collector:
         self.expr(test, node)
         guard = self.scopes[-1].kind == "module" and _is_main_guard(test)
         checking = _is_type_checking(test, self)
-        once = self._is_first_time_test(test)
+        scope = self._function_scope()
+        once = scope is not None and self._is_first_time_test(test, scope)
         if guard:
             self.main_guard += 1
         if checking:
             self.type_checking += 1
-        scope = self._function_scope()
         on_parameter = guard_of(test, scope.params) if scope is not None and scope.params else None
         self.once += once
         if on_parameter is not None:
@@ -557,12 +557,9 @@ class Collector:
         if on_parameter is not None:
             self.guards.pop()
 
-    def _is_first_time_test(self, test: ast.expr) -> bool:
-        """`if _client is None:` / `if not _client:` on a module global, in a function: a
-        lazy initialisation, whose body runs once per process."""
-        scope = self._function_scope()
-        if scope is None:
-            return False
+    def _is_first_time_test(self, test: ast.expr, scope: Scope) -> bool:
+        """`if _client is None:` / `if not _client:` on a module global, in a function (`scope`):
+        a lazy initialisation, whose body runs once per process."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             name = test.operand
         elif (isinstance(test, ast.Compare) and len(test.ops) == 1
