@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from fastlint.ast_compat import TryStar, TypeAlias
+from fastlint.entry_points import is_main_guard
 from fastlint.facts import (
     UNKNOWN,
     BindingFact,
@@ -533,7 +534,7 @@ class Collector:
     def if_stmt(self, node: ast.If) -> None:
         test = node.test
         self.expr(test, node)
-        guard = self.scopes[-1].kind == "module" and _is_main_guard(test)
+        guard = self.scopes[-1].kind == "module" and is_main_guard(test)
         checking = _is_type_checking(test, self)
         scope = self._function_scope()
         once = scope is not None and self._is_first_time_test(test, scope)
@@ -1093,17 +1094,6 @@ def _dotted_text(node: ast.expr) -> str:
     if isinstance(node, ast.Subscript):
         return f"{_dotted_text(node.value)}[…]"
     return "…"
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and len(test.comparators) == 1
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value == "__main__"
-    )
 
 
 def _is_type_checking(test: ast.expr, collector: Collector) -> bool:

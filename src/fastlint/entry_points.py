@@ -18,7 +18,7 @@ def development_entry_points(tree: ast.Module) -> list[tuple[int, int]]:
     `if __name__ == "__main__":` in this module."""
     called_in_main: set[str] = set()
     for stmt in tree.body:
-        if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
+        if isinstance(stmt, ast.If) and is_main_guard(stmt.test):
             called_in_main.update(n.func.id for n in ast.walk(stmt)
                                   if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
     spans = []
@@ -30,7 +30,8 @@ def development_entry_points(tree: ast.Module) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_main_guard(test: ast.expr) -> bool:
+def is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == "__main__"`."""
     return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
         and test.left.id == "__name__" and len(test.comparators) == 1 \
         and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == "__main__"
