@@ -61,8 +61,12 @@ def _literal(value: ast.expr | None, ctx: FileContext) -> ast.Constant | None:
     return None
 
 
-def _enum_members(values: list[ast.expr]) -> frozenset[str]:
-    """`AuthMethod.LDAP` among the siblings: a `"LDAP"` next to it is a marker, not a secret."""
+def _enum_members(siblings: ast.Call | ast.Dict | None) -> frozenset[str]:
+    """`AuthMethod.LDAP` among the keyword (or dict) values of `siblings`: a `"LDAP"` next to
+    it is a marker, not a secret."""
+    if siblings is None:
+        return frozenset()
+    values = [k.value for k in siblings.keywords] if isinstance(siblings, ast.Call) else siblings.values
     return frozenset(v.attr for v in values if isinstance(v, ast.Attribute))
 
 
@@ -91,19 +95,18 @@ class HardcodedSecret(FileRule):
         elif kind is ast.AnnAssign:
             self._named(_target_name(node.target), node.value, ctx, assigned=node)  # type: ignore[attr-defined]
         elif kind is ast.Call:
-            markers = _enum_members([k.value for k in node.keywords])  # type: ignore[attr-defined]
             for keyword in node.keywords:  # type: ignore[attr-defined]
                 if keyword.arg is not None:
-                    self._named(keyword.arg, keyword.value, ctx, markers=markers)
+                    self._named(keyword.arg, keyword.value, ctx, siblings=node)  # type: ignore[arg-type]
         else:
-            markers = _enum_members(node.values)  # type: ignore[attr-defined]
             for key, value in zip(node.keys, node.values):  # type: ignore[attr-defined]
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    self._named(key.value, value, ctx, markers=markers)
+                    self._named(key.value, value, ctx, siblings=node)  # type: ignore[arg-type]
 
     def _named(self, name: str | None, value: ast.expr | None, ctx: FileContext,
-               assigned: ast.stmt | None = None, markers: frozenset[str] = frozenset()) -> None:
-        """`assigned` is the assignment statement when the value is assigned to the name."""
+               assigned: ast.stmt | None = None, siblings: ast.Call | ast.Dict | None = None) -> None:
+        """`assigned` is the assignment statement when the value is assigned to the name;
+        `siblings` the call or dict whose keyword or entry it is."""
         if name is None or value is None or not is_secret_name(name):
             return
         literal = _literal(value, ctx)
@@ -111,7 +114,7 @@ class HardcodedSecret(FileRule):
             return
         secret: str = literal.value
         if is_placeholder(secret) or is_label(name, secret, assigned is not None) \
-                or secret in markers or url_password(secret) is not None:  # a URL is reported as a URL
+                or secret in _enum_members(siblings) or url_password(secret) is not None:  # a URL is reported as a URL
             return
         if assigned is not None and self._in_enum(assigned, ctx):
             return  # an enum member's value is a label (`OAUTH_PASSWORD = "password"`)
