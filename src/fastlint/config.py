@@ -7,7 +7,7 @@ naming the file, the key and what was expected (the CLI exits 2 on it).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -64,21 +64,12 @@ class Config:
                            ("--ignore", ignore)):
             for code in codes or ():
                 check_code(code, key)
-        return Config(
-            root=self.root,
-            path=self.path,
+        # Every other setting as the file has it (`replace`: a new setting needs no line here).
+        return replace(
+            self,
             select=tuple(select) if select else self.select,
             extend_select=self.extend_select + tuple(extend_select or ()),
             ignore=self.ignore + tuple(ignore or ()),
-            per_file_ignores=self.per_file_ignores,
-            exclude=self.exclude,
-            extend_exclude=self.extend_exclude,
-            unsafe_fixes=self.unsafe_fixes,
-            respect_gitignore=self.respect_gitignore,
-            cache_dir=self.cache_dir,
-            options=self.options,
-            scope=self.scope,
-            rule_url_template=self.rule_url_template,
         )
 
     def enabled_codes(self) -> frozenset[str]:
