@@ -71,3 +71,17 @@ def test_sarif_carries_each_file_and_the_count_as_notifications(project):
                for n in notes if "locations" in n}
     assert located == {"broken.py": "warning", "codegen/model.py": "note"}
     assert notes[-1]["message"]["text"] == LINE.removeprefix("note: ")
+
+
+def test_sarif_names_a_file_outside_the_root_by_its_uri(tmp_path: Path):
+    from fastlint.engine import RunResult
+    from fastlint.not_analysed import SYNTAX_ERROR_REASON, NotAnalysed
+    from fastlint.reporters.sarif import SOURCE_ROOT, _not_analysed_notifications
+
+    outside = tmp_path / "vendored" / "broken.py"
+    inside = tmp_path / "repo" / "app" / "broken.py"
+    result = RunResult(not_analysed=[NotAnalysed(str(outside), SYNTAX_ERROR_REASON, "x"),
+                                     NotAnalysed(str(inside), SYNTAX_ERROR_REASON, "x")])
+    notes = _not_analysed_notifications(result, tmp_path / "repo")
+    artifacts = [note["locations"][0]["physicalLocation"]["artifactLocation"] for note in notes[:2]]
+    assert artifacts == [{"uri": outside.as_uri()}, {"uri": "app/broken.py", "uriBaseId": SOURCE_ROOT}]

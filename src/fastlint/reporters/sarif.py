@@ -49,9 +49,15 @@ def _level(severity: str) -> str:
     return "error" if severity == "error" else "warning"
 
 
+def _artifact(path: str) -> dict[str, str]:
+    """A report path (from `report_path`) as a SARIF artifact location: relative to the
+    source root, or a file URI when the file lies outside it."""
+    return ({"uri": Path(path).as_uri()} if Path(path).is_absolute()
+            else {"uri": path, "uriBaseId": SOURCE_ROOT})
+
+
 def _location(diagnostic: "Diagnostic | RelatedLocation", path: str) -> dict[str, Any]:
-    artifact = ({"uri": Path(path).as_uri()} if Path(path).is_absolute()
-                else {"uri": path, "uriBaseId": SOURCE_ROOT})
+    artifact = _artifact(path)
     region = {
         "startLine": diagnostic.row,
         "startColumn": diagnostic.col + 1,
@@ -80,7 +86,7 @@ def _not_analysed_notifications(result: "RunResult", root: Path) -> list[dict[st
             "level": "warning" if item.reason == SYNTAX_ERROR_REASON else "note",
             "message": {"text": f"not analysed: {item.detail}"},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": report_path(item.path, root), "uriBaseId": SOURCE_ROOT}}}],
+                "artifactLocation": _artifact(report_path(item.path, root))}}],
         }
         for item in result.not_analysed if item.reason != UNREADABLE_REASON
     ]
