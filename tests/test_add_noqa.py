@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fastlint.add_noqa import rows_inside_strings, with_noqa
+from fastlint.fix.add_noqa import rows_inside_strings, with_noqa
 from fastlint.cli import app
 
 HEAD = "import time\n\nimport requests\n\n\nasync def handler():\n"

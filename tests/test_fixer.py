@@ -5,8 +5,8 @@ import os
 import pytest
 
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
-from fastlint.fixer import FileChangedError, add_imports, apply_edits, fix_source, write_atomic
-from fastlint.source import decode_source
+from fastlint.fix.fixer import FileChangedError, add_imports, apply_edits, fix_source, write_atomic
+from fastlint.files.source import decode_source
 from fastlint.testing import fixed
 
 ASYNCIO = ImportNeeded("asyncio")

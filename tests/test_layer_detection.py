@@ -1,7 +1,7 @@
 """Layer detection: each module by its name, checked against its content."""
 
 from fastlint.engine import joined_project
-from fastlint.layers import layering
+from fastlint.model.layers import layering
 from fastlint.testing import run
 
 ROUTE = "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/x')\ndef x():\n    return {}\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fastlint.engine import RunOptions, run_check
-from fastlint.layer_report import build_reports, render_text
+from fastlint.reporters.layer_report import build_reports, render_text
 
 REPO = Path(__file__).resolve().parent.parent
 LAYOUTS = ["feature_modules", "domain_views", "guide_nested"]

@@ -10,7 +10,7 @@ import pytest
 
 from fastlint.config import ConfigError, parse_table
 from fastlint.engine import joined_project
-from fastlint.layers import LayerConfig, LayerSpec, layering
+from fastlint.model.layers import LayerConfig, LayerSpec, layering
 from fastlint.testing import lint, run
 
 REPO = Path(__file__).resolve().parent.parent

@@ -130,7 +130,7 @@ CONSTANTS = {
     ],
 )
 def test_string_values(symbol, expected):
-    from fastlint.facts import Val
+    from fastlint.facts.records import Val
 
     assert project(CONSTANTS).string_value(Val("ref", symbol)) == expected
 

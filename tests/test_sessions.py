@@ -3,7 +3,7 @@ and the blocking calls FL101 finds through them."""
 
 import pytest
 
-from fastlint.sessions import is_sync_session, session_class
+from fastlint.model.sessions import is_sync_session, session_class
 from fastlint.testing import lines, project
 
 DB = """

@@ -5,7 +5,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 
 def reference_starts(text: str) -> list[int]:

@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from fastlint.collect import Collector, FileContext
+from fastlint.facts.collect import Collector, FileContext
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import FileFacts
+from fastlint.facts.records import FileFacts
 from fastlint.noqa import find_noqa
-from fastlint.parse import ParseFailure, parse_module
+from fastlint.files.parse import ParseFailure, parse_module
 from fastlint.rules import all_rules
 from fastlint.rules.base import FileRule
-from fastlint.source import SourceError, decode_source, read_bytes
+from fastlint.files.source import SourceError, decode_source, read_bytes
 
 SYNTAX_ERROR = "FL001"
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 from fastlint import __version__
 from fastlint.analysis import FileResult
-from fastlint.atomic import replace_file
-from fastlint.facts import FileFacts
+from fastlint.files.atomic import replace_file
+from fastlint.facts.records import FileFacts
 
 # Bump when the shape of FileFacts or of the analysis changes.
-FORMAT = 4
+FORMAT = 5
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by fastlint.\n"

@@ -153,7 +153,7 @@ def run_check_command(
 
 def _note_not_analysed(result) -> None:
     """The files no rule ran on, as one line on stderr (machine formats keep stdout)."""
-    from fastlint.not_analysed import summary_line
+    from fastlint.reporters.not_analysed import summary_line
 
     line = summary_line(result.not_analysed)
     if line is not None:
@@ -164,7 +164,7 @@ def _show_files(paths: list[Path], config: Optional[Path], jobs: Optional[int],
                 no_cache: bool, cache_dir: Optional[Path]) -> None:
     from fastlint.config import ConfigError
     from fastlint.engine import RunOptions
-    from fastlint.file_listing import file_scopes, render_file_scopes
+    from fastlint.reporters.file_listing import file_scopes, render_file_scopes
 
     options = RunOptions(config_file=config, jobs=jobs, no_cache=no_cache, cache_dir=cache_dir)
     try:
@@ -179,8 +179,8 @@ def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
     """Drop the findings the baseline covers; note stale entries (pruning them with `prune`,
     which also records the fingerprints of count-only entries). True when stale entries are
     left in the file."""
-    from fastlint.baseline import describe, describe_same_text, load_baseline
-    from fastlint.containment import left_alone
+    from fastlint.reporters.baseline import describe, describe_same_text, load_baseline
+    from fastlint.files.containment import left_alone
 
     loaded = load_baseline(file)
     checked = [path for run in result.projects for path in run.reported]
@@ -211,7 +211,7 @@ def _apply_baseline(result: "RunResult", file: Path, prune: bool) -> bool:
 
 def _outside_projects(result: "RunResult", file: Path) -> Optional[Path]:
     """Where `file` really is when that lies outside every project root of the run."""
-    from fastlint.containment import outside_root
+    from fastlint.files.containment import outside_root
 
     targets = [outside_root(file, run.root) for run in result.projects]
     return targets[0] if targets and all(targets) else None
@@ -225,7 +225,7 @@ def _pruned(stale: int, upgraded: int) -> str:
 
 
 def _add_noqa(result: "RunResult") -> None:
-    from fastlint.add_noqa import add_noqa
+    from fastlint.fix.add_noqa import add_noqa
 
     outcome = add_noqa(result.diagnostics, {path: run.root for run in result.projects for path in run.reported})
     for message in outcome.skipped + outcome.errors:
@@ -357,7 +357,7 @@ def baseline_command(
     cache_dir: Optional[Path] = _CACHE_DIR,
 ) -> None:
     """Write a baseline of today's findings; `check --baseline FILE` then reports only new ones."""
-    from fastlint.baseline import baseline_of
+    from fastlint.reporters.baseline import baseline_of
     from fastlint.config import ConfigError
     from fastlint.engine import RunOptions, run_check
 
@@ -415,7 +415,7 @@ def rules_command(
 @app.command("rule")
 def rule_command(code: str = typer.Argument(..., help="A rule code, e.g. FL101.")) -> None:
     """Print a rule's page: why, a bad and a good example, the fix, its options."""
-    from fastlint.pages import page_text
+    from fastlint.reporters.pages import page_text
     from fastlint.rules import rules_by_code, rules_by_name
 
     rule = rules_by_code().get(code.upper()) or rules_by_name().get(code)
@@ -441,7 +441,7 @@ def routes_command(
     """List the routes: methods, effective path, handler, dependencies, findings."""
     from fastlint.config import ConfigError
     from fastlint.engine import RunOptions
-    from fastlint.route_listing import list_routes, render_json, render_table
+    from fastlint.reporters.route_listing import list_routes, render_json, render_table
 
     try:
         rows, _ = list_routes(paths or [Path(".")], RunOptions(config_file=config, jobs=jobs,
@@ -473,7 +473,7 @@ def layers_command(
 ) -> None:
     """Show the layers (detected or configured), the imports between them and the violations."""
     from fastlint.config import ConfigError
-    from fastlint.layer_report import RENDERERS, build_reports
+    from fastlint.reporters.layer_report import RENDERERS, build_reports
 
     try:
         reports = build_reports(paths or [Path(".")], config, no_cache=no_cache, cache_dir=cache_dir)

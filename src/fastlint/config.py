@@ -17,10 +17,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from fastlint.rule_links import template_problem
+from fastlint.reporters.rule_links import template_problem
 from fastlint.rules import all_rules
 from fastlint.rules.base import Option, OptionValueError
-from fastlint.scope import ScopeConfig, parse_scope_config
+from fastlint.model.scope import ScopeConfig, parse_scope_config
 
 
 class ConfigError(Exception):

@@ -21,15 +21,15 @@ from fastlint.analysis import FileResult, ModuleInfo, RuleSet, analyze_path, ana
 from fastlint.cache import Cache, analysis_digest, content_digest, default_cache_dir, pack
 from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
-from fastlint.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
-from fastlint.layout import ProjectLayout, read_layout
+from fastlint.files.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
+from fastlint.files.layout import ProjectLayout, read_layout
 from fastlint.noqa import is_suppressed
-from fastlint.not_analysed import NotAnalysed, not_analysed
-from fastlint.project import Project
+from fastlint.reporters.not_analysed import NotAnalysed, not_analysed
+from fastlint.model.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule
-from fastlint.source import SourceError, SourceFile, decode_source, read_bytes, read_source
-from fastlint.source_reads import WHOLE, SourceReads, prefix_digest
+from fastlint.files.source import SourceError, SourceFile, decode_source, read_bytes, read_source
+from fastlint.files.source_reads import WHOLE, SourceReads, prefix_digest
 from fastlint.unused_noqa import UNUSED_NOQA, unused_noqa
 
 PARALLEL_THRESHOLD = 64
@@ -618,7 +618,7 @@ def _run_check(paths: Sequence[Path], options: RunOptions) -> RunResult:
         run_errors: list[str] = []
         diagnostics = analyse_run(run, ruleset, options, None, run_errors)
         if options.fix or options.diff:
-            from fastlint.fixer import fix_project  # imports the engine (a cycle), and libcst
+            from fastlint.fix.fixer import fix_project  # imports the engine (a cycle), and libcst
 
             diagnostics = fix_project(run, diagnostics, ruleset, options, unsafe, result, run_errors)
         for message in dict.fromkeys(run_errors):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.engine import RunOptions, RunResult, run_check
-from fastlint.project import Project
+from fastlint.model.project import Project
 
 Files = dict[str, str] | str
 

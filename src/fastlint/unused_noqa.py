@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from fastlint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from fastlint.noqa import directive
 from fastlint.rules import rules_by_code
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 if TYPE_CHECKING:
     from fastlint.engine import ProjectRun

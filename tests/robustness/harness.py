@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastlint.engine import RunOptions, RunResult, run_check
-from fastlint.fixer import compiles
-from fastlint.source import SourceError, decode_source
+from fastlint.fix.fixer import compiles
+from fastlint.files.source import SourceError, decode_source
 
 ALL = ("ALL",)
 PYPROJECT = "[tool.fastlint]\n"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import fastlint.fixer
-import fastlint.source
+import fastlint.fix.fixer
+import fastlint.files.source
 from robustness.harness import cli, lint_all, snapshot, write_project
 
 SLEEPY = "import time\nasync def f():\n    time.sleep(1)\n"
@@ -76,7 +76,7 @@ def test_unreadable_file_is_an_error_line_and_the_run_goes_on(tmp_path, monkeypa
                 raise PermissionError(13, "Permission denied", str(path))
             return real_open(path, flags, *args)
 
-        monkeypatch.setattr(fastlint.source.os, "open", refusing_open)
+        monkeypatch.setattr(fastlint.files.source.os, "open", refusing_open)
     result = lint_all(tmp_path)
     assert names(result) == {("app.py", "FL101")}
     assert len(result.errors) == 1
@@ -104,14 +104,14 @@ def test_read_only_file_is_not_fixed_with_a_clear_error_and_others_are(tmp_path)
 def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path, monkeypatch):
     write_project(tmp_path, {"app.py": SLEEPY})
     edited = SLEEPY + "# the user's edit, saved while fastlint was fixing\n"
-    real_fix_source = fastlint.fixer.fix_source
+    real_fix_source = fastlint.fix.fixer.fix_source
 
     def fix_source_while_user_saves(source, fixes):
         fixed = real_fix_source(source, fixes)
         Path(source.path).write_text(edited)
         return fixed
 
-    monkeypatch.setattr(fastlint.fixer, "fix_source", fix_source_while_user_saves)
+    monkeypatch.setattr(fastlint.fix.fixer, "fix_source", fix_source_while_user_saves)
     result = lint_all(tmp_path, fix=True)
     assert (tmp_path / "app.py").read_text() == edited
     assert len(result.errors) == 1 and "changed on disk" in result.errors[0]

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from fastlint.ast_compat import Interpolation, TemplateStr, TypeAlias
-from fastlint.cst_to_ast import parse_with_libcst
-from fastlint.source import decode_source
+from fastlint.files.ast_compat import Interpolation, TemplateStr, TypeAlias
+from fastlint.files.cst_to_ast import parse_with_libcst
+from fastlint.files.source import decode_source
 
 pytestmark = pytest.mark.syntax
 

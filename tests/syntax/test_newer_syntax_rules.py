@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fastlint.engine import RunOptions, run_check
-from fastlint.parse import FORCE_LIBCST_VARIABLE
+from fastlint.files.parse import FORCE_LIBCST_VARIABLE
 from fastlint.testing import fixed, lint
 
 pytestmark = pytest.mark.syntax

@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from fastlint.engine import RunResult
+if TYPE_CHECKING:
+    from fastlint.engine import RunResult
 
 # format name → module in this package with a `render(result, stream, settings)` function
 FORMATS: dict[str, str] = {
@@ -26,7 +27,7 @@ FORMATS: dict[str, str] = {
 HUMAN_FORMATS = frozenset({"full", "text", "concise", "grouped"})
 
 
-def renderer(name: str) -> Callable[[RunResult, TextIO, "RenderSettings"], None]:
+def renderer(name: str) -> Callable[["RunResult", TextIO, "RenderSettings"], None]:
     module = importlib.import_module(f"fastlint.reporters.{FORMATS[name]}")
     return module.render
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.source import SourceError, SourceFile, read_source
+from fastlint.files.source import SourceError, SourceFile, read_source
 
 
 def repository_root(start: Path | None = None) -> Path:

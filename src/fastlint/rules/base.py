@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from fastlint.diagnostics import Diagnostic, Fix
-from fastlint.facts import FileFacts, Span
+from fastlint.facts.records import FileFacts, Span
 
 if TYPE_CHECKING:
-    from fastlint.collect import FileContext
-    from fastlint.project import Project
+    from fastlint.facts.collect import FileContext
+    from fastlint.model.project import Project
 
 
 class OptionValueError(ValueError):

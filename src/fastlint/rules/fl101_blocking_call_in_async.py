@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastlint.catalog import is_blocking, reads_memory_buffer
+from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Applicability, Diagnostic, Fix
-from fastlint.facts import CallFact, FileFacts, FunctionFact
-from fastlint.fixes import ASYNCIO, awaited_call, make_sync, to_thread
-from fastlint.project import Project
+from fastlint.facts.records import CallFact, FileFacts, FunctionFact
+from fastlint.fix.fixes import ASYNCIO, awaited_call, make_sync, to_thread
+from fastlint.model.project import Project
 from fastlint.rules.base import Option, ProjectRule
 
 SLEEP = "time.sleep"

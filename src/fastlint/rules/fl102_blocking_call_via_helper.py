@@ -22,13 +22,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from fastlint.callgraph import CallGraph, Edge, Hop
-from fastlint.catalog import is_blocking, reads_memory_buffer
+from fastlint.model.callgraph import CallGraph, Edge, Hop
+from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Diagnostic, RelatedLocation
-from fastlint.facts import CallFact, FileFacts, Span, Val
-from fastlint.fixes import to_thread
-from fastlint.guards import contradicted
-from fastlint.project import FunctionRef, Project
+from fastlint.facts.records import CallFact, FileFacts, Span, Val
+from fastlint.fix.fixes import to_thread
+from fastlint.facts.guards import contradicted
+from fastlint.model.project import FunctionRef, Project
 from fastlint.rules.base import Option, ProjectRule
 from fastlint.rules.fl101_blocking_call_in_async import BLOCKING_OPTIONS, blocking_settings
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.project import Project
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 LOOP_RUNNERS = frozenset({"asyncio.run", "anyio.run", "trio.run", "asyncio.Runner.run"})

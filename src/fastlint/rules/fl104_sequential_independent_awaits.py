@@ -16,8 +16,8 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fastlint.collect import FileContext
-from fastlint.facts import Span
+from fastlint.facts.collect import FileContext
+from fastlint.facts.records import Span
 from fastlint.rules.base import FileRule
 
 # Methods whose order is the point: they end or start something, or pace the loop.

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import CallFact, FileFacts, FunctionFact
-from fastlint.project import Project
+from fastlint.facts.records import CallFact, FileFacts, FunctionFact
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 # Constructors of clients that own a connection pool (canonical symbols).

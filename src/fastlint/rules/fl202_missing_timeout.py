@@ -11,8 +11,8 @@ httpx's implicit 5-second default is bounded: that is FL207 (opt-in).
 
 from __future__ import annotations
 
-from fastlint.facts import Val
-from fastlint.outbound_timeouts import TimeoutRule, is_implicit_default
+from fastlint.facts.records import Val
+from fastlint.rules.outbound_timeouts import TimeoutRule, is_implicit_default
 
 
 class MissingTimeout(TimeoutRule):

@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastlint.diagnostics import Diagnostic, Fix
-from fastlint.facts import FileFacts, FunctionFact, Span, Val
-from fastlint.fastapi_model import RouteOwner
-from fastlint.lifespan_rewrite import Registration, lifespan_fix
-from fastlint.project import Project
+from fastlint.facts.records import FileFacts, FunctionFact, Span, Val
+from fastlint.model.fastapi_model import RouteOwner
+from fastlint.fix.lifespan_rewrite import Registration, lifespan_fix
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 _BLOCKING_KEYWORDS = ("lifespan", "on_startup", "on_shutdown", "**")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import ast
 
-from fastlint.collect import FileContext
+from fastlint.facts.collect import FileContext
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
-from fastlint.fixes import add_keyword
+from fastlint.fix.fixes import add_keyword
 from fastlint.rules.base import FileRule
 
 RETRY_DECORATORS = frozenset({"tenacity.retry"})

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import CallFact, FileFacts, Val
-from fastlint.project import Project
+from fastlint.facts.records import CallFact, FileFacts, Val
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 # Redis client classes (canonical) whose `set` stores a key.

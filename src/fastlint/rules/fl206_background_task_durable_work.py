@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import FunctionFact, Val
-from fastlint.project import FunctionRef, Project
+from fastlint.facts.records import FunctionFact, Val
+from fastlint.model.project import FunctionRef, Project
 from fastlint.rules.base import ProjectRule
 
 ADD_TASK = frozenset({"fastapi.BackgroundTasks.add_task", "starlette.background.BackgroundTasks.add_task",

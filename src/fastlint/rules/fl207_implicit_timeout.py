@@ -12,8 +12,8 @@ explicit, not a hang.
 
 from __future__ import annotations
 
-from fastlint.facts import Val
-from fastlint.outbound_timeouts import TimeoutRule, is_implicit_default
+from fastlint.facts.records import Val
+from fastlint.rules.outbound_timeouts import TimeoutRule, is_implicit_default
 
 
 class ImplicitTimeout(TimeoutRule):

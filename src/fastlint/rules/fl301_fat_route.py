@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastlint.db_calls import is_database_call, is_statement
+from fastlint.model.db_calls import is_database_call, is_statement
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import LogicSize
-from fastlint.project import Project
+from fastlint.facts.records import LogicSize
+from fastlint.model.project import Project
 from fastlint.rules.base import Option, ProjectRule
 
 

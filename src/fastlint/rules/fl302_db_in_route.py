@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastlint.db_calls import is_database_call
+from fastlint.model.db_calls import is_database_call
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import FileFacts
-from fastlint.project import Project
+from fastlint.facts.records import FileFacts
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 MAX_NAMED_CALLS = 3

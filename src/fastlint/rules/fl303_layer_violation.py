@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import FileFacts, Span
-from fastlint.layers import LAYERS_OPTION, Layering, layering, module_path
-from fastlint.project import Project
+from fastlint.facts.records import FileFacts, Span
+from fastlint.model.layers import LAYERS_OPTION, Layering, layering, module_path
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 # Layers that must stay free of HTTP: they are reused by workers, scripts and tests.

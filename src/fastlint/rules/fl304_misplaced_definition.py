@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from fastlint.catalog import PYDANTIC_MODELS, SETTINGS_BASES
+from fastlint.facts.catalog import PYDANTIC_MODELS, SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import ClassFact, Span
-from fastlint.layers import LAYERS_OPTION, Layering, layering, module_path
-from fastlint.orm import SQLMODEL, ancestors, is_orm_model
-from fastlint.project import Project
+from fastlint.facts.records import ClassFact, Span
+from fastlint.model.layers import LAYERS_OPTION, Layering, layering, module_path
+from fastlint.model.orm import SQLMODEL, ancestors, is_orm_model
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.fastapi_model import RouteOwner
-from fastlint.project import Project
+from fastlint.model.fastapi_model import RouteOwner
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 WIRING_METHODS = frozenset({"include_router", "add_middleware", "mount"})

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import ast
 
-from fastlint.collect import FileContext
+from fastlint.facts.collect import FileContext
 from fastlint.rules.base import FileRule
-from fastlint.secret_text import (
+from fastlint.facts.secret_text import (
     is_label,
     is_placeholder,
     is_secret_name,

@@ -14,12 +14,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fastlint.catalog import SETTINGS_BASES
+from fastlint.facts.catalog import SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import CallFact, FileFacts, Val
-from fastlint.project import Project
+from fastlint.facts.records import CallFact, FileFacts, Val
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
-from fastlint.secret_text import URL_WITH_PASSWORD, mask
+from fastlint.facts.secret_text import URL_WITH_PASSWORD, mask
 
 DSN_SCHEMES = frozenset({
     "postgresql", "postgres", "mysql", "mariadb", "sqlite", "oracle", "mssql", "cockroachdb",

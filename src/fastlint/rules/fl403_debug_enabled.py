@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import ast
 
-from fastlint.collect import FileContext
-from fastlint.entry_points import development_entry_points
+from fastlint.facts.collect import FileContext
+from fastlint.facts.entry_points import development_entry_points
 from fastlint.rules.base import FileRule
 
 APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI",

@@ -18,9 +18,9 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any
 
-from fastlint.catalog import SETTINGS_BASES
-from fastlint.collect import FileContext
-from fastlint.entry_points import development_entry_points
+from fastlint.facts.catalog import SETTINGS_BASES
+from fastlint.facts.collect import FileContext
+from fastlint.facts.entry_points import development_entry_points
 from fastlint.rules.base import FileRule, Option
 
 _DECLARED_VARIABLE = re.compile(r"^ENV_|_ENV(_VAR|_VARIABLE)?$")

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import Val
-from fastlint.project import Project
+from fastlint.facts.records import Val
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 CORS_MIDDLEWARE = frozenset({"starlette.middleware.cors.CORSMiddleware",

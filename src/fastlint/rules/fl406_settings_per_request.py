@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastlint.catalog import SETTINGS_BASES
+from fastlint.facts.catalog import SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
-from fastlint.project import Project
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
 

@@ -22,9 +22,9 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import FileFacts, Span, Val
-from fastlint.fastapi_model import FastAPIModel, Route, RouteOwner
-from fastlint.project import Project
+from fastlint.facts.records import FileFacts, Span, Val
+from fastlint.model.fastapi_model import FastAPIModel, Route, RouteOwner
+from fastlint.model.project import Project
 from fastlint.rules.base import Option, ProjectRule
 
 UNVERSIONED_ALLOW = Option(

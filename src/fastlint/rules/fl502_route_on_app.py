@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.project import Project
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, ApiRoutes, is_allowed
 

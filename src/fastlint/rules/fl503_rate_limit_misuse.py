@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from fastlint.facts import FileFacts, FunctionFact, Span, Val
-from fastlint.project import Project
+from fastlint.facts.records import FileFacts, FunctionFact, Span, Val
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 _LIMITERS = ("slowapi.Limiter", "slowapi.extension.Limiter")
 LIMIT_DECORATORS = frozenset(f"{cls}.{m}" for cls in _LIMITERS for m in ("limit", "shared_limit"))

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import Val
-from fastlint.project import Project
+from fastlint.facts.records import Val
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl503_rate_limit_misuse import is_exempt, is_limit
 

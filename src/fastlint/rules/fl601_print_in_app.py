@@ -17,10 +17,10 @@ from collections import Counter
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts import CallFact, FileFacts
-from fastlint.project import Project
+from fastlint.facts.records import CallFact, FileFacts
+from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
-from fastlint.scope import cli_library
+from fastlint.model.scope import cli_library
 
 
 # Packages and modules of command-line commands (`freqtrade/commands/list_commands.py`),

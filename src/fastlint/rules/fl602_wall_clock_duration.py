@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from fastlint.collect import FileContext
+from fastlint.facts.collect import FileContext
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
-from fastlint.facts import Span
+from fastlint.facts.records import Span
 from fastlint.rules.base import FileRule
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 MONOTONIC = {"time.time": "perf_counter", "time.time_ns": "perf_counter_ns"}
 _CALLEE = re.compile(r"^[A-Za-z_][\w.]*$")

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from fastlint.add_noqa import NoqaOutcome, add_noqa_to_file
+from fastlint.fix.add_noqa import NoqaOutcome, add_noqa_to_file
 from fastlint.analysis import SYNTAX_ERROR
 from fastlint.diagnostics import Applicability, Diagnostic
-from fastlint.fixer import fix_source
+from fastlint.fix.fixer import fix_source
 from fastlint.server.positions import LineIndex, buffer_bytes
-from fastlint.source import SourceError, SourceFile, decode_source
+from fastlint.files.source import SourceError, SourceFile, decode_source
 from fastlint.unused_noqa import UNUSED_NOQA
 
 FIX_ALL = "source.fixAll.fastlint"

@@ -25,7 +25,7 @@ from pygls.lsp.server import LanguageServer
 from fastlint import __version__
 from fastlint.config import ConfigError, find_pyproject
 from fastlint.diagnostics import Diagnostic
-from fastlint.discovery import PYTHON_SUFFIXES
+from fastlint.files.discovery import PYTHON_SUFFIXES
 from fastlint.server.actions import workspace_edit
 from fastlint.server.positions import LineIndex, path_of, uri_of
 from fastlint.server.project_state import Buffer, Checked, ProjectState

@@ -13,7 +13,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 
 def path_of(uri: str) -> Path | None:

@@ -21,10 +21,10 @@ from fastlint.engine import (
     RunOptions, RunResult, current_source, display_path, is_applicable, map_files,
     plan_projects, reported_findings, ruleset_of,
 )
-from fastlint.fixer import MAX_FIX_PASSES, fix_source
+from fastlint.fix.fixer import MAX_FIX_PASSES, fix_source
 from fastlint.server.positions import buffer_bytes
 from fastlint.server.settings import ClientSettings
-from fastlint.source import SourceError, decode_source
+from fastlint.files.source import SourceError, decode_source
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ import warnings
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from fastlint.atomic import replace_file
-from fastlint.containment import left_alone, outside_root
+from fastlint.files.atomic import replace_file
+from fastlint.files.containment import left_alone, outside_root
 from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
-from fastlint.parse import ParseFailure, needs_libcst, parse_text
-from fastlint.source import SourceError, SourceFile, decode_source, read_bytes
+from fastlint.files.parse import ParseFailure, needs_libcst, parse_text
+from fastlint.files.source import SourceError, SourceFile, decode_source, read_bytes
 
 if TYPE_CHECKING:
     from fastlint.analysis import RuleSet

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 
-from fastlint.facts import Val
+from fastlint.facts.records import Val
 
 ENGINE = "sqlalchemy.engine.Engine"
 CONNECTION = "sqlalchemy.engine.Connection"

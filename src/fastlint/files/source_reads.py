@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 WHOLE = -1
 

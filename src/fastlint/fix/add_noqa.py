@@ -19,11 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastlint.containment import left_alone, outside_root
+from fastlint.files.containment import left_alone, outside_root
 from fastlint.diagnostics import Diagnostic
-from fastlint.fixer import FileChangedError, compiles, write_atomic
+from fastlint.fix.fixer import FileChangedError, compiles, write_atomic
 from fastlint.noqa import NOQA, _comment_start, find_noqa
-from fastlint.source import SourceError, SourceFile, read_source
+from fastlint.files.source import SourceError, SourceFile, read_source
 
 _FSTRING_START = getattr(tokenize, "FSTRING_START", None)  # Python 3.12+
 _FSTRING_END = getattr(tokenize, "FSTRING_END", None)

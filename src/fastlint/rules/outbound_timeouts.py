@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastlint.catalog import HTTP_VERBS
+from fastlint.facts.catalog import HTTP_VERBS
 from fastlint.diagnostics import Applicability, Diagnostic, Edit, Fix, ImportNeeded
-from fastlint.facts import CallFact, FileFacts, Val
-from fastlint.fixes import add_keyword
-from fastlint.project import Project
+from fastlint.facts.records import CallFact, FileFacts, Val
+from fastlint.fix.fixes import add_keyword
+from fastlint.model.project import Project
 from fastlint.rules.base import Option, ProjectRule
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 # Calls that must be given a timeout (canonical symbol → position of a positional timeout).
 NEEDS_TIMEOUT: dict[str, int | None] = {

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from fastlint.ast_compat import TryStar, TypeAlias
-from fastlint.entry_points import is_main_guard
-from fastlint.facts import (
+from fastlint.files.ast_compat import TryStar, TypeAlias
+from fastlint.facts.entry_points import is_main_guard
+from fastlint.facts.records import (
     UNKNOWN,
     BindingFact,
     CallFact,
@@ -27,9 +27,9 @@ from fastlint.facts import (
     Span,
     Val,
 )
-from fastlint.route_logic import measure as measure_logic
-from fastlint.guards import Guard, guard_of, make_guard
-from fastlint.source import SourceFile, char_col
+from fastlint.facts.route_logic import measure as measure_logic
+from fastlint.facts.guards import Guard, guard_of, make_guard
+from fastlint.files.source import SourceFile, char_col
 
 # The class of `request.state` and `app.state`: their attributes are bound under this name.
 STATE = "starlette.datastructures.State"

@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from fastlint.catalog import PYDANTIC_MODELS
-from fastlint.facts import ClassFact, FileFacts
-from fastlint.fastapi_model import MIDDLEWARE_BASES
-from fastlint.orm import DECLARATIVE_BASES, SQLMODEL, ancestors, is_orm_model
+from fastlint.facts.catalog import PYDANTIC_MODELS
+from fastlint.facts.records import ClassFact, FileFacts
+from fastlint.model.fastapi_model import MIDDLEWARE_BASES
+from fastlint.model.orm import DECLARATIVE_BASES, SQLMODEL, ancestors, is_orm_model
 
 if TYPE_CHECKING:
-    from fastlint.project import Project
+    from fastlint.model.project import Project
 
 # Folder or module names of each layer, singular and plural, and the common aliases.
 LAYER_NAMES: dict[str, tuple[str, ...]] = {

@@ -16,8 +16,8 @@ from typing import TextIO
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.engine import RunOptions, RunResult, joined_project, run_check
-from fastlint.fastapi_model import FastAPIModel, Route, RouteOwner
-from fastlint.project import Project
+from fastlint.model.fastapi_model import FastAPIModel, Route, RouteOwner
+from fastlint.model.project import Project
 
 
 @dataclass(frozen=True)

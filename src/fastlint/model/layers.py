@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fastlint.facts import FileFacts, Span
-from fastlint.layer_detection import detect
+from fastlint.facts.records import FileFacts, Span
+from fastlint.model.layer_detection import detect
 from fastlint.rules.base import Option, OptionValueError
 
 if TYPE_CHECKING:
-    from fastlint.project import Project
+    from fastlint.model.project import Project
 
 # The guide's production structure, top to bottom.
 DEFAULT_ORDER = ("middleware", "routers", "services", "repositories", "models", "schemas", "core")

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.engine import RunOptions, display_path, joined_project, run_check
-from fastlint.layers import Layering, layering
+from fastlint.model.layers import Layering, layering
 
 LAYER_RULES = ("FL303", "FL304")
 TEXT_MODULES_SHOWN = 12

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from fastlint.engine import RunOptions, joined_project, run_check
-from fastlint.scope import ModuleScope
+from fastlint.model.scope import ModuleScope
 
 
 def file_scopes(paths: Sequence[Path], options: RunOptions) -> list[tuple[str, ModuleScope]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fastlint.project import Project
+    from fastlint.model.project import Project
 
 SYNC_SESSION_CLASSES = frozenset({"sqlalchemy.orm.Session", "sqlmodel.Session"})
 ASYNC_SESSION_CLASSES = frozenset({

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastlint.facts import ClassFact
+from fastlint.facts.records import ClassFact
 
 if TYPE_CHECKING:
-    from fastlint.project import Project
+    from fastlint.model.project import Project
 
 SQLMODEL = "sqlmodel.SQLModel"
 DJANGO_MODELS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})

@@ -13,7 +13,7 @@ import os
 import re
 import warnings
 
-from fastlint.source import SourceFile
+from fastlint.files.source import SourceFile
 
 # libcst (a fifth of the start-up) is imported only for the rare file `ast` rejects.
 
@@ -38,7 +38,7 @@ def parse_module(source: SourceFile) -> tuple[ast.Module, bool]:
     if os.environ.get(FORCE_LIBCST_VARIABLE):
         import libcst
 
-        from fastlint.cst_to_ast import parse_with_libcst
+        from fastlint.files.cst_to_ast import parse_with_libcst
 
         try:
             return parse_with_libcst(source), True
@@ -60,7 +60,7 @@ def parse_module(source: SourceFile) -> tuple[ast.Module, bool]:
         raise ParseFailure("a template (Jinja), not Python", is_template=True)
     import libcst
 
-    from fastlint.cst_to_ast import parse_with_libcst
+    from fastlint.files.cst_to_ast import parse_with_libcst
 
     try:
         return parse_with_libcst(source), True

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fastlint.facts import CallFact, FileFacts
+from fastlint.facts.records import CallFact, FileFacts
 
 if TYPE_CHECKING:
-    from fastlint.project import FunctionRef, Project
+    from fastlint.model.project import FunctionRef, Project
 
 
 @dataclass(frozen=True, slots=True)

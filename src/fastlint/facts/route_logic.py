@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from fastlint.facts import LogicSize
+from fastlint.facts.records import LogicSize
 
 # `with` items that manage a resource or a transaction, never a markup element.
 RESOURCE_CONTEXTS = frozenset({

@@ -6,8 +6,8 @@ import io
 import tokenize
 
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
-from fastlint.facts import CallFact, FunctionFact, Span
-from fastlint.source import SourceFile
+from fastlint.facts.records import CallFact, FunctionFact, Span
+from fastlint.files.source import SourceFile
 
 ASYNCIO = ImportNeeded("asyncio")
 _TRIVIA = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,

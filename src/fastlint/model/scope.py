@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from fastlint.facts import FileFacts
-from fastlint.layout import ProjectLayout
+from fastlint.facts.records import FileFacts
+from fastlint.files.layout import ProjectLayout
 
 if TYPE_CHECKING:
-    from fastlint.project import Project
+    from fastlint.model.project import Project
 
 APPLICATION = "application"
 SCOPE_KINDS = (APPLICATION, "cli", "script", "migration", "docs", "separate-project", "test",

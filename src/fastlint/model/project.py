@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fastlint.catalog import CLASS_ALIASES
-from fastlint.facts import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val
-from fastlint.source import SourceError, SourceFile, read_source
+from fastlint.facts.catalog import CLASS_ALIASES
+from fastlint.facts.records import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val
+from fastlint.files.source import SourceError, SourceFile, read_source
 
-from fastlint.layout import ProjectLayout
-from fastlint.scope import ApplicationScope, ScopeConfig
+from fastlint.files.layout import ProjectLayout
+from fastlint.model.scope import ApplicationScope, ScopeConfig
 
 if TYPE_CHECKING:
-    from fastlint.callgraph import CallGraph
-    from fastlint.fastapi_model import FastAPIModel
-    from fastlint.per_request import PerRequest
+    from fastlint.model.callgraph import CallGraph
+    from fastlint.model.fastapi_model import FastAPIModel
+    from fastlint.model.per_request import PerRequest
 
 _MAX_STEPS = 12
 _SOURCES_KEPT = 32
@@ -409,7 +409,7 @@ class Project:
         return graph
     @cached_property
     def fastapi(self) -> "FastAPIModel":
-        from fastlint.fastapi_model import FastAPIModel
+        from fastlint.model.fastapi_model import FastAPIModel
 
         return FastAPIModel(self)
 
@@ -420,13 +420,13 @@ class Project:
 
     @cached_property
     def per_request(self) -> "PerRequest":
-        from fastlint.per_request import PerRequest
+        from fastlint.model.per_request import PerRequest
 
         return PerRequest(self)
 
     @cached_property
     def callgraph(self) -> "CallGraph":
-        from fastlint.callgraph import CallGraph
+        from fastlint.model.callgraph import CallGraph
 
         return CallGraph(self)
 

@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 
-from fastlint.callgraph import Edge
-from fastlint.guards import Guard, contradicted
-from fastlint.project import FunctionRef, Project
+from fastlint.model.callgraph import Edge
+from fastlint.facts.guards import Guard, contradicted
+from fastlint.model.project import FunctionRef, Project
 
 # Calls are followed this many functions deep: beyond, a path is too speculative to report
 # (and usually reconfiguration, not request work).

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from fastlint.orm import DJANGO_MODELS
-from fastlint.sessions import session_class
+from fastlint.model.orm import DJANGO_MODELS
+from fastlint.model.sessions import session_class
 
 if TYPE_CHECKING:
-    from fastlint.project import Project
+    from fastlint.model.project import Project
 
 # Session methods that send SQL or change what the session will write.
 SESSION_METHODS = frozenset({

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fastlint.facts import CallFact, FileFacts, FunctionFact, Span, Val
+from fastlint.facts.records import CallFact, FileFacts, FunctionFact, Span, Val
 
 if TYPE_CHECKING:
-    from fastlint.project import FunctionRef, Project
+    from fastlint.model.project import FunctionRef, Project
 
 # Library subclasses count too (cadwyn's versioned app and router).
 APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.Starlette", "cadwyn.Cadwyn"})

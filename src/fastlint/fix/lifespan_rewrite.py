@@ -28,11 +28,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
-from fastlint.facts import CallFact, Span
-from fastlint.fixes import add_keyword
-from fastlint.parse import ParseFailure, parse_module
-from fastlint.project import FunctionRef
-from fastlint.source import SourceFile
+from fastlint.facts.records import CallFact, Span
+from fastlint.fix.fixes import add_keyword
+from fastlint.files.parse import ParseFailure, parse_module
+from fastlint.model.project import FunctionRef
+from fastlint.files.source import SourceFile
 
 LIFESPAN = "lifespan"
 ASYNCCONTEXTMANAGER = ImportNeeded("contextlib", "asynccontextmanager")

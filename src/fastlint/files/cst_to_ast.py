@@ -17,8 +17,8 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from fastlint.ast_compat import HAS_TYPE_PARAMS, Interpolation, TemplateStr, TryStar, TypeAlias
-from fastlint.source import SourceFile
+from fastlint.files.ast_compat import HAS_TYPE_PARAMS, Interpolation, TemplateStr, TryStar, TypeAlias
+from fastlint.files.source import SourceFile
 
 _OPERATORS = {
     "Add": ast.Add, "Subtract": ast.Sub, "Multiply": ast.Mult, "Divide": ast.Div,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from fastlint.facts import FunctionFact, Val
+from fastlint.facts.records import FunctionFact, Val
 
 
 class Guard(NamedTuple):

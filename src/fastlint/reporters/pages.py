@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-_CANDIDATES = (_HERE / "pages", _HERE.parent.parent / "rules")
+_PACKAGE = Path(__file__).resolve().parent.parent  # src/fastlint, or fastlint in the wheel
+_CANDIDATES = (_PACKAGE / "pages", _PACKAGE.parent.parent / "rules")
 _FENCE = re.compile(r"^## (?P<title>[^\n]+)\n(?P<body>.*?)(?=^## |\Z)", re.S | re.M)
 _CODE = re.compile(r"```python\n(?P<code>.*?)```", re.S)
 
