@@ -75,7 +75,7 @@ def test_sarif_carries_each_file_and_the_count_as_notifications(project):
 
 def test_sarif_names_a_file_outside_the_root_by_its_uri(tmp_path: Path):
     from fastlint.engine import RunResult
-    from fastlint.reporters.not_analysed import SYNTAX_ERROR_REASON, NotAnalysed
+    from fastlint.not_analysed import SYNTAX_ERROR_REASON, NotAnalysed
     from fastlint.reporters.sarif import SOURCE_ROOT, _not_analysed_notifications
 
     outside = tmp_path / "vendored" / "broken.py"

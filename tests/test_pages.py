@@ -2,7 +2,7 @@
 
 import pytest
 
-from fastlint.reporters.pages import examples, page_text, split_files
+from fastlint.rules.pages import examples, page_text, split_files
 from fastlint.rules import all_rules
 from fastlint.testing import lint
 

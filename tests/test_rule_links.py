@@ -13,7 +13,7 @@ import pytest
 from jsonschema import Draft4Validator
 from typer.testing import CliRunner
 
-from fastlint.reporters import rule_links
+from fastlint.rules import links as rule_links
 from fastlint.cli import app
 from fastlint.rules import all_rules
 from tests.test_reporters import sarif_schema

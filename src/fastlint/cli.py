@@ -153,7 +153,7 @@ def run_check_command(
 
 def _note_not_analysed(result) -> None:
     """The files no rule ran on, as one line on stderr (machine formats keep stdout)."""
-    from fastlint.reporters.not_analysed import summary_line
+    from fastlint.not_analysed import summary_line
 
     line = summary_line(result.not_analysed)
     if line is not None:
@@ -415,7 +415,7 @@ def rules_command(
 @app.command("rule")
 def rule_command(code: str = typer.Argument(..., help="A rule code, e.g. FL101.")) -> None:
     """Print a rule's page: why, a bad and a good example, the fix, its options."""
-    from fastlint.reporters.pages import page_text
+    from fastlint.rules.pages import page_text
     from fastlint.rules import rules_by_code, rules_by_name
 
     rule = rules_by_code().get(code.upper()) or rules_by_name().get(code)

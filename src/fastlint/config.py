@@ -17,9 +17,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from fastlint.reporters.rule_links import template_problem
+from fastlint.rules.links import template_problem
 from fastlint.rules import all_rules
-from fastlint.rules.base import Option, OptionValueError
+from fastlint.options import Option, OptionValueError
 from fastlint.model.scope import ScopeConfig, parse_scope_config
 
 

@@ -24,7 +24,7 @@ from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.files.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
 from fastlint.files.layout import ProjectLayout, read_layout
 from fastlint.noqa import is_suppressed
-from fastlint.reporters.not_analysed import NotAnalysed, not_analysed
+from fastlint.not_analysed import NotAnalysed, not_analysed
 from fastlint.model.project import Project
 from fastlint.rules import all_rules
 from fastlint.rules.base import ProjectRule

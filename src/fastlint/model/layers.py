@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastlint.facts.records import FileFacts, Span
 from fastlint.model.layer_detection import detect
-from fastlint.rules.base import Option, OptionValueError
+from fastlint.options import Option, OptionValueError
 
 if TYPE_CHECKING:
     from fastlint.model.project import Project

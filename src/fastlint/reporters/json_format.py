@@ -7,7 +7,7 @@ import os
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.reporters.rule_links import configured_template, rule_url
+from fastlint.rules.links import configured_template, rule_url
 from fastlint.rules import rules_by_code
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, TextIO
 
 from fastlint.reporters.json_format import diagnostic_dict
-from fastlint.reporters.rule_links import configured_template
+from fastlint.rules.links import configured_template
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from fastlint import __version__
 from fastlint.diagnostics import Diagnostic, RelatedLocation
-from fastlint.reporters.pages import page_text, section
-from fastlint.reporters.not_analysed import SYNTAX_ERROR_REASON, UNREADABLE_REASON, summary_line
+from fastlint.rules.pages import page_text, section
+from fastlint.not_analysed import SYNTAX_ERROR_REASON, UNREADABLE_REASON, summary_line
 from fastlint.reporters.locations import fingerprints, report_path, report_paths, report_root
-from fastlint.reporters.rule_links import configured_template, repository_url, rule_url
+from fastlint.rules.links import configured_template, repository_url, rule_url
 from fastlint.rules import all_rules
 from fastlint.rules.base import Rule
 

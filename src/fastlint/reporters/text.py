@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 from fastlint.diagnostics import Applicability, Diagnostic
-from fastlint.reporters.not_analysed import summary_line
+from fastlint.not_analysed import summary_line
 from fastlint.rules import rules_by_code
 from fastlint.facts.secret_text import mask_line
 from fastlint.files.source import SourceError, read_source

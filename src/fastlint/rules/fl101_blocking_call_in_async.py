@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Applicability, Diagnostic, Fix
 from fastlint.facts.records import CallFact, FileFacts, FunctionFact
-from fastlint.fix.fixes import ASYNCIO, awaited_call, make_sync, to_thread
+from fastlint.rules.fixes import ASYNCIO, awaited_call, make_sync, to_thread
 from fastlint.model.project import Project
 from fastlint.rules.base import Option, ProjectRule
 

@@ -26,7 +26,7 @@ from fastlint.model.callgraph import CallGraph, Edge, Hop
 from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.facts.records import CallFact, FileFacts, Span, Val
-from fastlint.fix.fixes import to_thread
+from fastlint.rules.fixes import to_thread
 from fastlint.facts.guards import contradicted
 from fastlint.model.project import FunctionRef, Project
 from fastlint.rules.base import Option, ProjectRule

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from fastlint.diagnostics import Diagnostic, Fix
 from fastlint.facts.records import FileFacts, FunctionFact, Span, Val
 from fastlint.model.fastapi_model import RouteOwner
-from fastlint.fix.lifespan_rewrite import Registration, lifespan_fix
+from fastlint.rules.lifespan_rewrite import Registration, lifespan_fix
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 

@@ -15,7 +15,7 @@ import ast
 
 from fastlint.facts.collect import FileContext
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
-from fastlint.fix.fixes import add_keyword
+from fastlint.rules.fixes import add_keyword
 from fastlint.rules.base import FileRule
 
 RETRY_DECORATORS = frozenset({"tenacity.retry"})

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from fastlint.facts.catalog import HTTP_VERBS
 from fastlint.diagnostics import Applicability, Diagnostic, Edit, Fix, ImportNeeded
 from fastlint.facts.records import CallFact, FileFacts, Val
-from fastlint.fix.fixes import add_keyword
+from fastlint.rules.fixes import add_keyword
 from fastlint.model.project import Project
 from fastlint.rules.base import Option, ProjectRule
 from fastlint.files.source import SourceFile

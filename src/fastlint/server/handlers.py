@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from fastlint.diagnostics import Applicability
 from fastlint.files.discovery import PYTHON_SUFFIXES
-from fastlint.reporters.pages import page_text
+from fastlint.rules.pages import page_text
 from fastlint.rules import rules_by_code
 from fastlint.server.actions import FIX_ALL, QUICK_FIX, UNSAFE_FIX, finding_actions, wanted
 from fastlint.server.app import (

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from lsprotocol import types
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.reporters.pages import page_path
-from fastlint.reporters.rule_links import rule_url
+from fastlint.rules.pages import page_path
+from fastlint.rules.links import rule_url
 from fastlint.rules import rules_by_code
 from fastlint.server.positions import LineIndex, uri_of
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
 from fastlint.facts.records import CallFact, Span
-from fastlint.fix.fixes import add_keyword
+from fastlint.rules.fixes import add_keyword
 from fastlint.files.parse import ParseFailure, parse_module
 from fastlint.model.project import FunctionRef
 from fastlint.files.source import SourceFile
