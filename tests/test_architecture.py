@@ -28,7 +28,8 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("fastlint.fix", "fastlint.unused_noqa"),
     ("fastlint.engine",),
     ("fastlint.reporters", "fastlint.testing"),
-    ("fastlint.cli", "fastlint.server", "fastlint.__main__"),
+    ("fastlint.cli", "fastlint.cli_app", "fastlint.cli_listings", "fastlint.server",
+     "fastlint.__main__"),
 )
 MAX_MODULE_LINES = 400
 MAX_CLASS_LINES = 300
@@ -43,7 +44,7 @@ DEBT_CYCLES = {
     frozenset({"fastlint.engine", "fastlint.unused_noqa"}),
     frozenset({"fastlint.model.project", "fastlint.model.per_request"}),
 }
-DEBT_LONG_MODULES = {"fastlint.cli", "fastlint.engine", "fastlint.facts.collect",
+DEBT_LONG_MODULES = {"fastlint.engine", "fastlint.facts.collect",
                      "fastlint.model.fastapi_model", "fastlint.model.project"}
 DEBT_LONG_CLASSES = {"fastlint.facts.collect.Collector", "fastlint.model.fastapi_model.FastAPIModel",
                      "fastlint.model.project.Project"}

@@ -1,81 +1,25 @@
-"""The command line: `fastlint check`, `fix`, `baseline`, `rules`, `rule CODE`, `routes`, `layers`."""
+"""The command line: `fastlint check` and `fix` (with baselines and `--add-noqa`), `clean`, and
+the entry point; the commands that show (`baseline`, `rules`, `rule`, `routes`, `layers`,
+`server`) are in cli_listings.py, the app and its shared options in cli_app.py."""
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import replace
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from fastlint import __version__
+from fastlint.cli_app import (  # noqa: F401  (CheckFormat and app are this module's API)
+    CheckFormat, _CACHE_DIR, _CONFIG, _DIFF, _EXIT_ZERO, _EXTEND, _FORMAT, _IGNORE, _JOBS,
+    _NO_CACHE, _OUTPUT_FILE, _PATHS, _QUIET, _SELECT, _SHOW, _STATS, _UNSAFE, _codes, _fail,
+    _use_color, app,
+)
+from fastlint.cli_listings import register
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult
-
-app = typer.Typer(
-    name="fastlint",
-    help="A static analyzer for FastAPI codebases.",
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-
-class CheckFormat(str, Enum):
-    full = "full"
-    text = "text"
-    concise = "concise"
-    grouped = "grouped"
-    json = "json"
-    json_lines = "json-lines"
-    sarif = "sarif"
-    github = "github"
-    gitlab = "gitlab"
-    junit = "junit"
-
-
-class TableFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"fastlint {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def main_callback(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
-) -> None:
-    """A static analyzer for FastAPI codebases."""
-
-
-def _codes(values: Optional[list[str]]) -> tuple[str, ...]:
-    codes: list[str] = []
-    for value in values or ():
-        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
-    return tuple(codes)
-
-
-def _use_color(stream) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty()
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"fastlint: error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def run_check_command(
@@ -235,27 +179,6 @@ def _add_noqa(result: "RunResult") -> None:
     raise typer.Exit(2 if result.internal_errors else 0)
 
 
-_PATHS = typer.Argument(None, help="Files or directories to check (default: .)")
-_SELECT = typer.Option(None, "--select", help="Rule codes or prefixes to enable (replaces the config's).")
-_EXTEND = typer.Option(None, "--extend-select", help="Rule codes or prefixes to enable as well.")
-_IGNORE = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable.")
-_UNSAFE = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour.")
-_DIFF = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing.")
-_SHOW = typer.Option(False, "--show-fixes", help="List the fixes applied.")
-_STATS = typer.Option(False, "--statistics", help="Count findings per rule.")
-_FORMAT = typer.Option(CheckFormat.full, "--output-format",
-                       help="full, concise, grouped, json, json-lines, sarif, github, gitlab or junit.")
-_OUTPUT_FILE = typer.Option(None, "--output-file", "-o",
-                            help="Write the report in --output-format to FILE; the terminal gets the full text.")
-_EXIT_ZERO = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings.")
-_CONFIG = typer.Option(None, "--config", help="Use this pyproject.toml instead of the nearest one.")
-_QUIET = typer.Option(False, "--quiet", "-q", help="Print only the summary.")
-_JOBS = typer.Option(None, "--jobs", "-j", help="Worker processes for the per-file stage (default: CPU count).")
-_NO_CACHE = typer.Option(False, "--no-cache", help="Neither read nor write the cache.")
-_CACHE_DIR = typer.Option(None, "--cache-dir", envvar="FASTLINT_CACHE_DIR",
-                          help="Where the cache lives (default: .fastlint_cache beside pyproject.toml).")
-
-
 @app.command()
 def check(
     paths: Optional[list[Path]] = _PATHS,
@@ -343,159 +266,7 @@ def clean_command(
             typer.echo(f"Removed {directory}")
 
 
-@app.command("baseline")
-def baseline_command(
-    paths: Optional[list[Path]] = _PATHS,
-    select: Optional[list[str]] = _SELECT,
-    extend_select: Optional[list[str]] = _EXTEND,
-    ignore: Optional[list[str]] = _IGNORE,
-    output: Path = typer.Option(Path("fastlint-baseline.json"), "--output",
-                                help="The baseline file to write."),
-    config: Optional[Path] = _CONFIG,
-    jobs: Optional[int] = _JOBS,
-    no_cache: bool = _NO_CACHE,
-    cache_dir: Optional[Path] = _CACHE_DIR,
-) -> None:
-    """Write a baseline of today's findings; `check --baseline FILE` then reports only new ones."""
-    from fastlint.reporters.baseline import baseline_of
-    from fastlint.config import ConfigError
-    from fastlint.engine import RunOptions, run_check
-
-    options = RunOptions(select=_codes(select), extend_select=_codes(extend_select),
-                         ignore=_codes(ignore), config_file=config, jobs=jobs,
-                         no_cache=no_cache, cache_dir=cache_dir)
-    try:
-        result = run_check(paths or [Path(".")], options)
-    except ConfigError as error:
-        _fail(str(error))
-        return
-    for message in result.errors + result.internal_errors:
-        sys.stderr.write(f"error: {message}\n")
-    written = baseline_of(result.diagnostics, output)
-    try:
-        written.save(output)
-    except OSError as error:
-        _fail(f"{output}: cannot be written: {error.strerror or error}")
-    files = len({path for path, _ in written.entries})
-    typer.echo(f"Wrote {output}: {len(result.diagnostics)} findings in {files} files "
-               f"({len(written.entries)} file and rule entries).")
-    raise typer.Exit(2 if result.internal_errors else 0)
-
-
-@app.command("rules")
-def rules_command(
-    output_format: TableFormat = typer.Option(TableFormat.text, "--output-format", help="text or json."),
-) -> None:
-    """List every rule: code, name, default, fix."""
-    import json
-
-    from fastlint.rules import all_rules
-
-    rows = [
-        {
-            "code": rule.code, "name": rule.name, "summary": rule.summary,
-            "default": "on" if rule.default_on else "opt-in", "fix": rule.fix_availability,
-            "severity": rule.severity,
-            "options": {option.name: option.default for option in rule.options},
-        }
-        for rule in all_rules()
-    ]
-    if output_format is TableFormat.json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("code", "name", "default", "fix", "summary")
-    for row in rows:
-        table.add_row(row["code"], row["name"], row["default"], row["fix"], row["summary"])
-    Console(no_color=bool(os.environ.get("NO_COLOR"))).print(table)
-
-
-@app.command("rule")
-def rule_command(code: str = typer.Argument(..., help="A rule code, e.g. FL101.")) -> None:
-    """Print a rule's page: why, a bad and a good example, the fix, its options."""
-    from fastlint.rules.pages import page_text
-    from fastlint.rules import rules_by_code, rules_by_name
-
-    rule = rules_by_code().get(code.upper()) or rules_by_name().get(code)
-    if rule is None:
-        _fail(f"unknown rule {code!r} (see `fastlint rules`)")
-        return
-    text = page_text(rule.code)
-    if text is None:
-        _fail(f"no page found for {rule.code}")
-        return
-    typer.echo(text)
-
-
-@app.command("routes")
-def routes_command(
-    paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories (default: .)"),
-    output_format: TableFormat = typer.Option(TableFormat.text, "--output-format", help="text or json."),
-    config: Optional[Path] = _CONFIG,
-    jobs: Optional[int] = _JOBS,
-    no_cache: bool = _NO_CACHE,
-    cache_dir: Optional[Path] = _CACHE_DIR,
-) -> None:
-    """List the routes: methods, effective path, handler, dependencies, findings."""
-    from fastlint.config import ConfigError
-    from fastlint.engine import RunOptions
-    from fastlint.reporters.route_listing import list_routes, render_json, render_table
-
-    try:
-        rows, _ = list_routes(paths or [Path(".")], RunOptions(config_file=config, jobs=jobs,
-                                                               no_cache=no_cache, cache_dir=cache_dir))
-    except ConfigError as error:
-        _fail(str(error))
-        return
-    if output_format is TableFormat.json:
-        render_json(rows, sys.stdout)
-    else:
-        render_table(rows, sys.stdout, _use_color(sys.stdout))
-
-
-class LayersFormat(str, Enum):
-    text = "text"
-    json = "json"
-    mermaid = "mermaid"
-    dot = "dot"
-
-
-@app.command("layers")
-def layers_command(
-    paths: Optional[list[Path]] = _PATHS,
-    output_format: LayersFormat = typer.Option(LayersFormat.text, "--output-format",
-                                               help="text, json, mermaid or dot."),
-    config: Optional[Path] = _CONFIG,
-    no_cache: bool = _NO_CACHE,
-    cache_dir: Optional[Path] = _CACHE_DIR,
-) -> None:
-    """Show the layers (detected or configured), the imports between them and the violations."""
-    from fastlint.config import ConfigError
-    from fastlint.reporters.layer_report import RENDERERS, build_reports
-
-    try:
-        reports = build_reports(paths or [Path(".")], config, no_cache=no_cache, cache_dir=cache_dir)
-    except ConfigError as error:
-        _fail(str(error))
-        return
-    RENDERERS[output_format.value](reports, sys.stdout)
-
-
-@app.command("server")
-def server_command(
-    no_cache: bool = _NO_CACHE,
-    cache_dir: Optional[Path] = _CACHE_DIR,
-) -> None:
-    """Run the language server (LSP over stdin/stdout) for editors."""
-    try:
-        import pygls  # noqa: F401
-    except ImportError:
-        _fail("the language server needs the `server` extra: pip install 'fastlint[server]'")
-    from fastlint.server import serve
-
-    serve(use_cache=not no_cache, cache_dir=cache_dir)
+register(app)
 
 
 def main() -> None:
