@@ -15,7 +15,6 @@ ignored and rebuilt.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import pickle
 from dataclasses import dataclass, replace
@@ -80,16 +79,6 @@ def light_result(result: FileResult) -> FileResult:
 
 def pack(result: FileResult) -> bytes:
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def analysis_digest(result: FileResult) -> str:
-    """The identity of a file's analysis by value: equal results give equal digests,
-    whichever objects they happen to share (pickled without its memo, which records sharing)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # no memo: facts are acyclic
-    pickler.dump(result)
-    return content_digest(buffer.getvalue())
 
 
 def default_cache_dir(root: Path, configured: str | None, override: Path | None) -> Path:
@@ -163,12 +152,15 @@ class Cache:
 
     # ------------------------------------------------------------------ writing
     def store(self, key: str, size: int, mtime_ns: int, digest: str, result: FileResult,
-              payload: bytes | None = None, analysed: str = "") -> None:
-        """Remember a file's result; `payload` is the result already pickled and `analysed`
-        its analysis digest, if at hand."""
+              payload: bytes | None = None) -> None:
+        """Remember a file's result; `payload` is the result already pickled, if at hand."""
+        payload = payload if payload is not None else pack(result)
+        # The analysis digest is the pickle's: equal pickles are equal results, and the same
+        # analysis shares objects alike, so it pickles alike (were it not to, the join would
+        # only be done again). Pickling without the memo to be sure cost 2x the pickle.
         self.entries[key] = Entry(size, mtime_ns, digest, light_result(result),
-                                  analysed or analysis_digest(result))
-        self._facts_table()[key] = payload if payload is not None else pack(result)
+                                  content_digest(payload))
+        self._facts_table()[key] = payload
         self._facts_dirty = True
         self.dirty = True
 

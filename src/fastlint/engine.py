@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastlint.analysis import FileResult, ModuleInfo, RuleSet, analyze_path, analyze_source
-from fastlint.cache import Cache, analysis_digest, content_digest, default_cache_dir, pack
+from fastlint.cache import Cache, content_digest, default_cache_dir, pack
 from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.files.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
@@ -261,7 +261,6 @@ class Analysed:
     mtime_ns: int
     digest: str
     payload: bytes | None = None
-    analysed: str = ""  # the analysis digest, computed where the result was
 
     def unpacked(self) -> FileResult:
         return self.result if self.result is not None else pickle.loads(self.payload)  # type: ignore[arg-type]
@@ -283,8 +282,7 @@ def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
                    packed: bool = False) -> list[Analysed]:
     analysed = [_analyze_one(path, info, ruleset) for path, info in batch]
     if packed:
-        return [replace(item, result=None, payload=pack(item.result),
-                        analysed=analysis_digest(item.result)) for item in analysed]
+        return [replace(item, result=None, payload=pack(item.result)) for item in analysed]
     return analysed
 
 
@@ -362,7 +360,7 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
         run.results[result.path] = result
         if run.cache is not None and item.digest and not result.errors:
             run.cache.store(os.path.abspath(result.path), item.size, item.mtime_ns,
-                            item.digest, result, item.payload, item.analysed)
+                            item.digest, result, item.payload)
 
 
 def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
