@@ -1,4 +1,7 @@
-"""Reading the project from disk: discovery, decoding, parsing (any Python), atomic writes.
+"""Stage 1, the files: discovery (excludes, .gitignore), decoding as the interpreter would,
+parsing any Python 3 (libcst for syntax the running `ast` rejects), what non-Python files
+say about the project (layout), the rows each rule read, atomic writes and write
+containment.
 
-Imports nothing else of fastlint's but `fastlint.diagnostics`.
+Imports nothing of fastlint's but its own modules.
 """

@@ -1,4 +1,9 @@
-"""Output formats: each module renders a RunResult for one audience (people or machines)."""
+"""What a run shows: the output formats (each module renders a RunResult for one audience,
+people or machines), the `routes` and `layers` listings, `--show-files`, and baselines.
+
+The last stage: may import anything below it (the engine's results, the model, the rules'
+metadata); nothing imports a reporter but the command line and the server.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,12 @@
-"""The rule registry: every `flNNN_*.py` module in this package defines one rule class."""
+"""The rules, stage 4 of the pipeline: every `flNNN_*.py` module defines one rule class (a
+`FileRule` visited during the per-file walk, or a `ProjectRule` given the joined model), and
+this module is their registry. Beside them, what rules share: `base` (what a rule is),
+`fixes` and `lifespan_rewrite` (fix edits built from exact positions), `outbound_timeouts`,
+and each rule's documentation (`pages`, `links`).
+
+May import the model, facts, files, options and diagnostics; never the engine, the fixer
+or a reporter.
+"""
 
 from __future__ import annotations
 
