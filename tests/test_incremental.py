@@ -20,6 +20,10 @@ import pytest
 
 from fastlint import engine
 from fastlint.engine import RunOptions, run_check
+from fastlint.model.project import Project
+from fastlint.analysis import RuleSet
+from fastlint.server.project_state import Buffer, ProjectState
+from fastlint.server.settings import ClientSettings
 
 HELPER_BODIES = {
     "blocking": "    time.sleep(1)\n    return x\n",
@@ -46,6 +50,11 @@ class Model:
     trailing_comments: dict[str, int] = field(default_factory=dict)
     noted_lines: dict[str, set[int]] = field(default_factory=dict)  # path → rows with a comment
     double_quoted: set[str] = field(default_factory=set)  # routers quoting arguments with "
+    include_prefixes: dict[str, str] = field(default_factory=dict)  # router → prefix in main
+    router_prefixes: dict[str, str] = field(default_factory=dict)  # router → its own prefix
+    worker_base: str = "Clean"  # the base class `Worker` inherits `work` from
+    worker_callers: set[str] = field(default_factory=set)  # routers with a route calling it
+    exported: dict[str, str] = field(default_factory=dict)  # service → name of `job = helper`
     counter: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -62,9 +71,10 @@ class Model:
             "app/services/__init__.py": "",
             "app/routers/__init__.py": "",
             "app/main.py": self._main(),
+            "app/services/workers.py": WORKERS.format(base=self.worker_base),
         }
         for module, helpers in self.services.items():
-            rendered[f"app/services/{module}.py"] = self._service(helpers)
+            rendered[f"app/services/{module}.py"] = self._service(module, helpers)
         for module, routes in self.routers.items():
             text = self._router(module, routes)
             if module in self.double_quoted:
@@ -85,13 +95,18 @@ class Model:
         lines = ["from fastapi import FastAPI\n"]
         lines += [f"from app.routers import {module}\n" for module in self.routers]
         lines.append("\napp = FastAPI()\n")
-        lines += [f"app.include_router({module}.router)\n" for module in self.routers]
+        for module in self.routers:
+            prefix = self.include_prefixes.get(module)
+            argument = f", prefix='{prefix}'" if prefix else ""
+            lines.append(f"app.include_router({module}.router{argument})\n")
         return "".join(lines)
 
-    def _service(self, helpers: dict[str, str]) -> str:
+    def _service(self, module: str, helpers: dict[str, str]) -> str:
         text = "import time\n\nimport requests\n"
         for name, body in helpers.items():
             text += f"\n\ndef {name}(x):\n{HELPER_BODIES[body]}"
+        if module in self.exported and helpers:
+            text += f"\n\n{self.exported[module]} = {next(iter(helpers))}\n"
         return text
 
     def _router(self, module: str, routes: list[Route]) -> str:
@@ -100,7 +115,12 @@ class Model:
             owner, name = helper.rsplit(".", 1)
             alias = f" as {name}_alias" if (module, helper) in self.aliased else ""
             text += f"from app.services.{owner} import {name}{alias}\n"
-        text += f"\nrouter = APIRouter(prefix='/{module}')\n"
+        if module in self.worker_callers:
+            text += "from app.services.workers import Worker\n"
+        for owner, name in sorted(self.exported.items()):
+            if self.services.get(owner):
+                text += f"from app.services.{owner} import {name}\n"
+        text += f"\nrouter = APIRouter(prefix='{self.router_prefixes.get(module, '/' + module)}')\n"
         for route in routes:
             keyword = "async def" if route.is_async else "def"
             if route.helper is None:
@@ -110,7 +130,32 @@ class Model:
                 called = f"{name}_alias" if (module, route.helper) in self.aliased else name
                 body = f"    return {{'value': {called}('x')}}\n"
             text += f"\n\n@router.get('/{route.name}')\n{keyword} {route.name}():\n{body}"
+        if module in self.worker_callers:
+            text += "\n\n@router.get('/work')\nasync def work():\n    return Worker().work('x')\n"
+        for owner, name in sorted(self.exported.items()):
+            if self.services.get(owner):
+                text += f"\n\n@router.get('/{name}')\nasync def call_{name}():\n    return {name}('x')\n"
         return text
+
+
+WORKERS = """\
+import time
+
+
+class Blocking:
+    def work(self, x):
+        time.sleep(1)
+        return x
+
+
+class Clean:
+    def work(self, x):
+        return x
+
+
+class Worker({base}):
+    pass
+"""
 
 
 def initial_model(rng: random.Random) -> Model:
@@ -217,8 +262,37 @@ def _requote(model: Model, rng: random.Random) -> None:
         model.double_quoted ^= {rng.choice(sorted(model.routers))}
 
 
+def _change_prefix(model: Model, rng: random.Random) -> None:
+    """Change the prefix a router is included under in main, or its own prefix: the
+    effective paths of routes in another module change."""
+    if model.routers:
+        module = rng.choice(sorted(model.routers))
+        table = model.include_prefixes if rng.random() < 0.5 else model.router_prefixes
+        table[module] = rng.choice(["", "/v1", "/api/v2", f"/{model.fresh('p')}"])
+
+
+def _change_base(model: Model, rng: random.Random) -> None:
+    """Switch the base class `Worker` inherits its method from (blocking or not), and
+    sometimes call it from another router's async route."""
+    model.worker_base = "Blocking" if model.worker_base == "Clean" else "Clean"
+    if model.routers and rng.random() < 0.5:
+        model.worker_callers ^= {rng.choice(sorted(model.routers))}
+
+
+def _rename_binding(model: Model, rng: random.Random) -> None:
+    """Bind (or rename) a module-level name to a helper, which every router imports and
+    calls from an async route."""
+    if model.services:
+        module = rng.choice(sorted(model.services))
+        if module in model.exported and rng.random() < 0.3:
+            del model.exported[module]
+        else:
+            model.exported[module] = model.fresh("job")
+
+
 EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper, _add_helper,
-         _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote]
+         _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
+         _change_prefix, _change_base, _rename_binding]
 
 
 class Disk:
@@ -326,3 +400,95 @@ def test_the_join_is_reused_only_when_its_inputs_are_the_same(tmp_path, monkeypa
     assert "FL102" in {code for _, code in rows}
     assert rows and [(f[1], f[5]) for f in shifted if f[0].endswith("r9.py")] == \
         [(row + 2, code) for row, code in rows]
+
+
+# ---------------------------------------------------------------------- the editor's path
+def _open_all(state, files: dict[str, str], version: int) -> list[str]:
+    buffers = {ProjectState.key(state.root / path): Buffer(text, version)
+               for path, text in files.items() if path.endswith(".py")}
+    return state.update(buffers)
+
+
+def _server_findings(checked) -> dict[str, list[tuple]]:
+    return {path: [(d.row, d.col, d.end_row, d.end_col, d.code, d.message, d.fix) for d in found]
+            for path, (_, found) in checked.findings.items()}
+
+
+def _cold_server_findings(root: Path, files: dict[str, str]) -> dict[str, list[tuple]]:
+    state = ProjectState(root, ClientSettings(), use_cache=False)
+    state.load()
+    return _server_findings(state.check(_open_all(state, files, 0)))
+
+
+def run_server_sequence(root: Path, seed: int, steps: int) -> set[str]:
+    """The language server's path: one project kept in memory, every file open, each step's
+    changed buffers re-checked; after each step its findings must be a fresh server's."""
+    rng = random.Random(seed)
+    model = initial_model(rng)
+    disk = Disk(root)
+    files = model.files()
+    disk.write(files)
+    state = ProjectState(root, ClientSettings(), use_cache=False)
+    state.load()
+    first = _server_findings(state.check(_open_all(state, files, 0)))
+    assert first == _cold_server_findings(root, files)
+    codes: set[str] = set()
+    for step in range(1, steps + 1):
+        edit = rng.choice(EDITS)
+        edit(model, rng)
+        before, files = files, model.files()
+        disk.write(files)
+        key = lambda path: ProjectState.key(root / path)  # noqa: E731
+        deleted = {key(p): None for p in before if p.endswith(".py") and p not in files}
+        edited = {key(p): Buffer(text, step) for p, text in files.items()
+                  if p.endswith(".py") and before.get(p) != text}
+        to_check = state.update(deleted)
+        to_check += state.disk_changed([*deleted, *edited])
+        to_check += state.update(edited)
+        found = _server_findings(state.check(to_check))
+        assert found == _cold_server_findings(root, files), f"seed {seed}, step {step}: {edit.__name__}"
+        codes |= {finding[4] for findings_here in found.values() for finding in findings_here}
+    return codes
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_servers_incremental_checks_match_a_fresh_server(tmp_path, seed):
+    codes = run_server_sequence(tmp_path, seed, steps=12)
+    assert codes & {"FL102", "FL101"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(200, 215))
+def test_the_servers_incremental_checks_match_a_fresh_server_long(tmp_path, seed):
+    run_server_sequence(tmp_path, seed, steps=60)
+
+
+def _joined(paths: dict[str, str], root: Path, previous: Project | None = None) -> Project:
+    disk = Disk(root)
+    disk.write(paths)
+    run = engine.plan_projects([root], RunOptions(), engine.RunResult())[0]
+    run.project = previous
+    ruleset = engine.ruleset_of(run.config)
+    engine.map_files(run, [engine.display_path(p) for p in run.files], ruleset, 1)
+    engine.join(run, RuleSet(codes=frozenset(), options=ruleset.options), [])
+    assert run.project is not None and run.project is not previous
+    return run.project
+
+
+def test_the_name_resolution_is_kept_only_while_every_interface_is_the_same(tmp_path):
+    model = initial_model(random.Random(5))
+    files = model.files()
+    first = _joined(files, tmp_path)
+    service = next(path for path in files if path.startswith("app/services/svc"))
+    # A statement inside a function and a shifted line: the same interface.
+    edited = dict(files, **{service: "# moved\n" + files[service].replace(
+        "    return x\n", "    _ = 1\n    return x\n")})
+    kept = _joined(edited, tmp_path, previous=first)
+    assert kept._canonical is first._canonical
+    helper = next(f for f in kept.modules[f"app.services.{Path(service).stem}"].functions)
+    assert kept.functions[helper.qualname].function is helper  # the new facts, not the old
+    # A new base class changes what names resolve to: the tables are built again.
+    based = dict(edited, **{"app/services/workers.py": WORKERS.format(base="Blocking")})
+    rebuilt = _joined(based, tmp_path, previous=kept)
+    assert rebuilt._canonical is not kept._canonical
+    assert rebuilt.canonical("app.services.workers.Worker.work") == "app.services.workers.Blocking.work"

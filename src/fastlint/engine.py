@@ -409,7 +409,10 @@ def join(run: ProjectRun, ruleset: RuleSet, errors: list[str],
         found = current_source(run, path)
         return reads.watch(found) if reads is not None else found  # type: ignore[return-value]
 
-    project = Project((r.facts for r in run.results.values() if r.facts is not None), source)
+    # The project before this join (an editor's last check, a fix pass) lends its name
+    # resolution when no file's interface changed.
+    project = Project((r.facts for r in run.results.values() if r.facts is not None), source,
+                      previous=run.project)
     project.root = str(run.root)
     project.layout = run.layout
     project.scope_config = run.config.scope

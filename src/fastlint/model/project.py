@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from fastlint.facts.catalog import CLASS_ALIASES
 from fastlint.facts.records import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val
 from fastlint.files.source import SourceError, SourceFile, read_source
+from fastlint.model.interface import bound_symbol, lambda_product, resolution_interface
 
 from fastlint.files.layout import ProjectLayout
 from fastlint.model.scope import ApplicationScope, ScopeConfig
@@ -31,7 +32,6 @@ _MAX_STEPS = 12
 _SOURCES_KEPT = 32
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
 _PROPERTIES = frozenset({"property", "functools.cached_property"})
-_NEW_TYPE = frozenset({"typing.NewType", "typing_extensions.NewType"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +53,6 @@ def _read_from_disk(path: str) -> SourceFile | None:
         return None
 
 
-def _bound_symbol(value: Val) -> str | None:
-    """The symbol a binding makes its name stand for; `NewType("Db", Session)` is `Session`."""
-    if value.kind == "call" and value.value in _NEW_TYPE and len(value.args) == 2:
-        return value.args[1].symbol
-    return value.symbol
-
-
 def _previous_boundary(symbol: str, end: int) -> int:
     """The end of the next shorter prefix of a symbol: `a.b().c` → `a.b()` → `a.b` → `a`."""
     if symbol.endswith("()", 0, end):
@@ -69,6 +62,21 @@ def _previous_boundary(symbol: str, end: int) -> int:
     return max(dot, call_end, 0)
 
 
+def _changed_files(previous: "Project", files: list[FileFacts]) -> list[FileFacts] | None:
+    """The files whose facts differ from `previous`'s (a new object), when the paths are the
+    same and every changed file kept its interface; else None."""
+    if len(files) != len(previous.files):
+        return None
+    changed = []
+    for old, new in zip(previous.files, files):
+        if old is new:
+            continue
+        if old.path != new.path or resolution_interface(old) != resolution_interface(new):
+            return None
+        changed.append(new)
+    return changed
+
+
 class Project:
     """All file facts of one project, joined; lazily builds the FastAPI model and call graph."""
 
@@ -76,7 +84,10 @@ class Project:
         self,
         files: Iterable[FileFacts],
         source_reader: "Callable[[str], SourceFile | None] | None" = None,
+        previous: "Project | None" = None,
     ) -> None:
+        """Join the files; with `previous` (the project before an edit), its resolution
+        tables and memos are kept when no file's interface changed (see fastlint.interface)."""
         self._source_reader = source_reader or _read_from_disk
         # The project root, when known (set by the engine): messages name files relative to it.
         self.root: str | None = None
@@ -88,13 +99,23 @@ class Project:
         # file's text until the end costs tens of MB on a large project.
         self._sources: OrderedDict[str, SourceFile | None] = OrderedDict()
         self.files: list[FileFacts] = sorted(files, key=lambda f: f.path)
+        changed = _changed_files(previous, self.files) if previous is not None else None
+        if previous is not None and changed is not None:
+            self._reuse_tables(previous, changed)
+        else:
+            self._build_tables()
+
+    def _build_tables(self) -> None:
         self.modules: dict[str, FileFacts] = {}
         self.functions: dict[str, FunctionRef] = {}
         self.classes: dict[str, tuple[FileFacts, ClassFact]] = {}
         self.bindings: dict[str, tuple[FileFacts, BindingFact]] = {}
         self.aliases: dict[str, str] = {}
         self.module_aliases: dict[str, str] = {}
+        # Memos of answers that depend only on the tables (so on the files' interfaces).
         self._canonical: dict[str, str] = {}
+        self._targets: dict[str, str | None] = {}
+        self._lineages: dict[str, tuple[str, ...]] = {}
         # Names bound to a lambda that builds something (`self.get_client = lambda: ...`).
         self.stored_factories: set[str] = set()
         for facts in self.files:
@@ -107,7 +128,7 @@ class Project:
                 self.classes.setdefault(cls.qualname, (facts, cls))
             for binding in facts.bindings:
                 self.bindings[binding.qualname] = (facts, binding)
-                target = _bound_symbol(binding.value)
+                target = bound_symbol(binding.value)
                 if target is not None and target != binding.qualname:
                     self.aliases[binding.qualname] = target
             for imported in facts.imports:
@@ -127,11 +148,40 @@ class Project:
             if any(decorator.symbol in _PROPERTIES for decorator in function.decorators):
                 self.aliases.setdefault(qualname, f"{qualname}()")  # reading it calls it
         for qualname, (_, binding) in self.bindings.items():
-            value = binding.value
-            if value.kind == "lambda" and isinstance(value.value, Val) and value.value.symbol:
+            product = lambda_product(binding.value)
+            if product is not None:
                 # `self.get_client = lambda: AsyncOpenAI()`: calling it builds the client.
-                self.aliases.setdefault(f"{qualname}()", value.value.symbol)
+                self.aliases.setdefault(f"{qualname}()", product)
                 self.stored_factories.add(qualname)
+
+    def _reuse_tables(self, previous: "Project", changed: list[FileFacts]) -> None:
+        """The tables of `previous`, whose files had the same interfaces, with the changed
+        files' facts put in place of the old ones (the memos hold only names: kept whole)."""
+        self.modules = dict(previous.modules)
+        self.functions = dict(previous.functions)
+        self.classes = dict(previous.classes)
+        self.bindings = dict(previous.bindings)
+        self.aliases = previous.aliases
+        self.module_aliases = previous.module_aliases
+        self._canonical = previous._canonical
+        self._targets = previous._targets
+        self._lineages = previous._lineages
+        self.stored_factories = previous.stored_factories
+        if "_every_alias" in previous.__dict__:
+            self.__dict__["_every_alias"] = previous.__dict__["_every_alias"]
+        for facts in changed:
+            path = facts.path
+            if self.modules[facts.module].path == path:
+                self.modules[facts.module] = facts
+            for function in facts.functions:
+                if self.functions[function.qualname].facts.path == path:
+                    self.functions[function.qualname] = FunctionRef(facts, function)
+            for cls in facts.classes:
+                if self.classes[cls.qualname][0].path == path:
+                    self.classes[cls.qualname] = (facts, cls)
+            for binding in facts.bindings:
+                if self.bindings[binding.qualname][0].path == path:
+                    self.bindings[binding.qualname] = (facts, binding)
 
     # ------------------------------------------------------------------ files
     def source(self, path: str) -> "SourceFile | None":
@@ -344,19 +394,25 @@ class Project:
                 return self.resolve_value(default, depth + 1)
         return value
 
-    def class_lineage(self, qualname: str) -> Iterator[str]:
+    def class_lineage(self, qualname: str) -> tuple[str, ...]:
         """The class and its project base classes, nearest first (each once)."""
-        seen: set[str] = set()
+        lineage = self._lineages.get(qualname)
+        if lineage is not None:
+            return lineage
+        if qualname not in self.classes:
+            return (qualname,)
+        seen: dict[str, None] = {}
         queue = [qualname]
         while queue:
             current = queue.pop(0)
             if current in seen:
                 continue
-            seen.add(current)
-            yield current
+            seen[current] = None
             found = self.classes.get(current)
             if found is not None:
                 queue.extend(self.canonical(base) for base in found[1].bases)
+        lineage = self._lineages[qualname] = tuple(seen)
+        return lineage
 
     def is_subclass(self, qualname: str, bases: frozenset[str]) -> bool:
         return any(candidate in bases for candidate in self.class_lineage(qualname))
@@ -372,7 +428,15 @@ class Project:
         """The project function a callee symbol reaches (a class call runs its `__init__`)."""
         if symbol is None:
             return None
-        canonical = self.canonical(symbol)
+        targets = self._targets
+        if symbol in targets:
+            qualname = targets[symbol]
+            return self.functions[qualname] if qualname is not None else None
+        found = self._function_target(self.canonical(symbol))
+        targets[symbol] = found.qualname if found is not None else None
+        return found
+
+    def _function_target(self, canonical: str) -> FunctionRef | None:
         found = self.functions.get(canonical)
         if found is not None:
             return found

@@ -1,0 +1,44 @@
+"""A file's cross-module interface: what of its facts other modules' name resolution reads.
+
+The project's resolution tables (`Project.functions/classes/bindings/aliases/...`) and every
+answer memoised from them (`canonical`, `function_target`, `class_lineage`) are a function
+of these interfaces alone, in path order. So when an edit leaves a file's interface as it
+was — a statement added inside a function, a line moved, a comment — the tables and memos
+of the project before the edit are still right, and only the references to the file's facts
+need to be replaced (see `Project(previous=...)`). Positions are not part of an interface.
+
+Imports only `fastlint.facts.records`.
+"""
+
+from __future__ import annotations
+
+from fastlint.facts.records import FileFacts, Val
+
+_NEW_TYPE = frozenset({"typing.NewType", "typing_extensions.NewType"})
+
+
+def bound_symbol(value: Val) -> str | None:
+    """The symbol a binding makes its name stand for; `NewType("Db", Session)` is `Session`."""
+    if value.kind == "call" and value.value in _NEW_TYPE and len(value.args) == 2:
+        return value.args[1].symbol
+    return value.symbol
+
+
+def lambda_product(value: Val) -> str | None:
+    """What calling a name bound to a lambda builds (`lambda: AsyncOpenAI()`), or None."""
+    if value.kind == "lambda" and isinstance(value.value, Val) and value.value.symbol:
+        return value.value.symbol
+    return None
+
+
+def resolution_interface(facts: FileFacts) -> tuple:
+    """Everything of a file that the project's resolution tables are built from."""
+    return (
+        facts.module,
+        facts.alt_module,
+        tuple((f.qualname, f.returns, f.returned, f.is_async, f.yields,
+               tuple(decorator.symbol for decorator in f.decorators)) for f in facts.functions),
+        tuple((c.qualname, c.bases) for c in facts.classes),
+        tuple((b.qualname, bound_symbol(b.value), lambda_product(b.value)) for b in facts.bindings),
+        tuple((i.in_function, i.name, i.bound, i.target) for i in facts.imports),
+    )
