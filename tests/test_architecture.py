@@ -44,9 +44,8 @@ DEBT_CYCLES = {
     frozenset({"fastlint.engine", "fastlint.unused_noqa"}),
     frozenset({"fastlint.model.project", "fastlint.model.per_request"}),
 }
-DEBT_LONG_MODULES = {"fastlint.engine", "fastlint.facts.collect",
-                     "fastlint.model.fastapi_model", "fastlint.model.project"}
-DEBT_LONG_CLASSES = {"fastlint.facts.collect.Collector", "fastlint.model.fastapi_model.FastAPIModel",
+DEBT_LONG_MODULES = {"fastlint.engine", "fastlint.model.fastapi_model", "fastlint.model.project"}
+DEBT_LONG_CLASSES = {"fastlint.model.fastapi_model.FastAPIModel",
                      "fastlint.model.project.Project"}
 
 

@@ -6,12 +6,11 @@ on the file's bytes, its module name and the rule set.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from fastlint.facts.collect import Collector, FileContext
+from fastlint.facts.collect import Collector, NodeHandler
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts.records import FileFacts
 from fastlint.noqa import find_noqa
@@ -69,27 +68,13 @@ def file_rules(ruleset: RuleSet) -> tuple[FileRule, ...]:
     )
 
 
-def _handlers(rules: tuple[FileRule, ...], errors: list[str], path: str) -> dict[type, list]:
-    handlers: dict[type, list] = {}
-    failed: set[str] = set()
-
-    def guarded(rule: FileRule):
-        def handler(node: ast.AST, ctx: FileContext) -> None:
-            if rule.code in failed:
-                return
-            try:
-                rule.visit(node, ctx)
-            except Exception as error:  # a broken rule must not stop the run
-                failed.add(rule.code)
-                errors.append(
-                    f"{path}: rule {rule.code} ({rule.name}) failed: {error.__class__.__name__}: {error}"
-                )
-        return handler
-
+@lru_cache(maxsize=8)
+def _handlers(rules: tuple[FileRule, ...]) -> dict[type, list[NodeHandler]]:
+    """The rules' visits by the node types they subscribe to."""
+    handlers: dict[type, list[NodeHandler]] = {}
     for rule in rules:
-        handler = guarded(rule)
         for node_type in rule.node_types:
-            handlers.setdefault(node_type, []).append(handler)
+            handlers.setdefault(node_type, []).append(rule.visit)
     return handlers
 
 
@@ -123,9 +108,13 @@ def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) ->
                              failure.col)
     errors: list[str] = []
     rules = file_rules(ruleset)
-    collector = Collector(
-        source, tree, info.module, info.is_package, info.is_test, _handlers(rules, errors, path)
-    )
+
+    def failed(visit: NodeHandler, error: Exception) -> None:
+        rule: FileRule = visit.__self__  # type: ignore[attr-defined]
+        errors.append(f"{path}: rule {rule.code} ({rule.name}) failed: {error.__class__.__name__}: {error}")
+
+    collector = Collector(source, tree, info.module, info.is_package, info.is_test, _handlers(rules),
+                          failed)
     try:
         facts = collector.run()
     except RecursionError:

@@ -16,7 +16,7 @@ from fastlint.facts.records import FileFacts, Span
 from fastlint.options import Option
 
 if TYPE_CHECKING:
-    from fastlint.facts.collect import FileContext
+    from fastlint.facts.context import FileContext
     from fastlint.model.project import Project
 
 

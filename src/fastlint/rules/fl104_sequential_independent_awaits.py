@@ -16,7 +16,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fastlint.facts.collect import FileContext
+from fastlint.facts.context import FileContext
 from fastlint.facts.records import Span
 from fastlint.rules.base import FileRule
 

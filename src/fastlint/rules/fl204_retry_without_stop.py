@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 
-from fastlint.facts.collect import FileContext
+from fastlint.facts.context import FileContext
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
 from fastlint.rules.fixes import add_keyword
 from fastlint.rules.base import FileRule

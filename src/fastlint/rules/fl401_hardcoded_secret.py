@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from fastlint.facts.collect import FileContext
+from fastlint.facts.context import FileContext
 from fastlint.rules.base import FileRule
 from fastlint.facts.secret_text import (
     is_label,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 
-from fastlint.facts.collect import FileContext
+from fastlint.facts.context import FileContext
 from fastlint.facts.entry_points import development_entry_points
 from fastlint.rules.base import FileRule
 

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from fastlint.facts.catalog import SETTINGS_BASES
-from fastlint.facts.collect import FileContext
+from fastlint.facts.context import FileContext
 from fastlint.facts.entry_points import development_entry_points
 from fastlint.rules.base import FileRule, Option
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from fastlint.facts.collect import FileContext
+from fastlint.facts.context import FileContext
 from fastlint.diagnostics import Applicability, Edit, Fix, ImportNeeded
 from fastlint.facts.records import Span
 from fastlint.rules.base import FileRule
