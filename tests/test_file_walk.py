@@ -1,0 +1,51 @@
+"""The per-file walk's contract with the file rules: subscribed node types only, children
+before their parent, and a rule that raises is reported once and dropped for the file while
+the others go on."""
+
+import ast
+
+from fastlint.facts.collect import Collector
+from fastlint.files.source import decode_source
+
+SOURCE = b"""\
+import requests
+
+def fetch(url):
+    return requests.get(url).json()
+
+fetch("a")
+fetch("b")
+"""
+
+
+def _walk(handlers, on_failure=None):
+    source = decode_source("app.py", SOURCE)
+    collector = Collector(source, ast.parse(SOURCE), "app", False, handlers=handlers,
+                          on_rule_failure=on_failure)
+    facts = collector.run()
+    collector.release()
+    return facts
+
+
+def test_rules_see_their_node_types_children_first():
+    seen = []
+    _walk({ast.Call: [lambda node, ctx: seen.append(ctx.symbol(node.func))],
+           ast.Return: [lambda node, ctx: seen.append("return")]})
+    assert seen == ["requests.get", "requests.get().json", "return", "app.fetch", "app.fetch"]
+
+
+def test_a_rule_that_raises_is_reported_once_and_the_others_go_on():
+    failures, calls = [], []
+
+    def broken(node, ctx):
+        raise ValueError("boom")
+
+    def counting(node, ctx):
+        calls.append(node.lineno)
+
+    facts = _walk({ast.Call: [broken, counting], ast.Name: [broken]},
+                  lambda visit, error: failures.append((visit, str(error))))
+    assert failures == [(broken, "boom")]
+    assert calls == [4, 4, 6, 7]
+    assert [call.call.value for call in facts.calls] == ["requests.get", "requests.get().json",
+                                                         "app.fetch", "app.fetch"]
