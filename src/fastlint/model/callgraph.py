@@ -34,33 +34,120 @@ class Hop:
     depth: int = 1  # functions on the shortest chain from here to the leaf, this one included
 
 
+@dataclass(slots=True)
+class _FileCalls:
+    """One file's part of the graph, each table keyed in the order the file first uses a key."""
+
+    by_function: dict[str, list[tuple[FileFacts, CallFact]]]
+    edges: dict[str, list[Edge]]
+    callers: dict[str, list[Edge]]
+    call_sites: dict[str, list[tuple[FileFacts, CallFact]]]
+
+
+def _file_calls(project: "Project", facts: FileFacts) -> _FileCalls:
+    part = _FileCalls({}, {}, {}, {})
+    functions = facts.functions
+    for call in facts.calls:
+        if call.in_lambda:
+            continue
+        target = project.function_target(call.call.value)  # type: ignore[arg-type]
+        if call.function < 0:
+            if target is not None:
+                part.call_sites.setdefault(target.qualname, []).append((facts, call))
+            continue
+        caller = functions[call.function].qualname
+        part.by_function.setdefault(caller, []).append((facts, call))
+        if target is not None:
+            if target.qualname != caller:
+                edge = Edge(caller, target, call, facts)
+                part.edges.setdefault(caller, []).append(edge)
+                part.callers.setdefault(target.qualname, []).append(edge)
+            part.call_sites.setdefault(target.qualname, []).append((facts, call))
+    return part
+
+
+def _path_of(entry: "Edge | tuple[FileFacts, CallFact]") -> str:
+    return entry.facts.path if isinstance(entry, Edge) else entry[0].path
+
+
+def _splice(entries: list, path: str, new: list) -> list:
+    """`entries` (in file order) with the entries of the file at `path` replaced by `new`."""
+    return [e for e in entries if _path_of(e) < path] + new + [e for e in entries if _path_of(e) > path]
+
+
 class CallGraph:
-    def __init__(self, project: "Project") -> None:
+    """Calls, edges and call sites of every project function, in file order.
+
+    Built from each file's part; after an edit that kept every interface (so every name
+    resolves as before, see fastlint.model.interface), the graph of the project before the
+    edit is updated: only the changed files' parts are replaced.
+    """
+
+    def __init__(self, project: "Project", previous: "CallGraph | None" = None,
+                 changed: "list[tuple[FileFacts, FileFacts]] | None" = None) -> None:
         self.project = project
         self.calls_by_function: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
         self.edges: dict[str, list[Edge]] = defaultdict(list)
         self.callers: dict[str, list[Edge]] = defaultdict(list)
         # Every call of a project function, at module level too: qualname → (file, call).
         self.call_sites: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
-        for facts in project.files:
-            functions = facts.functions
-            for call in facts.calls:
-                if call.in_lambda:
-                    continue
-                if call.function < 0:
-                    target = project.function_target(call.call.value)  # type: ignore[arg-type]
-                    if target is not None:
-                        self.call_sites[target.qualname].append((facts, call))
-                    continue
-                caller = functions[call.function].qualname
-                self.calls_by_function[caller].append((facts, call))
-                target = project.function_target(call.call.value)  # type: ignore[arg-type]
-                if target is not None and target.qualname != caller:
-                    edge = Edge(caller, target, call, facts)
-                    self.edges[caller].append(edge)
-                    self.callers[target.qualname].append(edge)
-                if target is not None:
-                    self.call_sites[target.qualname].append((facts, call))
+        if previous is None or changed is None or not self._update(previous, changed):
+            self._build()
+
+    def _build(self) -> None:
+        for table in (self.calls_by_function, self.edges, self.callers, self.call_sites):
+            table.clear()
+        for facts in self.project.files:
+            part = _file_calls(self.project, facts)
+            for table, found in ((self.calls_by_function, part.by_function), (self.edges, part.edges),
+                                 (self.callers, part.callers), (self.call_sites, part.call_sites)):
+                for key, entries in found.items():
+                    table[key].extend(entries)
+
+    def _update(self, previous: "CallGraph", changed: "list[tuple[FileFacts, FileFacts]]") -> bool:
+        """Replace the changed files' parts in a copy of `previous`; False when the order of
+        the tables' keys would differ from a fresh build (then the graph is built anew)."""
+        project = self.project
+        parts = [(_file_calls(project, old), _file_calls(project, new), new) for old, new in changed]
+        for old, new, _ in parts:
+            # Rules walk these two tables in key order: keep it the order of a fresh build.
+            if list(old.by_function) != list(new.by_function) or list(old.edges) != list(new.edges):
+                return False
+        for table, before in ((self.calls_by_function, previous.calls_by_function),
+                              (self.edges, previous.edges), (self.callers, previous.callers),
+                              (self.call_sites, previous.call_sites)):
+            table.update(before)
+        for old, new, facts in parts:
+            path = facts.path
+            for table, was, now in ((self.calls_by_function, old.by_function, new.by_function),
+                                    (self.edges, old.edges, new.edges),
+                                    (self.callers, old.callers, new.callers),
+                                    (self.call_sites, old.call_sites, new.call_sites)):
+                for key in was.keys() | now.keys():
+                    entries = _splice(table.get(key, []), path, now.get(key, []))
+                    if entries:
+                        table[key] = entries
+                    else:
+                        del table[key]
+        for _, _, facts in parts:
+            self._refresh_callees(facts)
+        return True
+
+    def _refresh_callees(self, facts: FileFacts) -> None:
+        """Edges from other files into the changed file's functions get its new facts."""
+        functions = self.project.functions
+        for function in facts.functions:
+            ref = functions.get(function.qualname)
+            edges = self.callers.get(function.qualname)
+            if ref is None or ref.facts is not facts or not edges:
+                continue
+            stale = {id(edge): Edge(edge.caller, ref, edge.call, edge.facts)
+                     for edge in edges if edge.callee is not ref}
+            if not stale:
+                continue
+            self.callers[function.qualname] = [stale.get(id(edge), edge) for edge in edges]
+            for caller in {edge.caller for edge in edges if id(edge) in stale}:
+                self.edges[caller] = [stale.get(id(edge), edge) for edge in self.edges[caller]]
 
     def reachable(
         self,

@@ -105,11 +105,12 @@ class FastAPIModel:
     # ------------------------------------------------------------------ objects
     @cached_property
     def app_classes(self) -> frozenset[str]:
-        return self._classes_derived_from(APP_CLASSES)
+        return self.project.table_memo("app classes", lambda: self._classes_derived_from(APP_CLASSES))
 
     @cached_property
     def router_classes(self) -> frozenset[str]:
-        return self._classes_derived_from(ROUTER_CLASSES)
+        return self.project.table_memo("router classes",
+                                       lambda: self._classes_derived_from(ROUTER_CLASSES))
 
     def _classes_derived_from(self, roots: frozenset[str]) -> frozenset[str]:
         project = self.project
@@ -198,23 +199,17 @@ class FastAPIModel:
         constructors: list[tuple[FileFacts, CallFact, str]] = []
         # Calls that wire routes, routers and handlers: handled once every owner is known.
         wiring: list[tuple[FileFacts, CallFact, str]] = []
-        names_of_owner_classes = self._owner_class_names()
-        for facts, call in project.calls():
-            callee = call.call.value
-            if not isinstance(callee, str):
+        names_of_owner_classes = project.table_memo("owner class names", self._owner_class_names)
+        for facts in project.files:
+            if not facts.calls:
                 continue
-            method = callee.rsplit(".", 1)[-1]
-            if (method.endswith("()") and call.call.receiver is not None) or method in _WIRING_METHODS:
-                wiring.append((facts, call, method))
-            # Canonicalising every callee is the costly part: look at the name first.
-            if method not in names_of_owner_classes:
-                continue
-            kind = self.owner_kind(callee)
-            if kind is not None:
-                constructors.append((facts, call, kind))
-        names = self._binding_names()
+            built, wired = project.file_memo(
+                "owner calls", facts, lambda: self._owner_calls(facts, names_of_owner_classes))
+            constructors.extend((facts, call, kind) for call, kind in built)
+            wiring.extend((facts, call, method) for call, method in wired)
         for facts, call, kind in constructors:
             key = (facts.path, call.span.row, call.span.col)
+            names = project.file_memo("binding names", facts, lambda: _binding_names(facts))
             builder = facts.functions[call.function] if call.function >= 0 else None
             if builder is not None:
                 self.owners_by_function[builder.qualname].append(key)
@@ -236,6 +231,27 @@ class FastAPIModel:
             for function in facts.functions:
                 for decorator in function.decorators:
                     self._decorator(facts, function, decorator)
+
+    def _owner_calls(self, facts: FileFacts, names_of_owner_classes: frozenset[str],
+                     ) -> tuple[tuple[tuple[CallFact, str], ...], tuple[tuple[CallFact, str], ...]]:
+        """A file's calls that construct an app or router (with its kind), and its calls that
+        may wire routes, routers and handlers (with the method's name)."""
+        constructors = []
+        wiring = []
+        for call in facts.calls:
+            callee = call.call.value
+            if not isinstance(callee, str):
+                continue
+            method = callee.rsplit(".", 1)[-1]
+            if (method.endswith("()") and call.call.receiver is not None) or method in _WIRING_METHODS:
+                wiring.append((call, method))
+            # Canonicalising every callee is the costly part: look at the name first.
+            if method not in names_of_owner_classes:
+                continue
+            kind = self.owner_kind(callee)
+            if kind is not None:
+                constructors.append((call, kind))
+        return tuple(constructors), tuple(wiring)
 
     def _call_form_route(self, facts: FileFacts, call: CallFact) -> None:
         """`app.get("/x", include_in_schema=False)(handler)`: the decorator, called by hand."""
@@ -263,15 +279,6 @@ class FastAPIModel:
             if ref.function.returned is not None and self.project.canonical(f"{qualname}()") in classes:
                 names.add(f"{ref.function.name}()")
         return frozenset(names)
-
-    def _binding_names(self) -> dict[tuple[str, int, int], str]:
-        names = {}
-        for facts in self.project.files:
-            for binding in facts.bindings:
-                value = binding.value
-                if value.kind == "call" and value.span is not None:
-                    names[(facts.path, value.span.row, value.span.col)] = binding.qualname.rsplit(".", 1)[-1]
-        return names
 
     def _wiring_call(self, facts: FileFacts, call: CallFact, method: str) -> None:
         project = self.project
@@ -636,3 +643,13 @@ class FastAPIModel:
         for route in self.resolved_routes:
             grouped[route.owner.key if route.owner else None].append(route)
         return grouped
+
+
+def _binding_names(facts: FileFacts) -> dict[tuple[str, int, int], str]:
+    """The name each call of a file is bound to, by the call's place (`router = APIRouter()`)."""
+    names = {}
+    for binding in facts.bindings:
+        value = binding.value
+        if value.kind == "call" and value.span is not None:
+            names[(facts.path, value.span.row, value.span.col)] = binding.qualname.rsplit(".", 1)[-1]
+    return names

@@ -1,5 +1,8 @@
 """A file's cross-module interface: what of its facts other modules' name resolution reads.
 
+Its names, classes with their bases, bindings with their values (so `binding_value` and
+`string_value` answer the same), functions with what they return, and imports.
+
 The project's resolution tables (`Project.functions/classes/bindings/aliases/...`) and every
 answer memoised from them (`canonical`, `function_target`, `class_lineage`) are a function
 of these interfaces alone, in path order. So when an edit leaves a file's interface as it
@@ -31,6 +34,20 @@ def lambda_product(value: Val) -> str | None:
     return None
 
 
+def positionless(value: Val) -> Val:
+    """The value with every span dropped: what it is, not where it is written."""
+    return Val(value.kind, _without_spans(value.value), None, _without_spans(value.args),
+               _without_spans(value.kwargs), _without_spans(value.receiver))
+
+
+def _without_spans(item: object) -> object:
+    if isinstance(item, Val):
+        return positionless(item)
+    if isinstance(item, tuple):
+        return tuple(_without_spans(part) for part in item)
+    return item
+
+
 def resolution_interface(facts: FileFacts) -> tuple:
     """Everything of a file that the project's resolution tables are built from."""
     return (
@@ -39,6 +56,6 @@ def resolution_interface(facts: FileFacts) -> tuple:
         tuple((f.qualname, f.returns, f.returned, f.is_async, f.yields,
                tuple(decorator.symbol for decorator in f.decorators)) for f in facts.functions),
         tuple((c.qualname, c.bases) for c in facts.classes),
-        tuple((b.qualname, bound_symbol(b.value), lambda_product(b.value)) for b in facts.bindings),
+        tuple((b.qualname, positionless(b.value), b.annotation, b.depends) for b in facts.bindings),
         tuple((i.in_function, i.name, i.bound, i.target) for i in facts.imports),
     )

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from fastlint.facts.catalog import CLASS_ALIASES
 from fastlint.facts.records import BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from fastlint.model.fastapi_model import FastAPIModel
     from fastlint.model.per_request import PerRequest
 
+T = TypeVar("T")
 _MAX_STEPS = 12
 _SOURCES_KEPT = 32
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
@@ -62,9 +63,10 @@ def _previous_boundary(symbol: str, end: int) -> int:
     return max(dot, call_end, 0)
 
 
-def _changed_files(previous: "Project", files: list[FileFacts]) -> list[FileFacts] | None:
-    """The files whose facts differ from `previous`'s (a new object), when the paths are the
-    same and every changed file kept its interface; else None."""
+def _changed_files(previous: "Project",
+                   files: list[FileFacts]) -> list[tuple[FileFacts, FileFacts]] | None:
+    """The files whose facts differ from `previous`'s (a new object), as (old, new), when the
+    paths are the same and every changed file kept its interface; else None."""
     if len(files) != len(previous.files):
         return None
     changed = []
@@ -73,7 +75,7 @@ def _changed_files(previous: "Project", files: list[FileFacts]) -> list[FileFact
             continue
         if old.path != new.path or resolution_interface(old) != resolution_interface(new):
             return None
-        changed.append(new)
+        changed.append((old, new))
     return changed
 
 
@@ -98,10 +100,16 @@ class Project:
         # The few most recent files a rule read (rules go file by file): keeping every
         # file's text until the end costs tens of MB on a large project.
         self._sources: OrderedDict[str, SourceFile | None] = OrderedDict()
+        self._source_reads = 0
         self.files: list[FileFacts] = sorted(files, key=lambda f: f.path)
         changed = _changed_files(previous, self.files) if previous is not None else None
+        # The project this one was updated from, and its files that changed (old, new): the
+        # call graph is then updated from the previous one (read once, then let go).
+        self._updated_from: "tuple[Project, list[tuple[FileFacts, FileFacts]]] | None" = None
         if previous is not None and changed is not None:
-            self._reuse_tables(previous, changed)
+            self._reuse_tables(previous, [new for _, new in changed])
+            self._updated_from = (previous, changed)
+            previous._updated_from = None  # no chain of every project since the first
         else:
             self._build_tables()
 
@@ -116,6 +124,8 @@ class Project:
         self._canonical: dict[str, str] = {}
         self._targets: dict[str, str | None] = {}
         self._lineages: dict[str, tuple[str, ...]] = {}
+        self._file_memos: dict[tuple[object, str], tuple[FileFacts, object]] = {}
+        self._table_memos: dict[object, object] = {}
         # Names bound to a lambda that builds something (`self.get_client = lambda: ...`).
         self.stored_factories: set[str] = set()
         for facts in self.files:
@@ -166,6 +176,8 @@ class Project:
         self._canonical = previous._canonical
         self._targets = previous._targets
         self._lineages = previous._lineages
+        self._file_memos = previous._file_memos
+        self._table_memos = previous._table_memos
         self.stored_factories = previous.stored_factories
         if "_every_alias" in previous.__dict__:
             self.__dict__["_every_alias"] = previous.__dict__["_every_alias"]
@@ -190,18 +202,48 @@ class Project:
         if path in sources:
             sources.move_to_end(path)
             return sources[path]
+        self._source_reads += 1
         source = sources[path] = self._source_reader(path)
         if len(sources) > _SOURCES_KEPT:
             sources.popitem(last=False)
         return source
+
+    def file_memo(self, key: object, facts: FileFacts, compute: "Callable[[], T]") -> "T":
+        """`compute()` for one file, kept across joins while every file keeps its interface.
+
+        `compute` may read `facts` and what the interfaces decide (names, classes, bindings
+        and their values as `canonical`, `function_target`, `binding_value` answer), never
+        another file's facts or positions; a result built from a file's text is not kept.
+        """
+        memo = self._file_memos
+        entry = memo.get((key, facts.path))
+        if entry is not None and entry[0] is facts:
+            return entry[1]  # type: ignore[return-value]
+        reads = self._source_reads
+        value = compute()
+        if self._source_reads == reads:
+            memo[(key, facts.path)] = (facts, value)
+        return value
+
+    def table_memo(self, key: object, compute: "Callable[[], T]") -> "T":
+        """`compute()`, kept across joins while every file keeps its interface: it may read
+        only what the interfaces decide (see `file_memo`)."""
+        memo = self._table_memos
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]  # type: ignore[return-value]
 
     def relative_path(self, path: str) -> str:
         """A file's path relative to the project root (`app/services/report.py`), for messages:
         unlike the display path, it does not depend on the working directory."""
         if self.root is None:
             return path
-        relative = os.path.relpath(os.path.abspath(path), self.root)
-        return path if relative.startswith("..") else relative.replace(os.sep, "/")
+        key = ("relative path", self.root, path, "" if os.path.isabs(path) else os.getcwd())
+        found = self._table_memos.get(key)
+        if found is None:
+            relative = os.path.relpath(os.path.abspath(path), self.root)
+            found = self._table_memos[key] = path if relative.startswith("..") else relative.replace(os.sep, "/")
+        return found  # type: ignore[return-value]
 
     def function_of(self, facts: FileFacts, call: CallFact) -> FunctionFact | None:
         """The function a call is made in (the innermost `def`), or None at module level."""
@@ -468,9 +510,12 @@ class Project:
         """Module → the project modules it imports."""
         graph: dict[str, frozenset[str]] = {}
         for facts in self.files:
-            found = {self.imported_module(imported) for imported in facts.imports}
-            graph[facts.module] = frozenset(m for m in found if m is not None and m != facts.module)
+            graph[facts.module] = self.file_memo("imports", facts, lambda: self._imported_modules(facts))
         return graph
+
+    def _imported_modules(self, facts: FileFacts) -> frozenset[str]:
+        found = {self.imported_module(imported) for imported in facts.imports}
+        return frozenset(m for m in found if m is not None and m != facts.module)
     @cached_property
     def fastapi(self) -> "FastAPIModel":
         from fastlint.model.fastapi_model import FastAPIModel
@@ -492,7 +537,10 @@ class Project:
     def callgraph(self) -> "CallGraph":
         from fastlint.model.callgraph import CallGraph
 
-        return CallGraph(self)
+        previous, changed = self._updated_from or (None, None)
+        self._updated_from = None
+        graph = previous.__dict__.get("callgraph") if previous is not None else None
+        return CallGraph(self, graph, changed)
 
     def calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
         for facts in self.files:

@@ -102,7 +102,8 @@ class ApplicationScope:
         pending: list[FileFacts] = []
         for facts in project.files:
             relative = self._relative[facts.path] = project.relative_path(facts.path)
-            scope = self._configured(relative) or self._by_kind(facts, relative)
+            scope = project.file_memo(("scope", relative, self._layout, self._config), facts,
+                                      lambda: self._configured(relative) or self._by_kind(facts, relative))
             if scope is None:
                 pending.append(facts)
             else:
