@@ -66,6 +66,23 @@ def _file_calls(project: "Project", facts: FileFacts) -> _FileCalls:
     return part
 
 
+def first_leaves(facts: FileFacts,
+                 is_leaf: Callable[[FileFacts, CallFact], str | None]) -> dict[str, tuple[CallFact, str]]:
+    """The first call in each function of a file that `is_leaf` accepts, with what it says:
+    what `CallGraph.chains_to` looks for, computed for one file."""
+    found: dict[str, tuple[CallFact, str]] = {}
+    functions = facts.functions
+    for call in facts.calls:
+        if call.in_lambda or call.function < 0:
+            continue
+        qualname = functions[call.function].qualname
+        if qualname not in found:
+            symbol = is_leaf(facts, call)
+            if symbol is not None:
+                found[qualname] = (call, symbol)
+    return found
+
+
 def _path_of(entry: "Edge | tuple[FileFacts, CallFact]") -> str:
     return entry.facts.path if isinstance(entry, Edge) else entry[0].path
 
@@ -178,9 +195,13 @@ class CallGraph:
         is_leaf: Callable[[FileFacts, CallFact], str | None],
         through: Callable[["FunctionRef"], bool],
         max_depth: int,
+        first_leaves: "Callable[[FileFacts], dict[str, tuple[CallFact, str]]] | None" = None,
     ) -> dict[str, Hop]:
         """For each function that reaches a leaf call through `through` functions only, its
-        first hop on a shortest chain (multi-source BFS backwards from the leaves)."""
+        first hop on a shortest chain (multi-source BFS backwards from the leaves).
+
+        `first_leaves`, when given, tells for a file the first leaf call (and what is_leaf
+        says of it) of each of its functions: what `is_leaf` would find, kept per file."""
         project = self.project
         best: dict[str, Hop] = {}
         depth: dict[str, int] = {}
@@ -188,6 +209,14 @@ class CallGraph:
         for qualname, calls in self.calls_by_function.items():
             ref = project.functions.get(qualname)
             if ref is None or not through(ref):
+                continue
+            facts = calls[0][0]
+            if first_leaves is not None and calls[-1][0] is facts:  # all in one file
+                leaf = first_leaves(facts).get(qualname)
+                if leaf is not None:
+                    best[qualname] = Hop(None, leaf[0], facts, leaf[1], 1)
+                    depth[qualname] = 1
+                    queue.append(qualname)
                 continue
             for facts, call in calls:
                 symbol = is_leaf(facts, call)

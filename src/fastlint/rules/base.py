@@ -8,8 +8,9 @@ A rule never parses, walks the file system or reads config: a `FileRule` is call
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from fastlint.diagnostics import Diagnostic, Fix
 from fastlint.facts.records import FileFacts, Span
@@ -18,6 +19,8 @@ from fastlint.options import Option
 if TYPE_CHECKING:
     from fastlint.facts.context import FileContext
     from fastlint.model.project import Project
+
+T = TypeVar("T")
 
 
 class Rule:
@@ -65,6 +68,18 @@ class ProjectRule(Rule):
 
     def check(self, project: "Project") -> Iterator[Diagnostic]:
         raise NotImplementedError
+
+    def in_file(self, project: "Project", facts: FileFacts, part: str,
+                compute: "Callable[[], Iterable[T]]") -> "tuple[T, ...]":
+        """What `compute()` finds in one file (findings, or the calls a rule looks at), kept
+        across an editor's edits while every file keeps its interface. `compute` may read
+        this file's facts, the rule's options and what the interfaces decide (names,
+        classes, bindings: see `Project.file_memo`), not routes, the call graph or scopes."""
+        return project.file_memo((self._options_key, part), facts, lambda: tuple(compute()))
+
+    @cached_property
+    def _options_key(self) -> str:
+        return f"{self.code} {sorted(self.settings.items())!r}"
 
     def diagnostic(
         self,

@@ -53,18 +53,9 @@ class BlockingCallInAsync(ProjectRule):
         for facts in project.files:
             if not facts.calls:
                 continue
-            functions = facts.functions
-            found: list[tuple[CallFact, FunctionFact, str]] = []
-            for call in facts.calls:
-                if call.function < 0 or call.in_lambda or call.awaited or call.once:
-                    continue
-                function = functions[call.function]
-                if not function.is_async or function.qualname in runs_once:
-                    continue
-                symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-                if is_blocking(symbol, extra, allowed) \
-                        and not reads_memory_buffer(symbol, call.call, project.canonical):
-                    found.append((call, function, symbol))
+            blocking = self.in_file(project, facts, "blocking calls",
+                                    lambda: _blocking_in_async(project, facts, extra, allowed))
+            found = [item for item in blocking if item[1].qualname not in runs_once]
             if found:
                 yield from self._report(project, facts, found)
 
@@ -105,3 +96,19 @@ class BlockingCallInAsync(ProjectRule):
                 f"`{call.text}()` blocks the event loop in {where}: {advice}",
                 fix, call.stmt_row,
             )
+
+
+def _blocking_in_async(project: Project, facts: FileFacts, extra: frozenset[str],
+                       allowed: frozenset[str]) -> Iterator[tuple[CallFact, FunctionFact, str]]:
+    """The blocking calls made directly in a file's `async def`s, with the callee's name."""
+    functions = facts.functions
+    for call in facts.calls:
+        if call.function < 0 or call.in_lambda or call.awaited or call.once:
+            continue
+        function = functions[call.function]
+        if not function.is_async:
+            continue
+        symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+        if is_blocking(symbol, extra, allowed) \
+                and not reads_memory_buffer(symbol, call.call, project.canonical):
+            yield call, function, symbol

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from fastlint.model.callgraph import CallGraph, Edge, Hop
+from fastlint.model.callgraph import CallGraph, Edge, Hop, first_leaves
 from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.facts.records import CallFact, FileFacts, Span, Val
@@ -63,7 +63,11 @@ class BlockingCallViaHelper(ProjectRule):
             return symbol
 
         depth = max(1, self.option("max-helper-depth"))
-        chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth)
+        def leaves_in(facts: FileFacts) -> dict[str, tuple[CallFact, str]]:
+            return project.file_memo((self._options_key, "leaves"), facts,
+                                     lambda: first_leaves(facts, blocking_symbol))
+
+        chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth, leaves_in)
         if not chains:
             return
         runs_once = project.per_request.at_startup

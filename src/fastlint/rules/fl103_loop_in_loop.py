@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
+from fastlint.facts.records import CallFact, FileFacts
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
@@ -35,12 +36,10 @@ class LoopInLoop(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         model = project.fastapi
         for facts in project.files:
+            if not facts.calls:
+                continue
             functions = facts.functions
-            for call in facts.calls:
-                if call.function < 0 or call.in_lambda or not functions[call.function].is_async:
-                    continue
-                if not is_loop_runner(project.canonical(call.call.value)):  # type: ignore[arg-type]
-                    continue
+            for call in self.in_file(project, facts, "loop runners", lambda: _loop_runners(project, facts)):
                 where = model.describe(functions[call.function].qualname)
                 yield self.diagnostic(
                     facts, call.span,
@@ -49,3 +48,12 @@ class LoopInLoop(ProjectRule):
                     "instead",
                     noqa_row=call.stmt_row,
                 )
+
+
+def _loop_runners(project: Project, facts: FileFacts) -> Iterator[CallFact]:
+    """The calls in a file's `async def`s that start an event loop."""
+    functions = facts.functions
+    for call in facts.calls:
+        if call.function >= 0 and not call.in_lambda and functions[call.function].is_async \
+                and is_loop_runner(project.canonical(call.call.value)):  # type: ignore[arg-type]
+            yield call

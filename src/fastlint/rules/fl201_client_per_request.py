@@ -53,23 +53,13 @@ class ClientPerRequest(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         per_request = project.per_request
         for facts in project.files:
+            if not facts.calls:
+                continue
             functions = facts.functions
-            stored: set | None = None
-            for call in facts.calls:
-                if call.function < 0 or call.in_lambda or call.once:
-                    continue
-                symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-                if symbol not in CLIENT_CONSTRUCTORS and not (
-                    symbol in project.stored_factories and _calls_stored_factory(project, call)
-                ):
-                    continue
+            for call in self.in_file(project, facts, "clients", lambda: _clients_built(project, facts)):
                 function = functions[call.function]
                 path = per_request.path_through(function.qualname, call.guards)
                 if path is None:
-                    continue
-                if stored is None:
-                    stored = {b.value.span for b in facts.bindings if b.value.kind == "call"}
-                if _kept_for_later(project, facts, call, function, stored):
                     continue
                 yield self.diagnostic(
                     facts, call.span,
@@ -77,6 +67,25 @@ class ClientPerRequest(ProjectRule):
                     "once in the lifespan, keep it on app.state, inject it with a dependency",
                     noqa_row=call.stmt_row,
                 )
+
+
+def _clients_built(project: Project, facts: FileFacts) -> Iterator[CallFact]:
+    """The calls in a file's functions that build a client each time they run (not kept
+    for later in a global or an attribute)."""
+    functions = facts.functions
+    stored: set | None = None
+    for call in facts.calls:
+        if call.function < 0 or call.in_lambda or call.once:
+            continue
+        symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+        if symbol not in CLIENT_CONSTRUCTORS and not (
+            symbol in project.stored_factories and _calls_stored_factory(project, call)
+        ):
+            continue
+        if stored is None:
+            stored = {b.value.span for b in facts.bindings if b.value.kind == "call"}
+        if not _kept_for_later(project, facts, call, functions[call.function], stored):
+            yield call
 
 
 def _calls_stored_factory(project: Project, call: CallFact) -> bool:

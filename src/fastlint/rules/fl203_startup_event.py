@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastlint.diagnostics import Diagnostic, Fix
-from fastlint.facts.records import FileFacts, FunctionFact, Span, Val
+from fastlint.facts.records import CallFact, FileFacts, FunctionFact, Span, Val
 from fastlint.model.fastapi_model import RouteOwner
 from fastlint.rules.lifespan_rewrite import Registration, lifespan_fix
 from fastlint.model.project import Project
@@ -72,7 +72,8 @@ class StartupEvent(ProjectRule):
 
     def _registrations(self, project: Project) -> Iterator[_Found]:
         for facts in project.files:
-            for function in facts.functions:
+            decorated, calls = self.in_file(project, facts, "event methods", lambda: _event_methods(facts))
+            for function in decorated:
                 # The decorator is evaluated where the def is: its enclosing function, if any.
                 scope = project.functions.get(function.qualname.rsplit(".", 1)[0]) if function.nested else None
                 scope_function = scope.function if scope is not None else None
@@ -86,7 +87,7 @@ class StartupEvent(ProjectRule):
                     yield _Found(facts, registration, _owner(project, facts, decorator.target, scope_function),
                                  f"@{_text(project, facts, decorator.span)}", decorator.span.row,
                                  _with_at_sign(project, facts, decorator.span))
-            for call in facts.calls:
+            for call in calls:
                 caller = project.function_of(facts, call)
                 if not self._is_event_method(project, facts, call.call, "add_event_handler", caller):
                     continue
@@ -163,3 +164,16 @@ def _text(project: Project, facts: FileFacts, span: Span) -> str:
     if source is None or span.row != span.end_row:
         return "on_event(...)"
     return source.line(span.row)[span.col:span.end_col]
+
+
+def _event_methods(facts: FileFacts) -> Iterator[tuple[FunctionFact, ...] | tuple[CallFact, ...]]:
+    """The functions with a decorator named `….on_event`, and the calls of `….add_event_handler`
+    (whether on an app or router is for the project to tell): the two parts of a file's
+    candidates, in order."""
+    yield tuple(function for function in facts.functions
+                if any(_named(decorator, "on_event") for decorator in function.decorators))
+    yield tuple(call for call in facts.calls if _named(call.call, "add_event_handler"))
+
+
+def _named(value: Val, method: str) -> bool:
+    return value.kind == "call" and isinstance(value.value, str) and value.value.endswith(f".{method}")

@@ -36,18 +36,22 @@ class CacheWithoutTTL(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for facts in project.files:
-            sets: list[CallFact] = []
-            expires: dict[int, list[CallFact]] = {}
-            for call in facts.calls:
-                symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-                if symbol in SETS:
-                    sets.append(call)
-                elif symbol in EXPIRES:
-                    expires.setdefault(call.function, []).append(call)
-            for call in sets:
-                if _has_expiry(call.call) or _expired_later(call, expires.get(call.function, ())):
-                    continue
-                yield self._finding(facts, call)
+            if facts.calls:
+                yield from self.in_file(project, facts, "findings", lambda: self._in_file(project, facts))
+
+    def _in_file(self, project: Project, facts: FileFacts) -> Iterator[Diagnostic]:
+        sets: list[CallFact] = []
+        expires: dict[int, list[CallFact]] = {}
+        for call in facts.calls:
+            symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+            if symbol in SETS:
+                sets.append(call)
+            elif symbol in EXPIRES:
+                expires.setdefault(call.function, []).append(call)
+        for call in sets:
+            if _has_expiry(call.call) or _expired_later(call, expires.get(call.function, ())):
+                continue
+            yield self._finding(facts, call)
 
     def _finding(self, facts: FileFacts, call: CallFact) -> Diagnostic:
         return self.diagnostic(

@@ -107,20 +107,14 @@ class HardcodedConfig(ProjectRule):
     redacts_source = True  # the address may carry a password (FL401 reports that)
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        settings_classes = {
+        settings_classes = project.table_memo("settings classes and bases", lambda: {
             qualname for qualname in project.classes if project.is_subclass(qualname, SETTINGS_BASES)
-        }
+        })
         reported: set[tuple[str, int, int]] = set()
         for facts in project.files:
             if facts.is_test:
                 continue
-            for call in facts.calls:
-                callee = call.call.value
-                if not isinstance(callee, str) or callee.rsplit(".", 1)[-1] not in _LAST_NAMES:
-                    continue
-                target = TARGETS.get(project.canonical(callee))
-                if target is None:
-                    continue
+            for call, target in self.in_file(project, facts, "clients", lambda: _clients(project, facts)):
                 for value, as_host in _addresses(call.call, target):
                     found = self._literal(project, facts, value, settings_classes)
                     if found is None:
@@ -177,3 +171,13 @@ def _message(call: CallFact, used_at: str, text: str, as_host: bool) -> str:
     what = "host" if as_host else "address"
     return (f'`{call.text}()`{used_at} gets a hardcoded {what} "{shown(text)}": it differs per '
             "environment, so read it from a settings field")
+
+
+def _clients(project: Project, facts: FileFacts) -> Iterator[tuple[CallFact, Target]]:
+    """A file's calls of a database, broker or cache client, with what it connects to."""
+    for call in facts.calls:
+        callee = call.call.value
+        if isinstance(callee, str) and callee.rsplit(".", 1)[-1] in _LAST_NAMES:
+            target = TARGETS.get(project.canonical(callee))
+            if target is not None:
+                yield call, target

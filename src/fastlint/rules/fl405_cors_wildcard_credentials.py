@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts.records import Val
+from fastlint.facts.records import FileFacts, Val
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
@@ -34,22 +34,26 @@ class CorsWildcardCredentials(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for facts in project.files:
-            for call in facts.calls:
-                options = self._cors_options(project, call.call)
-                if options is None:
-                    continue
-                credentials = project.resolve_value(options.kwarg("allow_credentials"))
-                if credentials is None or credentials.kind != "const" or credentials.value is not True:
-                    continue
-                opening = self._opening(project, options)
-                if opening is not None:
-                    yield self.diagnostic(
-                        facts, call.span,
-                        f"CORS allows credentials from any origin ({opening} with "
-                        "`allow_credentials=True`): any website can send requests with your "
-                        "users' cookies and read the answers; list the allowed origins",
-                        noqa_row=call.stmt_row,
-                    )
+            if facts.calls:
+                yield from self.in_file(project, facts, "findings", lambda: self._in_file(project, facts))
+
+    def _in_file(self, project: Project, facts: FileFacts) -> Iterator[Diagnostic]:
+        for call in facts.calls:
+            options = self._cors_options(project, call.call)
+            if options is None:
+                continue
+            credentials = project.resolve_value(options.kwarg("allow_credentials"))
+            if credentials is None or credentials.kind != "const" or credentials.value is not True:
+                continue
+            opening = self._opening(project, options)
+            if opening is not None:
+                yield self.diagnostic(
+                    facts, call.span,
+                    f"CORS allows credentials from any origin ({opening} with "
+                    "`allow_credentials=True`): any website can send requests with your "
+                    "users' cookies and read the answers; list the allowed origins",
+                    noqa_row=call.stmt_row,
+                )
 
     def _cors_options(self, project: Project, call: Val) -> Val | None:
         """The call whose keywords configure a CORSMiddleware, or None."""

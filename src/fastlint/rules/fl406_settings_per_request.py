@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from fastlint.facts.catalog import SETTINGS_BASES
 from fastlint.diagnostics import Diagnostic
+from fastlint.facts.records import CallFact, FileFacts
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
@@ -27,20 +28,20 @@ class SettingsPerRequest(ProjectRule):
     application_code_only = True
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        settings_classes = {
+        settings_classes = project.table_memo("settings classes", lambda: {
             qualname for qualname in project.classes
             if qualname not in SETTINGS_BASES and project.is_subclass(qualname, SETTINGS_BASES)
-        }
+        })
         if not settings_classes:
             return
         per_request = project.per_request
         for facts in project.files:
+            if not facts.calls:
+                continue
             functions = facts.functions
-            for call in facts.calls:
-                if call.function < 0 or call.in_lambda:
-                    continue
-                if project.canonical(call.call.value) not in settings_classes:  # type: ignore[arg-type]
-                    continue
+            # The settings classes are decided by the interfaces, as what the file keeps.
+            for call in self.in_file(project, facts, "settings built",
+                                     lambda: _constructed(project, facts, settings_classes)):
                 path = per_request.paths.get(functions[call.function].qualname)
                 if path is None:
                     continue
@@ -51,3 +52,11 @@ class SettingsPerRequest(ProjectRule):
                     "a `get_settings()` dependency",
                     noqa_row=call.stmt_row,
                 )
+
+
+def _constructed(project: Project, facts: FileFacts, classes: set[str]) -> Iterator[CallFact]:
+    """The calls in a file's functions that build one of these classes."""
+    for call in facts.calls:
+        if call.function >= 0 and not call.in_lambda \
+                and project.canonical(call.call.value) in classes:  # type: ignore[arg-type]
+            yield call

@@ -60,30 +60,34 @@ class TimeoutRule(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for facts in project.files:
-            for call in facts.calls:
-                symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
-                if symbol in NEEDS_TIMEOUT:
-                    timeout = _timeout_argument(call.call, NEEDS_TIMEOUT[symbol])
-                    if timeout is not None and not _is_none(project, timeout):
-                        continue
-                    if symbol in ("httpx.Client", "httpx.AsyncClient") and any(
-                        call.call.has_kwarg(name) for name in _IN_PROCESS_KEYWORDS
-                    ):
-                        continue
-                    if symbol == _AIOHTTP_SESSION and _every_request_has_a_timeout(project, facts, call):
-                        continue
-                elif symbol in INHERITS_TIMEOUT:
-                    timeout = call.call.kwarg("timeout")
-                    if timeout is None or not _is_none(project, timeout):
-                        continue
-                    if symbol.rsplit(".", 1)[-1] in _OPEN_ENDED:
-                        continue  # an event stream or websocket read for as long as it lives
-                else:
+            if facts.calls:
+                yield from self.in_file(project, facts, "findings", lambda: self._in_file(project, facts))
+
+    def _in_file(self, project: Project, facts: FileFacts) -> Iterator[Diagnostic]:
+        for call in facts.calls:
+            symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+            if symbol in NEEDS_TIMEOUT:
+                timeout = _timeout_argument(call.call, NEEDS_TIMEOUT[symbol])
+                if timeout is not None and not _is_none(project, timeout):
                     continue
-                if call.call.has_kwarg("**"):
-                    continue  # the timeout may be in the unpacked mapping
-                if self.reports(symbol, timeout):
-                    yield self._finding(project, facts, call, symbol, timeout)
+                if symbol in ("httpx.Client", "httpx.AsyncClient") and any(
+                    call.call.has_kwarg(name) for name in _IN_PROCESS_KEYWORDS
+                ):
+                    continue
+                if symbol == _AIOHTTP_SESSION and _every_request_has_a_timeout(project, facts, call):
+                    continue
+            elif symbol in INHERITS_TIMEOUT:
+                timeout = call.call.kwarg("timeout")
+                if timeout is None or not _is_none(project, timeout):
+                    continue
+                if symbol.rsplit(".", 1)[-1] in _OPEN_ENDED:
+                    continue  # an event stream or websocket read for as long as it lives
+            else:
+                continue
+            if call.call.has_kwarg("**"):
+                continue  # the timeout may be in the unpacked mapping
+            if self.reports(symbol, timeout):
+                yield self._finding(project, facts, call, symbol, timeout)
 
     def _finding(self, project: Project, facts: FileFacts, call: CallFact, symbol: str,
                  timeout: Val | None) -> Diagnostic:
