@@ -1,6 +1,9 @@
 """Which files are checked: default excludes, .gitignore, config excludes, explicit paths."""
 
+import os
 from pathlib import Path
+
+from fastlint.files.discovery import DirectoryListings
 
 from fastlint.engine import RunOptions, run_check
 
@@ -91,3 +94,52 @@ def test_a_nested_projects_own_excludes_apply_inside_it(tmp_path):
         '[project]\nname = "sdk"\ndependencies = ["fastapi"]\n'  # not a separate project: reported
         '[tool.fastlint]\nextend-exclude = ["templates"]\n')
     assert checked(root) == ["app.py", "gen/kept.py", "sdk/client.py"]
+
+
+# ---------------------------------------------------------------- listings kept between runs
+def cached_checked(root: Path) -> list[str]:
+    result = run_check([root], RunOptions(jobs=1))
+    return sorted(Path(d.path).resolve().relative_to(root).as_posix() for d in result.diagnostics)
+
+
+def age(*paths: Path) -> None:
+    """Date a directory back, as one not touched for a while (its listing is then kept)."""
+    for path in paths:
+        os.utime(path, ns=(1_700_000_000 * 10**9, 1_700_000_000 * 10**9))
+
+
+def test_a_kept_listing_is_used_while_its_directory_is_unchanged(tmp_path):
+    root = make(tmp_path, ["app.py", "pkg/a.py"])
+    age(root, root / "pkg")
+    assert cached_checked(root) == ["app.py", "pkg/a.py"]
+    listings = DirectoryListings(next((root / ".fastlint_cache").glob("directories-*"))).load()
+    assert str(root / "pkg") in listings.listings
+    # A file added changes its directory's mtime: the directory is listed again.
+    (root / "pkg" / "b.py").write_text(BLOCKING)
+    assert cached_checked(root) == ["app.py", "pkg/a.py", "pkg/b.py"]
+    # A directory listed within the racy window is not trusted on the next run, even if a
+    # file then appears without its mtime moving (a coarse clock).
+    (root / "pkg" / "c.py").write_text(BLOCKING)
+    stamp = (root / "pkg").stat().st_mtime_ns
+    assert cached_checked(root) == ["app.py", "pkg/a.py", "pkg/b.py", "pkg/c.py"]
+    (root / "pkg" / "d.py").write_text(BLOCKING)
+    os.utime(root / "pkg", ns=(stamp, stamp))
+    assert "pkg/d.py" in cached_checked(root)
+
+
+def test_a_gitignore_edited_in_place_applies_with_kept_listings(tmp_path):
+    root = make(tmp_path, ["app.py", "gen/out.py"])
+    (root / ".gitignore").write_text("# nothing yet\n")
+    age(root, root / "gen")
+    assert cached_checked(root) == ["app.py", "gen/out.py"]
+    (root / ".gitignore").write_text("gen/\n")
+    age(root)  # the directory looks untouched; the .gitignore's content changed
+    assert cached_checked(root) == ["app.py"]
+
+
+def test_a_stale_listing_never_hides_a_deleted_file(tmp_path):
+    root = make(tmp_path, ["app.py", "pkg/a.py", "pkg/b.py"])
+    age(root, root / "pkg")
+    assert cached_checked(root) == ["app.py", "pkg/a.py", "pkg/b.py"]
+    (root / "pkg" / "b.py").unlink()
+    assert cached_checked(root) == ["app.py", "pkg/a.py"]

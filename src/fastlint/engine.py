@@ -21,7 +21,9 @@ from fastlint.analysis import FileResult, ModuleInfo, RuleSet, analyze_path, ana
 from fastlint.cache import Cache, content_digest, default_cache_dir, pack
 from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.diagnostics import Applicability, Diagnostic
-from fastlint.files.discovery import DEFAULT_EXCLUDE, PYTHON_SUFFIXES, walk_python_files
+from fastlint.files.discovery import (
+    DEFAULT_EXCLUDE, PYTHON_SUFFIXES, DirectoryListings, walk_python_files,
+)
 from fastlint.files.layout import ProjectLayout, read_layout
 from fastlint.noqa import is_suppressed
 from fastlint.not_analysed import NotAnalysed, not_analysed
@@ -188,13 +190,16 @@ def plan_projects(paths: Sequence[Path], options: RunOptions, result: RunResult)
     for root, (config, given) in groups.items():
         excludes = (config.exclude if config.exclude is not None else DEFAULT_EXCLUDE) + \
             config.extend_exclude
+        listings = DirectoryListings(
+            None if options.no_cache else listings_path(root, config, options))
+        listings.load()
         files: dict[str, Path] = {}
         reported: set[str] = set()
         for path in given:
             absolute = path.absolute()
             if path.is_dir():
                 for found in walk_python_files(root, absolute.resolve(), excludes,
-                                               config.respect_gitignore):
+                                               config.respect_gitignore, listings):
                     key = display_path(found)
                     files[key] = found
                     reported.add(key)
@@ -204,11 +209,18 @@ def plan_projects(paths: Sequence[Path], options: RunOptions, result: RunResult)
                 reported.add(key)
         if not _covers_root(given, root):
             # The model needs the whole project, even when only a few files are reported.
-            for found in walk_python_files(root, root, excludes, config.respect_gitignore):
+            for found in walk_python_files(root, root, excludes, config.respect_gitignore,
+                                           listings):
                 files.setdefault(display_path(found), found)
+        listings.save()
         runs.append(ProjectRun(config, list(files.values()), reported,
                                layout=read_layout(root, files.values())))
     return runs
+
+
+def listings_path(root: Path, config: Config, options: RunOptions) -> Path:
+    directory = default_cache_dir(root, config.cache_dir, options.cache_dir)
+    return directory / f"directories-{content_digest(str(root).encode())[:16]}.pickle"
 
 
 def _covers_root_files(run: ProjectRun) -> bool:

@@ -1,11 +1,19 @@
 """Finding the Python files of a project: excludes, .gitignore (git's semantics, from
-`pathspec`, with `.git/info/exclude`), and explicit paths."""
+`pathspec`, with `.git/info/exclude`), and explicit paths.
+
+A walk may be given the `DirectoryListings` of the run before: a directory whose mtime is the
+one recorded is not listed again (adding, removing or renaming an entry changes it). The
+`.gitignore` and nested `pyproject.toml` a listing names are still read on every walk (an edit
+inside a file does not change its directory's mtime).
+"""
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import translate
@@ -98,11 +106,89 @@ def _matcher(excludes: tuple[str, ...]) -> ExcludeMatcher:
     return ExcludeMatcher.of(excludes)
 
 
+# A directory modified this close to when it was listed may change again within the same
+# mtime tick (coarse clocks, 1 s or 2 s filesystems): its listing is not kept (git's
+# "racily clean" entries).
+RACY_NS = 2 * 10**9
+_DIR, _LINK_DIR, _OTHER = 0, 1, 2
+
+
+class DirectoryListings:
+    """Each directory's entries (name, kind) under the mtime it had when it was listed."""
+
+    VERSION = 1
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.listings: dict[str, tuple[int, tuple[tuple[str, int], ...]]] = {}
+        self.dirty = False
+        self.seen: set[str] = set()
+
+    def load(self) -> "DirectoryListings":
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    data = pickle.load(handle)
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                    AttributeError, ImportError, IndexError, KeyError, MemoryError):
+                data = None
+            if isinstance(data, tuple) and len(data) == 2 and data[0] == self.VERSION \
+                    and isinstance(data[1], dict):
+                self.listings = data[1]
+        return self
+
+    def entries(self, directory: str, mtime_ns: int) -> tuple[tuple[str, int], ...] | None:
+        """The directory's sorted entries, listed again unless its mtime is unchanged."""
+        self.seen.add(directory)
+        known = self.listings.get(directory)
+        if known is not None and known[0] == mtime_ns:
+            return known[1]
+        listed_at = time.time_ns()
+        try:
+            found = tuple(sorted((entry.name, _kind(entry)) for entry in os.scandir(directory)))
+        except OSError:
+            return None
+        if mtime_ns < listed_at - RACY_NS:
+            self.listings[directory] = (mtime_ns, found)
+            self.dirty = True
+        elif known is not None:
+            del self.listings[directory]
+            self.dirty = True
+        return found
+
+    def save(self) -> None:
+        """Write the listings back (those of directories no walk reached are dropped)."""
+        gone = set(self.listings) - self.seen
+        for directory in gone:
+            del self.listings[directory]
+        if self.path is None or not (self.dirty or gone):
+            return
+        from fastlint.files.atomic import replace_file
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(str(self.path), pickle.dumps((self.VERSION, self.listings),
+                                                      protocol=pickle.HIGHEST_PROTOCOL),
+                         prefix=".tmp-")
+        except OSError:
+            pass  # only the next walk is slower
+
+
+def _kind(entry: os.DirEntry) -> int:
+    try:
+        if entry.is_dir():
+            return _LINK_DIR if entry.is_symlink() else _DIR
+    except OSError:  # a symlink loop: reported when read, if it is named like Python
+        pass
+    return _OTHER
+
+
 def walk_python_files(
     root: Path,
     start: Path,
     excludes: tuple[str, ...],
     respect_gitignore: bool = True,
+    listings: DirectoryListings | None = None,
 ) -> Iterator[Path]:
     """Python files under `start` (a directory inside `root`), in a stable order."""
     patterns: list[IgnoreFile] = []
@@ -119,52 +205,57 @@ def walk_python_files(
         for index, part in enumerate(between[:-1] if between else ()):
             current = current / part
             patterns += read_gitignore(current, "/".join(between[: index + 1]))
-    yield from _walk(root, start, excludes, patterns, respect_gitignore, set())
+    walk = _Walk(str(root), excludes, respect_gitignore, listings or DirectoryListings())
+    for found in walk.files(str(start), _relative(root, start), patterns, excludes):
+        yield Path(found)
 
 
-def _walk(
-    root: Path,
-    directory: Path,
-    excludes: tuple[str, ...],
-    patterns: list[IgnoreFile],
-    respect_gitignore: bool,
-    visited: set[tuple[int, int]],
-) -> Iterator[Path]:
-    try:
-        stat = directory.stat()
-    except OSError:
-        return
-    identity = (stat.st_dev, stat.st_ino)
-    if identity in visited:  # a symlink loop
-        return
-    visited.add(identity)
-    relative_dir = _relative(root, directory)
-    if respect_gitignore and directory != root:
-        patterns = patterns + read_gitignore(directory, relative_dir)
-    if directory != root:
-        excludes = excludes + nested_excludes(directory, relative_dir)
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        relative = f"{relative_dir}/{entry.name}" if relative_dir else entry.name
+class _Walk:
+    """One walk: what stays the same in every directory, and the directories seen."""
+
+    def __init__(self, root: str, excludes: tuple[str, ...], respect_gitignore: bool,
+                 listings: DirectoryListings) -> None:
+        self.root = root
+        self.respect_gitignore = respect_gitignore
+        self.listings = listings
+        self.visited: set[tuple[int, int]] = set()
+
+    def files(self, directory: str, relative_dir: str, patterns: list[IgnoreFile],
+              excludes: tuple[str, ...]) -> Iterator[str]:
         try:
-            is_dir = entry.is_dir()
-        except OSError:  # a symlink loop: reported when read, if it is named like Python
-            is_dir = False
-        if matches_exclude(relative, excludes):
-            continue
-        if patterns and _ignored(patterns, relative, is_dir):
-            continue
-        if is_dir:
-            if entry.is_symlink() and _within(os.path.realpath(root), os.path.realpath(entry.path)):
-                continue  # a link to the project or above it: a way out, and a loop
-            yield from _walk(root, Path(entry.path), excludes, patterns, respect_gitignore, visited)
-        elif entry.name.endswith(PYTHON_SUFFIXES):
-            # Not only regular files: a dangling symlink, a symlink loop or a FIFO named
-            # like Python gets an error line when it is read (without blocking), not silence.
-            yield Path(entry.path)
+            status = os.stat(directory)
+        except OSError:
+            return
+        identity = (status.st_dev, status.st_ino)
+        if identity in self.visited:  # a symlink loop
+            return
+        self.visited.add(identity)
+        entries = self.listings.entries(directory, status.st_mtime_ns)
+        if entries is None:
+            return
+        names = {name for name, _ in entries}
+        if relative_dir:
+            if self.respect_gitignore and ".gitignore" in names:
+                patterns = patterns + read_gitignore(Path(directory), relative_dir)
+            if "pyproject.toml" in names:
+                excludes = excludes + nested_excludes(Path(directory), relative_dir)
+        matcher = _matcher(excludes)
+        for name, kind in entries:
+            relative = f"{relative_dir}/{name}" if relative_dir else name
+            is_dir = kind != _OTHER
+            if matcher(relative):
+                continue
+            if patterns and _ignored(patterns, relative, is_dir):
+                continue
+            path = os.path.join(directory, name)
+            if is_dir:
+                if kind == _LINK_DIR and _within(os.path.realpath(self.root), os.path.realpath(path)):
+                    continue  # a link to the project or above it: a way out, and a loop
+                yield from self.files(path, relative, patterns, excludes)
+            elif name.endswith(PYTHON_SUFFIXES):
+                # Not only regular files: a dangling symlink, a symlink loop or a FIFO named
+                # like Python gets an error line when it is read (without blocking), not silence.
+                yield path
 
 
 def nested_excludes(directory: Path, relative_dir: str) -> tuple[str, ...]:

@@ -57,22 +57,26 @@ def read_layout(root: Path, files: Iterable[Path]) -> ProjectLayout:
     """The layout of the project at `root`, looking in the directories its Python files are in
     (and those between them and the root) for alembic.ini and pyproject.toml."""
     directories: set[str] = set()
+    top = os.path.join(str(root), "")
     for parent in {os.path.dirname(os.path.abspath(path)) for path in files}:
-        try:
-            parts = Path(parent).relative_to(root).parts
-        except ValueError:
+        # Strings, not Paths: this runs over every directory of the project on every run.
+        if parent == str(root):
+            parts: list[str] = []
+        elif parent.startswith(top):
+            parts = parent[len(top):].split(os.sep)
+        else:
             continue
         for end in range(len(parts) + 1):
             directories.add("/".join(parts[:end]))
     alembic_dirs: list[str] = []
     separate: list[str] = []
     for directory in sorted(directories):
-        absolute = root / directory if directory else root
-        ini = absolute / "alembic.ini"
-        if ini.is_file():
-            alembic_dirs.extend(_script_locations(ini, root))
-        if directory and (absolute / "pyproject.toml").is_file() \
-                and not _depends_on_fastapi(absolute / "pyproject.toml"):
+        absolute = os.path.join(str(root), directory) if directory else str(root)
+        ini = os.path.join(absolute, "alembic.ini")
+        if os.path.isfile(ini):
+            alembic_dirs.extend(_script_locations(Path(ini), root))
+        pyproject = os.path.join(absolute, "pyproject.toml")
+        if directory and os.path.isfile(pyproject) and not _depends_on_fastapi(Path(pyproject)):
             separate.append(directory)
     # A separate project inside another one is already covered by the outer one.
     separate = [d for d in separate if not any(d.startswith(o + "/") for o in separate)]
