@@ -6,9 +6,8 @@ on the file's bytes, its module name and the rule set.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
-from typing import Any
 
 from fastlint.facts.collect import Collector, NodeHandler
 from fastlint.diagnostics import Diagnostic
@@ -17,45 +16,10 @@ from fastlint.noqa import find_noqa
 from fastlint.files.parse import ParseFailure, parse_module
 from fastlint.rules import all_rules
 from fastlint.rules.base import FileRule
+from fastlint.facts.results import SYNTAX_ERROR, FileResult, ModuleInfo, RuleSet
 from fastlint.files.source import SourceError, decode_source, read_bytes
 
-SYNTAX_ERROR = "FL001"
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """Which rules run, with their options: plain and hashable, so it can key the cache."""
-
-    codes: frozenset[str]
-    options: tuple[tuple[str, Any], ...] = ()
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        return dict(self.options)
-
-    def fingerprint(self) -> str:
-        return repr((sorted(self.codes), self.options))
-
-
-@dataclass(frozen=True)
-class ModuleInfo:
-    module: str
-    is_package: bool
-    is_test: bool
-    alt_module: str = ""
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    facts: FileFacts | None
-    diagnostics: tuple[Diagnostic, ...]
-    # Internal errors (a rule that raised): reported, never fatal.
-    errors: tuple[str, ...] = ()
-    # Why the file could not be read at all (unreadable, dangling symlink, a directory).
-    read_error: str | None = None
-    # Why a readable file is not analysed although it is not an error (a Jinja template).
-    skipped: str | None = None
+__all__ = ["SYNTAX_ERROR", "FileResult", "ModuleInfo", "RuleSet", "analyze_path", "analyze_source"]
 
 
 @lru_cache(maxsize=8)

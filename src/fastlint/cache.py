@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastlint import __version__
-from fastlint.analysis import FileResult
+from fastlint.facts.results import FileResult
 from fastlint.files.atomic import replace_file
 from fastlint.facts.records import FileFacts
 

@@ -18,8 +18,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from fastlint.rules.links import template_problem
-from fastlint.rules import all_rules
-from fastlint.options import Option, OptionValueError
+from fastlint.options import OptionValueError
+from fastlint.rules.catalogue import CODES, DEFAULT_ON, OPTION_NAMES, option
 from fastlint.model.scope import ScopeConfig, parse_scope_config
 
 
@@ -73,12 +73,11 @@ class Config:
         )
 
     def enabled_codes(self) -> frozenset[str]:
-        codes = [rule.code for rule in all_rules()]
         if self.select is None:
-            enabled = {rule.code for rule in all_rules() if rule.default_on}
+            enabled = set(DEFAULT_ON)
         else:
-            enabled = {code for code in codes if _matches_any(code, self.select)}
-        enabled |= {code for code in codes if _matches_any(code, self.extend_select)}
+            enabled = {code for code in CODES if _matches_any(code, self.select)}
+        enabled |= {code for code in CODES if _matches_any(code, self.extend_select)}
         return frozenset(code for code in enabled if not _matches_any(code, self.ignore))
 
     def ignored_for(self, relative_path: str) -> frozenset[str]:
@@ -86,7 +85,7 @@ class Config:
         found: set[str] = set()
         for pattern, codes in self.per_file_ignores:
             if per_file_pattern_matches(pattern, relative_path):
-                found.update(c for c in (r.code for r in all_rules()) if _matches_any(c, codes))
+                found.update(c for c in CODES if _matches_any(c, codes))
         return frozenset(found)
 
     def unmatched_per_file_ignores(self, relative_paths: list[str]) -> list[str]:
@@ -112,16 +111,8 @@ def _matches_any(code: str, selectors: tuple[str, ...] | list[str]) -> bool:
 def check_code(code: str, where: str) -> None:
     if code == "ALL":
         return
-    if not any(rule.code.startswith(code) for rule in all_rules()) or not code.startswith("FL"):
+    if not any(known.startswith(code) for known in CODES) or not code.startswith("FL"):
         raise ConfigError(f"{where}: unknown rule code {code!r} (expected a code like FL101 or a prefix like FL1)")
-
-
-def all_options() -> dict[str, Option]:
-    options: dict[str, Option] = {}
-    for rule in all_rules():
-        for option in rule.options:
-            options[option.name] = option
-    return options
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -163,7 +154,7 @@ def load_config(pyproject: Path | None, root: Path | None = None) -> Config:
 
 def parse_table(table: dict[str, Any], pyproject: Path) -> Config:
     where = f"{pyproject}: [tool.fastlint]"
-    options = all_options()
+    options = OPTION_NAMES
     values: dict[str, Any] = {}
     settings: dict[str, Any] = {}
     flat: list[tuple[str, Any]] = []
@@ -210,14 +201,14 @@ def parse_table(table: dict[str, Any], pyproject: Path) -> Config:
                 raise ConfigError(f"{where} key 'rule-url-template': {problem}")
             values[key] = value
         elif key in options:
-            option = options[key]
-            if not option.accepts(value):
+            definition = option(key)
+            if not definition.accepts(value):
                 raise ConfigError(
-                    f"{where} key {key!r}: expected {option.kind}, got {value!r}"
+                    f"{where} key {key!r}: expected {definition.kind}, got {value!r}"
                 )
-            if option.parse is not None:
+            if definition.parse is not None:
                 try:
-                    value = option.parse(value)
+                    value = definition.parse(value)
                 except OptionValueError as error:
                     raise ConfigError(f"{where} key {error.key!r}: {error.problem}") from None
             settings[key] = value

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fastlint.analysis import SYNTAX_ERROR, FileResult
+from fastlint.facts.results import SYNTAX_ERROR, FileResult
 
 SYNTAX_ERROR_REASON = "with a syntax error (FL001)"
 UNREADABLE_REASON = "unreadable"

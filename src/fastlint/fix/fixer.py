@@ -24,7 +24,7 @@ from fastlint.files.parse import ParseFailure, needs_libcst, parse_text
 from fastlint.files.source import SourceError, SourceFile, decode_source, read_bytes
 
 if TYPE_CHECKING:
-    from fastlint.analysis import RuleSet
+    from fastlint.facts.results import RuleSet
     from fastlint.engine import ProjectRun, RunOptions, RunResult
 
 

@@ -14,8 +14,10 @@ import importlib
 import pkgutil
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-from fastlint.rules.base import FileRule, ProjectRule, Rule
+if TYPE_CHECKING:
+    from fastlint.rules.base import Rule
 
 _RULE_MODULE = re.compile(r"^fl\d{3}_\w+$")
 
@@ -23,6 +25,8 @@ _RULE_MODULE = re.compile(r"^fl\d{3}_\w+$")
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, sorted by code."""
+    from fastlint.rules.base import FileRule, ProjectRule, Rule
+
     found: list[type[Rule]] = []
     for info in pkgutil.iter_modules(__path__):
         if not _RULE_MODULE.match(info.name):
