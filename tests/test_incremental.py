@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from fastlint import engine
 from fastlint.engine import RunOptions, run_check
-from fastlint.model.project import Project
+from fastlint import engine
 from fastlint.analysis import RuleSet
+from fastlint.model.project import Project
+from fastlint.pipeline import join as joining
 from fastlint.server.project_state import Buffer, ProjectState
 from fastlint.server.settings import ClientSettings
 
@@ -370,8 +371,8 @@ def test_the_join_is_reused_only_when_its_inputs_are_the_same(tmp_path, monkeypa
     rules read (to build fixes, up to some row): a comment below what they read reuses them;
     a comment on a line they read, or a line shift, joins again."""
     joins = []
-    join = engine.join
-    monkeypatch.setattr(engine, "join", lambda *args: joins.append(1) or join(*args))
+    join = joining.join
+    monkeypatch.setattr(joining, "join", lambda *args: joins.append(1) or join(*args))
     model = initial_model(random.Random(7))
     model.services["slow"] = {"pause": "blocking"}
     model.routers["r9"] = [Route("via", True, "slow.pause")]  # FL102, a project rule
@@ -466,10 +467,10 @@ def test_the_servers_incremental_checks_match_a_fresh_server_long(tmp_path, seed
 def _joined(paths: dict[str, str], root: Path, previous: Project | None = None) -> Project:
     disk = Disk(root)
     disk.write(paths)
-    run = engine.plan_projects([root], RunOptions(), engine.RunResult())[0]
+    run = engine.plan_projects([root], RunOptions())[0]
     run.project = previous
     ruleset = engine.ruleset_of(run.config)
-    engine.map_files(run, [engine.display_path(p) for p in run.files], ruleset, 1)
+    engine.map_files(run, run.files, ruleset, 1)
     engine.join(run, RuleSet(codes=frozenset(), options=ruleset.options), [])
     assert run.project is not None and run.project is not previous
     return run.project

@@ -18,8 +18,11 @@ from fastlint.rules import all_rules
 from fastlint.rules.base import FileRule
 from fastlint.facts.results import SYNTAX_ERROR, FileResult, ModuleInfo, RuleSet
 from fastlint.files.source import SourceError, decode_source, read_bytes
+from fastlint.files.source_reads import SourceReads
+from fastlint.files.trivia import TriviaSignature, trivia_signature
 
-__all__ = ["SYNTAX_ERROR", "FileResult", "ModuleInfo", "RuleSet", "analyze_path", "analyze_source"]
+__all__ = ["SYNTAX_ERROR", "FileResult", "ModuleInfo", "RuleSet", "analyze_file", "analyze_path",
+           "analyze_source"]
 
 
 @lru_cache(maxsize=8)
@@ -59,17 +62,25 @@ def _syntax_error(path: str, info: ModuleInfo, message: str, row: int, col: int)
 
 def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) -> FileResult:
     """Parse one file, collect its facts and run the file-local rules on it."""
+    return analyze_file(path, raw, info, ruleset)[0]
+
+
+def analyze_file(path: str, raw: bytes, info: ModuleInfo,
+                 ruleset: RuleSet) -> tuple[FileResult, TriviaSignature | None]:
+    """`analyze_source`, with what tells a later comment-only edit of the file apart (None
+    when the file was not analysed, or no edit of it can be trusted; see files/trivia.py)."""
     try:
         source = decode_source(path, raw)
     except SourceError as error:
-        return _syntax_error(path, info, f"cannot be parsed: the file {error}", error.row, error.col)
+        return _syntax_error(path, info, f"cannot be parsed: the file {error}", error.row,
+                             error.col), None
     try:
         tree, _ = parse_module(source)
     except ParseFailure as failure:
         if failure.is_template:
-            return FileResult(path, _empty_facts(path, info), (), skipped=failure.message)
+            return FileResult(path, _empty_facts(path, info), (), skipped=failure.message), None
         return _syntax_error(path, info, f"cannot be parsed: {failure.message}", failure.row,
-                             failure.col)
+                             failure.col), None
     errors: list[str] = []
     rules = file_rules(ruleset)
 
@@ -79,10 +90,15 @@ def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) ->
 
     collector = Collector(source, tree, info.module, info.is_package, info.is_test, _handlers(rules),
                           failed)
+    # What the file rules read of the text (to build fixes) is part of what the result
+    # depends on, beside the tree.
+    reads = SourceReads()
+    collector.context.source = reads.watch(source)  # type: ignore[assignment]
     try:
         facts = collector.run()
     except RecursionError:
-        return _syntax_error(path, info, "cannot be analysed: the code is nested too deeply", 1, 0)
+        return _syntax_error(path, info, "cannot be analysed: the code is nested too deeply",
+                             1, 0), None
     finally:
         collector.release()
     noqa, file_noqa = find_noqa(source.text)
@@ -96,7 +112,8 @@ def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) ->
         )
         for code, span, message, fix, stmt_row in collector.reports
     )
-    return FileResult(path, facts, diagnostics, tuple(errors))
+    signature = None if errors else trivia_signature(source, tree, reads.upto.get(path, 0))
+    return FileResult(path, facts, diagnostics, tuple(errors)), signature
 
 
 def analyze_path(path: str, info: ModuleInfo, ruleset: RuleSet) -> FileResult:

@@ -79,3 +79,9 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.row, self.col, self.code)
+
+
+def is_applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    """Whether a finding has a fix that this run applies (unsafe ones only when asked)."""
+    fix = diagnostic.fix
+    return fix is not None and (fix.applicability is Applicability.SAFE or unsafe)

@@ -1,7 +1,8 @@
 """FL002: the `# noqa: FLxxx` codes that suppressed nothing in a run, and their removal.
 
-The engine knows which noqa comments suppressed which findings (see
-`engine.select_reported`); what is left over is reported here. Only fastlint's own codes are
+The pipeline knows which noqa comments suppressed which findings (see
+`pipeline.reported.select_reported`); what is left over is reported here, from what it is
+handed (the results and the text of the reported files), without importing the pipeline. Only fastlint's own codes are
 judged: a bare `# noqa` and codes of other tools (`# noqa: E501`) are left alone, and so is a
 code whose rule did not run (nothing can be said about it).
 """
@@ -9,28 +10,26 @@ code whose rule did not run (nothing can be said about it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from fastlint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from fastlint.noqa import directive
-from fastlint.rules import rules_by_code
+from fastlint.facts.results import FileResult
 from fastlint.files.source import SourceFile
-
-if TYPE_CHECKING:
-    from fastlint.engine import ProjectRun
+from fastlint.noqa import directive
+from fastlint.rules.catalogue import CODES
 
 UNUSED_NOQA = "FL002"
 _OWN_CODE = re.compile(r"^FL[0-9]+$")
 _SEPARATORS = re.compile(r"[\s,]+")
 
 
-def unused_noqa(run: "ProjectRun", used: set[tuple[str, int, str]],
+def unused_noqa(reported: Iterable[str], results: Mapping[str, FileResult],
+                source_of: Callable[[str], SourceFile | None], used: set[tuple[str, int, str]],
                 enabled: frozenset[str]) -> Iterator[Diagnostic]:
     """One FL002 finding per noqa comment with fastlint codes that suppressed nothing."""
-    known = rules_by_code()
-    for path in sorted(run.reported):
-        result = run.results.get(path)
+    known = frozenset(CODES)
+    for path in sorted(reported):
+        result = results.get(path)
         facts = result.facts if result is not None else None
         if facts is None or facts.file_noqa or not facts.noqa:
             continue
@@ -41,19 +40,9 @@ def unused_noqa(run: "ProjectRun", used: set[tuple[str, int, str]],
                 and (code not in known or (code in enabled and (path, row, code) not in used))
             ]
             if unused:
-                source = _source(run, path)
+                source = source_of(path)
                 line = source.line(row) if source is not None else ""
                 yield _finding(path, row, line, unused, known)
-
-
-def _source(run: "ProjectRun", path: str) -> SourceFile | None:
-    """The file's text: the project's copy, or (after a run whose project findings came
-    from the cache, there is no project) what the run sees."""
-    from fastlint.engine import current_source
-
-    if run.project is not None:
-        return run.project.source(path)
-    return current_source(run, path)
 
 
 def _finding(path: str, row: int, line: str, unused: list[str], known: Iterable[str]) -> Diagnostic:

@@ -13,14 +13,17 @@ import os
 import pickle
 import re
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import translate
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+from fastlint.files.stamps import is_racy, now_ns
+
+if TYPE_CHECKING:
+    import pathspec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,7 +43,7 @@ class IgnoreFile:
     """One `.gitignore` (or `.git/info/exclude`), with git's semantics from `pathspec`."""
 
     base: str  # directory (relative to the root, "" for the root) its patterns are relative to
-    spec: pathspec.GitIgnoreSpec
+    spec: "pathspec.GitIgnoreSpec"
 
     def decides(self, relative: str, is_dir: bool) -> bool | None:
         """True: ignored; False: re-included by a `!pattern`; None: no pattern matches."""
@@ -56,6 +59,8 @@ def read_gitignore(directory: Path, base: str, name: str = ".gitignore") -> list
         lines = (directory / name).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
+    import pathspec  # a fifth of the start-up; most projects have few .gitignore files
+
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     return [IgnoreFile(base, spec)] if len(spec) else []
 
@@ -86,15 +91,22 @@ class ExcludeMatcher:
         return cls(literals, re.compile("|".join(globs)) if globs else None)
 
     def __call__(self, relative: str) -> bool:
-        name = relative.rsplit("/", 1)[-1]
+        if self.matches_entry(relative, relative.rsplit("/", 1)[-1]):
+            return True
+        return "/" in relative and self.inside_excluded(relative.rsplit("/", 1)[0])
+
+    def inside_excluded(self, relative_dir: str) -> bool:
+        """Whether a directory is, or lies under, one a literal pattern names."""
+        parts = relative_dir.split("/")
+        return any("/".join(parts[:end]) in self.literals for end in range(1, len(parts) + 1))
+
+    def matches_entry(self, relative: str, name: str) -> bool:
+        """Whether an entry matches by itself, its directories above aside (a walk never
+        enters an excluded directory)."""
         if name in self.literals or relative in self.literals:
             return True
-        if self.glob is not None and (self.glob.match(name) or self.glob.match(relative)):
-            return True
-        if "/" in relative:
-            parts = relative.split("/")
-            return any("/".join(parts[:end]) in self.literals for end in range(1, len(parts)))
-        return False
+        return self.glob is not None and (self.glob.match(name) is not None
+                                          or self.glob.match(relative) is not None)
 
 
 def matches_exclude(relative: str, excludes: tuple[str, ...]) -> bool:
@@ -106,10 +118,6 @@ def _matcher(excludes: tuple[str, ...]) -> ExcludeMatcher:
     return ExcludeMatcher.of(excludes)
 
 
-# A directory modified this close to when it was listed may change again within the same
-# mtime tick (coarse clocks, 1 s or 2 s filesystems): its listing is not kept (git's
-# "racily clean" entries).
-RACY_NS = 2 * 10**9
 _DIR, _LINK_DIR, _OTHER = 0, 1, 2
 
 
@@ -143,12 +151,12 @@ class DirectoryListings:
         known = self.listings.get(directory)
         if known is not None and known[0] == mtime_ns:
             return known[1]
-        listed_at = time.time_ns()
+        listed_at = now_ns()
         try:
             found = tuple(sorted((entry.name, _kind(entry)) for entry in os.scandir(directory)))
         except OSError:
             return None
-        if mtime_ns < listed_at - RACY_NS:
+        if not is_racy(mtime_ns, listed_at):
             self.listings[directory] = (mtime_ns, found)
             self.dirty = True
         elif known is not None:
@@ -189,7 +197,7 @@ def walk_python_files(
     excludes: tuple[str, ...],
     respect_gitignore: bool = True,
     listings: DirectoryListings | None = None,
-) -> Iterator[Path]:
+) -> Iterator[str]:
     """Python files under `start` (a directory inside `root`), in a stable order."""
     patterns: list[IgnoreFile] = []
     if respect_gitignore:
@@ -206,8 +214,11 @@ def walk_python_files(
             current = current / part
             patterns += read_gitignore(current, "/".join(between[: index + 1]))
     walk = _Walk(str(root), excludes, respect_gitignore, listings or DirectoryListings())
-    for found in walk.files(str(start), _relative(root, start), patterns, excludes):
-        yield Path(found)
+    relative_start = _relative(root, start)
+    if relative_start and _matcher(excludes).inside_excluded(relative_start):
+        return
+    for found in walk.files(str(start), relative_start, patterns, excludes):
+        yield found
 
 
 class _Walk:
@@ -239,11 +250,11 @@ class _Walk:
                 patterns = patterns + read_gitignore(Path(directory), relative_dir)
             if "pyproject.toml" in names:
                 excludes = excludes + nested_excludes(Path(directory), relative_dir)
-        matcher = _matcher(excludes)
+        matches = _matcher(excludes).matches_entry
         for name, kind in entries:
             relative = f"{relative_dir}/{name}" if relative_dir else name
             is_dir = kind != _OTHER
-            if matcher(relative):
+            if matches(relative, name):
                 continue
             if patterns and _ignored(patterns, relative, is_dir):
                 continue

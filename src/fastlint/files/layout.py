@@ -53,12 +53,13 @@ _FASTAPI_REQUIREMENT = re.compile(r"^\s*fastapi(?![\w.-])(?:\[[^\]]*\])?\s*(?P<s
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
 
 
-def read_layout(root: Path, files: Iterable[Path]) -> ProjectLayout:
+def read_layout(root: Path, files: Iterable[str]) -> ProjectLayout:
     """The layout of the project at `root`, looking in the directories its Python files are in
     (and those between them and the root) for alembic.ini and pyproject.toml."""
     directories: set[str] = set()
     top = os.path.join(str(root), "")
-    for parent in {os.path.dirname(os.path.abspath(path)) for path in files}:
+    for parent in {os.path.dirname(path if os.path.isabs(path) else os.path.abspath(path))
+                   for path in files}:
         # Strings, not Paths: this runs over every directory of the project on every run.
         if parent == str(root):
             parts: list[str] = []

@@ -70,6 +70,13 @@ class SourceFile:
             i = j + 1
         return starts
 
+    @property
+    def prefilter_text(self) -> str:
+        """The text, for a search that only decides whether to look at the tree at all and
+        cannot change what is found there: such a read does not make a result depend on the
+        text (see files/source_reads.py)."""
+        return self.text
+
     def line(self, row: int) -> str:
         """Line `row` (1-based) without its line ending."""
         starts = self.line_starts

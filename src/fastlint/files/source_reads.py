@@ -55,6 +55,10 @@ class WatchedSource:
         self._reads.reach(self.path, row if row <= len(self._source.line_starts) else WHOLE)
         return self._source.offset(row, col)
 
+    @property
+    def prefilter_text(self) -> str:
+        return self._source.text  # not a read the result depends on (see SourceFile)
+
     def __getattr__(self, name: str) -> object:
         # The whole text, the line table, the line ending, the encoding: all of it counts.
         self._reads.reach(self.path, WHOLE)

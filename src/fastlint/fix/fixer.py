@@ -15,17 +15,14 @@ import os
 import sys
 import warnings
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from fastlint.files.atomic import replace_file
 from fastlint.files.containment import left_alone, outside_root
-from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded
+from fastlint.diagnostics import Applicability, Diagnostic, Fix, ImportNeeded, is_applicable
 from fastlint.files.parse import ParseFailure, needs_libcst, parse_text
 from fastlint.files.source import SourceError, SourceFile, decode_source, read_bytes
-
-if TYPE_CHECKING:
-    from fastlint.facts.results import RuleSet
-    from fastlint.engine import ProjectRun, RunOptions, RunResult
 
 
 # A fix can make another applicable (or clash with it until the next pass): repeat, bounded.
@@ -260,23 +257,34 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 
 # ---------------------------------------------------------------------- the loop
-def fix_project(
-    run: "ProjectRun",
-    diagnostics: list[Diagnostic],
-    ruleset: "RuleSet",
-    options: "RunOptions",
-    unsafe: bool,
-    result: "RunResult",
-    errors: list[str],
-) -> list[Diagnostic]:
-    """Fix to a fixpoint in memory, then write (or diff) every changed file."""
-    from fastlint.engine import analyse_run, is_applicable
+@dataclass
+class FixOutcome:
+    """What fixing a project did: the findings left, each written file's count of fixes
+    applied, and (with `diff`) the diffs instead of writes."""
 
+    diagnostics: list[Diagnostic]
+    fixed: dict[str, int] = field(default_factory=dict)
+    diffs: list[str] = field(default_factory=list)
+
+
+def fix_project(
+    diagnostics: list[Diagnostic],
+    root: str | os.PathLike[str],
+    overrides: dict[str, bytes],
+    reanalyse: Callable[[list[str]], list[Diagnostic]],
+    unsafe: bool,
+    diff: bool,
+    errors: list[str],
+) -> FixOutcome:
+    """Fix to a fixpoint in memory (`overrides` receives each changed file's content, and
+    `reanalyse` gives the project's findings after the files it is given changed), then
+    write (or, with `diff`, diff) every changed file."""
+    outcome = FixOutcome(diagnostics)
     original: dict[str, bytes] = {}
     counts: dict[str, int] = defaultdict(int)
     stuck: set[str] = set()
     for path in sorted({d.path for d in diagnostics if is_applicable(d, unsafe)}):
-        target = outside_root(path, run.root)
+        target = outside_root(path, root)
         if target is not None:
             errors.append(left_alone(path, target, "not fixed"))
             stuck.add(path)
@@ -287,7 +295,7 @@ def fix_project(
                 by_file[diagnostic.path].append(diagnostic.fix)  # type: ignore[arg-type]
         changed = []
         for path, fixes in by_file.items():
-            raw = run.overrides.get(path)
+            raw = overrides.get(path)
             if raw is None:
                 try:
                     raw = read_bytes(path)
@@ -306,7 +314,7 @@ def fix_project(
             if not applied or text == source.text:
                 continue
             try:
-                run.overrides[path] = source.encode(text)
+                overrides[path] = source.encode(text)
             except UnicodeEncodeError:
                 errors.append(f"{path}: a fix needs characters that {source.encoding} cannot "
                               "encode; the file was not changed by it")
@@ -316,16 +324,17 @@ def fix_project(
             changed.append(path)
         if not changed:
             break
-        diagnostics = analyse_run(run, ruleset, options, changed, errors)
-    for path, data in run.overrides.items():
+        diagnostics = reanalyse(changed)
+    outcome.diagnostics = diagnostics
+    for path, data in overrides.items():
         before = original[path]
         if data == before:
             continue
-        if options.diff:
+        if diff:
             source = decode_source(path, before)
             after = decode_source(path, data)
-            result.diffs.append(unified_diff(path, source.text, after.text))
-            result.fixed[path] = counts[path]
+            outcome.diffs.append(unified_diff(path, source.text, after.text))
+            outcome.fixed[path] = counts[path]
             continue
         try:
             write_atomic(path, data, before)
@@ -333,8 +342,8 @@ def fix_project(
             errors.append(str(error) if isinstance(error, FileChangedError) or str(error).startswith(path)
                           else f"{path}: not fixed: {error}")
             continue
-        result.fixed[path] = counts[path]
-    return diagnostics
+        outcome.fixed[path] = counts[path]
+    return outcome
 
 
 __all__ = ["Applicability", "apply_edits", "add_imports", "fix_source", "write_atomic", "fix_project"]

@@ -62,7 +62,7 @@ class EnvOutsideSettings(FileRule):
     def _functions(self, ctx: FileContext) -> "_Functions":
         checked, functions = self._file_functions
         if checked is not ctx or functions is None:
-            functions = _Functions(ctx.tree, ctx.source.text)
+            functions = _Functions(ctx.tree, ctx.source.prefilter_text)
             self._file_functions = (ctx, functions)
         return functions
 

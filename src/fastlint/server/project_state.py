@@ -19,7 +19,7 @@ from fastlint.analysis import SYNTAX_ERROR, FileResult
 from fastlint.cache import Cache, default_cache_dir
 from fastlint.diagnostics import Diagnostic
 from fastlint.engine import (
-    RunOptions, RunResult, current_source, display_path, is_applicable, joined_project, map_files,
+    RunOptions, current_source, display_path, is_applicable, joined_project, map_files,
     plan_projects, reported_findings, ruleset_of,
 )
 from fastlint.fix.fixer import MAX_FIX_PASSES, fix_source
@@ -53,7 +53,7 @@ class ProjectState:
         options = RunOptions(select=settings.select, extend_select=settings.extend_select,
                              ignore=settings.ignore)
         # Raises ConfigError, for the caller to show: a project with a bad config is not checked.
-        (self.run,) = plan_projects([root], options, RunResult())
+        (self.run,) = plan_projects([root], options)
         self.root = self.run.root
         self.config = self.run.config
         self.ruleset = ruleset_of(self.config)

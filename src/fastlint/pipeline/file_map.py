@@ -1,0 +1,225 @@
+"""The map: each file's FileResult, from the cache where its content (or all but its comments)
+is unchanged, else analysed — in worker processes when there are many.
+
+`fastlint.analysis` (the walk and the file rules) is imported only when a file is analysed.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from fastlint.cache import Entry, content_digest, pack
+from fastlint.config import Config
+from fastlint.facts.results import FileResult, ModuleInfo, RuleSet
+from fastlint.files.source import SourceError, SourceFile, decode_source, read_bytes, read_source
+from fastlint.files.stamps import is_racy, now_ns
+from fastlint.files.trivia import TriviaSignature, only_trivia_changed
+from fastlint.noqa import find_noqa
+from fastlint.pipeline.projects import ProjectRun, module_info
+
+PARALLEL_THRESHOLD = 64
+
+
+def ruleset_of(config: Config) -> RuleSet:
+    """The rules a project's configuration turns on, with their options."""
+    return RuleSet(
+        codes=config.enabled_codes(),
+        options=tuple(sorted((k, _freeze(v)) for k, v in config.options.items())),
+    )
+
+
+def _freeze(value):
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A file's result with what identifies the content it was computed from.
+
+    From a worker process the result travels pickled (`payload`): the main process unpickles
+    it for the join and stores the same bytes in the cache without pickling it again.
+    """
+
+    result: FileResult | None
+    size: int
+    mtime_ns: int
+    digest: str
+    payload: bytes | None = None
+    racy: bool = False
+    trivia: TriviaSignature | None = None
+
+    def unpacked(self) -> FileResult:
+        return self.result if self.result is not None else pickle.loads(self.payload)  # type: ignore[arg-type]
+
+
+def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
+    from fastlint.analysis import analyze_file, analyze_path
+
+    seen_at = now_ns()
+    try:
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError
+        raw = read_bytes(path)  # never blocks, should the file have become a FIFO since
+    except (OSError, SourceError):
+        return Analysed(analyze_path(path, info, ruleset), 0, 0, "")
+    result, trivia = analyze_file(path, raw, info, ruleset)
+    return Analysed(result, status.st_size, status.st_mtime_ns, content_digest(raw),
+                    racy=is_racy(status.st_mtime_ns, seen_at), trivia=trivia)
+
+
+def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
+                   packed: bool = False) -> list[Analysed]:
+    analysed = [_analyze_one(path, info, ruleset) for path, info in batch]
+    if packed:
+        return [replace(item, result=None, payload=pack(item.result)) for item in analysed]
+    return analysed
+
+
+def with_path(result: FileResult, path: str) -> FileResult:
+    """A cached result recorded under another spelling of the path (another cwd)."""
+    if result.path == path:
+        return result
+    facts = replace(result.facts, path=path) if result.facts is not None else None
+    return replace(result, path=path, facts=facts,
+                   diagnostics=tuple(replace(d, path=path) for d in result.diagnostics))
+
+
+def _from_cache(run: ProjectRun, path: str) -> bool:
+    """Whether the cache holds the result of a file whose content is unchanged, or whose
+    comment-only and blank lines alone changed (its noqa comments are then read again).
+    The result (without its facts) is loaded only for a reported file; the others are
+    noted in `run.light`, to load in full if the project is joined again."""
+    cache = run.cache
+    if cache is None:
+        return False
+    key = run.key(path)
+    seen_at = now_ns()
+    try:
+        status = os.stat(path)
+    except OSError:
+        return False
+    entry = cache.lookup(key, status)
+    light = None
+    if entry is None:
+        entry = cache.entries.get(key)
+        if entry is None:
+            return False
+        # Touched (a checkout, a save without edits) or edited: compare the content.
+        try:
+            raw = read_bytes(path)
+        except SourceError:
+            return False
+        racy = is_racy(status.st_mtime_ns, seen_at)
+        digest = content_digest(raw)
+        if digest == entry.digest:
+            cache.touch(key, status.st_size, status.st_mtime_ns, racy)
+        else:
+            light = _after_trivia_edit(entry, path, raw)
+            if light is None:
+                return False
+            cache.restate(key, status.st_size, status.st_mtime_ns, digest, light, racy)
+    run.light.add(path)
+    if path in run.reported:
+        run.results[path] = with_path(light if light is not None else entry.light(), path)
+    return True
+
+
+def _after_trivia_edit(entry: Entry, path: str, raw: bytes) -> FileResult | None:
+    """The light result of a file whose edit touched only comments and blank lines where
+    its analysis does not look (see files/trivia.py): the old one with the new noqa."""
+    signature = entry.trivia()
+    if signature is None:
+        return None
+    try:
+        source = decode_source(path, raw)
+    except SourceError:
+        return None
+    if not only_trivia_changed(signature, source):
+        return None
+    light = entry.light()
+    if light.facts is None:
+        return None
+    noqa, file_noqa = find_noqa(source.text)
+    return replace(light, facts=replace(light.facts, noqa=noqa, file_noqa=file_noqa))
+
+
+def load_full_facts(run: ProjectRun, ruleset: RuleSet, jobs: int | None) -> None:
+    """Before a join, swap the manifest's light results for full ones (or re-analyse)."""
+    missing = []
+    for path in list(run.light):
+        full = run.cache.full_result(run.key(path)) if run.cache is not None else None
+        if full is None:
+            missing.append(path)
+        else:
+            run.results[path] = with_path(full, path)
+    run.light.clear()
+    if missing:
+        cache, run.cache = run.cache, None
+        try:
+            map_files(run, missing, ruleset, jobs)
+        finally:
+            run.cache = cache
+
+
+def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int | None) -> None:
+    """Analyse files (from the cache, from pending fixed content, or from disk)."""
+    todo: list[tuple[str, ModuleInfo]] = []
+    for path in paths:
+        run.light.discard(path)
+        run.results.pop(path, None)
+        if path not in run.overrides and _from_cache(run, path):
+            continue
+        # abspath, not Path.absolute(): a display path like `../x/app.py` must be normalised
+        # to be found under the root.
+        info = module_info(Path(run.key(path)), run.root)
+        if path in run.overrides:
+            from fastlint.analysis import analyze_source
+
+            run.results[path] = analyze_source(path, run.overrides[path], info, ruleset)
+        else:
+            todo.append((path, info))
+    for item in _analysed(todo, ruleset, jobs):
+        result = item.unpacked()
+        run.results[result.path] = result
+        if run.cache is not None and item.digest and not result.errors:
+            run.cache.store(run.key(result.path), item.size, item.mtime_ns,
+                            item.digest, result, item.payload, item.racy, item.trivia)
+
+
+def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
+              jobs: int | None) -> Iterator[Analysed]:
+    """Each file's analysis, in order, as it arrives: the main process unpickles one batch
+    while the workers parse the next, and keeps no payload it does not cache."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        yield from _analyze_batch(todo, ruleset)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(8, len(todo) // (workers * 16))
+    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
+        for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches),
+                                [True] * len(batches)):
+            yield from results
+
+
+def current_source(run: ProjectRun, path: str) -> SourceFile | None:
+    """A file's text as the run sees it: pending fixed content, else the disk."""
+    try:
+        if path in run.overrides:
+            return decode_source(path, run.overrides[path])
+        return read_source(path)
+    except SourceError:
+        return None
