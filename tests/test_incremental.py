@@ -50,6 +50,8 @@ class Model:
     leading_lines: dict[str, int] = field(default_factory=dict)  # path → blank comment lines
     trailing_comments: dict[str, int] = field(default_factory=dict)
     noted_lines: dict[str, set[int]] = field(default_factory=dict)  # path → rows with a comment
+    # path → blank rows written as a comment line (the text, e.g. a `# noqa`) instead
+    commented_blanks: dict[str, dict[int, str]] = field(default_factory=dict)
     double_quoted: set[str] = field(default_factory=set)  # routers quoting arguments with "
     include_prefixes: dict[str, str] = field(default_factory=dict)  # router → prefix in main
     router_prefixes: dict[str, str] = field(default_factory=dict)  # router → its own prefix
@@ -87,6 +89,9 @@ class Model:
                 for row in self.noted_lines.get(path, ()):
                     if row < len(lines) and lines[row]:
                         lines[row] += "  # note"
+                for row, comment in self.commented_blanks.get(path, {}).items():
+                    if row < len(lines) - 1 and not lines[row]:
+                        lines[row] = comment
                 rendered[path] = ("# header\n" * self.leading_lines.get(path, 0)
                                   + "\n".join(lines)
                                   + "# trailing note\n" * self.trailing_comments.get(path, 0))
@@ -249,6 +254,25 @@ def _append_comment(model: Model, rng: random.Random) -> None:
     model.trailing_comments[path] = model.trailing_comments.get(path, 0) + 1
 
 
+def _remove_trailing_comment(model: Model, rng: random.Random) -> None:
+    commented = sorted(path for path, count in model.trailing_comments.items() if count)
+    if commented:
+        model.trailing_comments[rng.choice(commented)] -= 1
+
+
+def _comment_a_blank_line(model: Model, rng: random.Random) -> None:
+    """A blank line becomes a comment line, a `# noqa` line, or blank again: the positions
+    stay, the analysis does not change (the file's noqa comments may)."""
+    files = model.files()
+    path = rng.choice([p for p in files if p.endswith(".py") and files[p]])
+    rows = model.commented_blanks.setdefault(path, {})
+    row = rng.randrange(files[path].count("\n") + 1)
+    if row in rows:
+        del rows[row]
+    else:
+        rows[row] = rng.choice(["# a note", "# noqa: FL101", "# noqa: FL102, FL999", "#"])
+
+
 def _note_a_line(model: Model, rng: random.Random) -> None:
     """A comment at the end of a line: the text changes, the analysis does not."""
     files = model.files()
@@ -293,7 +317,8 @@ def _rename_binding(model: Model, rng: random.Random) -> None:
 
 EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper, _add_helper,
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
-         _change_prefix, _change_base, _rename_binding]
+         _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
+         _comment_a_blank_line]
 
 
 class Disk:
@@ -324,7 +349,7 @@ class Disk:
 
 
 def findings(paths: list[Path], cache: bool) -> list[tuple]:
-    result = run_check(paths, RunOptions(jobs=1, no_cache=not cache))
+    result = run_check(paths, RunOptions(extend_select=("FL002",), jobs=1, no_cache=not cache))
     assert not result.internal_errors
     return [(d.path, d.row, d.col, d.end_row, d.end_col, d.code, d.message, d.fix)
             for d in result.diagnostics]
