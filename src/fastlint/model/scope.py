@@ -193,11 +193,13 @@ class ApplicationScope:
         for route in model.routes:
             if route.facts.path in allowed:
                 roots.setdefault(route.facts.module, "declares routes")
-        factories = set(model.owners_by_function)
-        factory_names = {qualname.rsplit(".", 1)[-1] for qualname in factories}
+        factories = frozenset(model.owners_by_function)
+        factory_names = frozenset(qualname.rsplit(".", 1)[-1] for qualname in factories)
         for facts in candidates:
             if facts.path in allowed and facts.module not in roots:
-                served = _serves_app(facts, factories, factory_names, project)
+                served = project.file_memo(
+                    ("serves app", factories), facts,
+                    lambda: _serves_app(facts, factories, factory_names, project))
                 if served:
                     roots[facts.module] = served
         hooks = (model.middleware_functions | model.exception_handlers | model.startup_handlers
@@ -251,7 +253,7 @@ def _chain(module: str, parents: dict[str, str], roots: dict[str, str]) -> str:
     return f"imported by {' ← '.join(shown)} ({roots[hops[-1]]})"
 
 
-def _serves_app(facts: FileFacts, factories: set[str], factory_names: set[str],
+def _serves_app(facts: FileFacts, factories: frozenset[str], factory_names: frozenset[str],
                 project: "Project") -> str:
     """An ASGI entry module: `app = create_app()` at module level (not a CLI's `app`)."""
     if cli_library(facts):

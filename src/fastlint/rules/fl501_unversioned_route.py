@@ -193,7 +193,8 @@ class ApiRoutes:
         if route.function is not None:
             if route.function.returns and _is_not_api_response(route.function.returns):
                 return False
-            if _renders_template(route.facts, route.function.qualname):
+            pages = self.project.file_memo("template pages", route.facts, lambda: _template_pages(route.facts))
+            if route.function.qualname in pages:
                 return False
         return True
 
@@ -247,13 +248,15 @@ def _is_not_api_response(symbol: str) -> bool:
     return symbol.rsplit(".", 1)[-1] in _NOT_API_RESPONSES
 
 
-def _renders_template(facts: FileFacts, qualname: str) -> bool:
-    """The handler returns `templates.TemplateResponse(...)`: a page, not an API."""
-    index = next((i for i, f in enumerate(facts.functions) if f.qualname == qualname), -1)
-    return index >= 0 and any(
-        call.function == index and call.text.rsplit(".", 1)[-1] == "TemplateResponse"
-        for call in facts.calls
-    )
+def _template_pages(facts: FileFacts) -> frozenset[str]:
+    """The functions of a file that return `templates.TemplateResponse(...)`: pages, not APIs
+    (of functions sharing a qualname, the first counts)."""
+    first = {}
+    for index, function in enumerate(facts.functions):
+        first.setdefault(function.qualname, index)
+    rendering = {call.function for call in facts.calls
+                 if call.function >= 0 and call.text.rsplit(".", 1)[-1] == "TemplateResponse"}
+    return frozenset(qualname for qualname, index in first.items() if index in rendering)
 
 
 def _prefix_chain(project: Project, model: FastAPIModel, owner: RouteOwner) -> str:

@@ -65,21 +65,23 @@ class PrintInApp(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for facts in project.files:
-            if facts.is_test:
+            if not facts.is_test and facts.calls:
+                yield from self.in_file(project, facts, "findings", lambda: self._in_file(facts))
+
+    def _in_file(self, facts: FileFacts) -> Iterator[Diagnostic]:
+        prints = [c for c in facts.calls if c.call.value == "print" and not c.in_main_guard]
+        if not prints or is_cli_script(facts):
+            return
+        output = _output_functions(facts, prints)
+        in_output = sum(1 for call in prints if call.function in output)
+        if in_output * 2 >= len(prints) and in_output:
+            return  # a terminal output module: its other prints are output too
+        for call in prints:
+            if call.function in output:
                 continue
-            prints = [c for c in facts.calls if c.call.value == "print" and not c.in_main_guard]
-            if not prints or is_cli_script(facts):
-                continue
-            output = _output_functions(facts, prints)
-            in_output = sum(1 for call in prints if call.function in output)
-            if in_output * 2 >= len(prints) and in_output:
-                continue  # a terminal output module: its other prints are output too
-            for call in prints:
-                if call.function in output:
-                    continue
-                yield self.diagnostic(
-                    facts, call.span,
-                    "`print()` in application code: use the app's logger (`logger.info(...)`), "
-                    "which has levels and structure and goes where the logs are collected",
-                    noqa_row=call.stmt_row,
-                )
+            yield self.diagnostic(
+                facts, call.span,
+                "`print()` in application code: use the app's logger (`logger.info(...)`), "
+                "which has levels and structure and goes where the logs are collected",
+                noqa_row=call.stmt_row,
+            )
