@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from fastlint.model.callgraph import Edge
 from fastlint.facts.guards import Guard, contradicted
-from fastlint.model.project import FunctionRef, Project
+from fastlint.model.callgraph import Edge
+
+if TYPE_CHECKING:
+    from fastlint.model.project import FunctionRef, Project
 
 # Calls are followed this many functions deep: beyond, a path is too speculative to report
 # (and usually reconfiguration, not request work).
@@ -40,7 +43,7 @@ class RequestPath:
 class PerRequest:
     """The functions of a project that run on every request."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: "Project") -> None:
         self.project = project
 
     @cached_property

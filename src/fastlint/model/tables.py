@@ -1,0 +1,156 @@
+"""The project's tables of names, built from every file's facts, and the memos kept with them.
+
+`Tables` holds what each module defines and binds (`modules`, `functions`, `classes`,
+`bindings`, `aliases`) and the memos of every answer computed from them alone. The tables
+are a function of the files' interfaces (see `fastlint.model.interface`): after an edit that
+keeps every interface, a project takes the tables and memos of the project before it
+(`_reuse_tables`) instead of building them again.
+
+May import `fastlint.facts` and `fastlint.model.interface`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TypeVar
+
+from fastlint.facts.catalog import CLASS_ALIASES
+from fastlint.facts.records import BindingFact, ClassFact, FileFacts, FunctionFact
+from fastlint.model.interface import bound_symbol, lambda_product
+
+T = TypeVar("T")
+_PROPERTIES = frozenset({"property", "functools.cached_property"})
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRef:
+    """A function together with the file it is defined in."""
+
+    facts: FileFacts
+    function: FunctionFact
+
+    @property
+    def qualname(self) -> str:
+        return self.function.qualname
+
+
+class Tables:
+    """What the project's modules define and bind, by qualified name, and memos over it."""
+
+    files: list[FileFacts]  # in path order, set before the tables are built
+    _source_reads = 0  # how many file texts were read (a memo built from one is not kept)
+
+    def _build_tables(self) -> None:
+        self.modules: dict[str, FileFacts] = {}
+        self.functions: dict[str, FunctionRef] = {}
+        self.classes: dict[str, tuple[FileFacts, ClassFact]] = {}
+        self.bindings: dict[str, tuple[FileFacts, BindingFact]] = {}
+        self.aliases: dict[str, str] = {}
+        self.module_aliases: dict[str, str] = {}
+        # Memos of answers that depend only on the tables (so on the files' interfaces).
+        self._canonical: dict[str, str] = {}
+        self._targets: dict[str, str | None] = {}
+        self._lineages: dict[str, tuple[str, ...]] = {}
+        self._file_memos: dict[tuple[object, str], tuple[FileFacts, object]] = {}
+        self._table_memos: dict[object, object] = {}
+        # Names bound to a lambda that builds something (`self.get_client = lambda: ...`).
+        self.stored_factories: set[str] = set()
+        for facts in self.files:
+            self.modules.setdefault(facts.module, facts)
+            if facts.alt_module and facts.alt_module != facts.module:
+                self.module_aliases.setdefault(facts.alt_module, facts.module)
+            for function in facts.functions:
+                self.functions.setdefault(function.qualname, FunctionRef(facts, function))
+            for cls in facts.classes:
+                self.classes.setdefault(cls.qualname, (facts, cls))
+            for binding in facts.bindings:
+                self.bindings[binding.qualname] = (facts, binding)
+                target = bound_symbol(binding.value)
+                if target is not None and target != binding.qualname:
+                    self.aliases[binding.qualname] = target
+            for imported in facts.imports:
+                if imported.in_function or imported.name == "*":
+                    continue
+                bound = f"{facts.module}.{imported.bound}"
+                if bound != imported.target and bound not in self.aliases:
+                    self.aliases[bound] = imported.target
+        for qualname, ref in self.functions.items():
+            function = ref.function
+            # A project function called for its value: `get_settings()` → its return type,
+            # or what it returns when it has no annotation (a generator: what it yields).
+            if function.returns is not None and not function.is_async:
+                self.aliases.setdefault(f"{qualname}()", f"{function.returns}()")
+            elif function.returned is not None and (not function.is_async or function.yields):
+                self.aliases.setdefault(f"{qualname}()", function.returned)
+            if any(decorator.symbol in _PROPERTIES for decorator in function.decorators):
+                self.aliases.setdefault(qualname, f"{qualname}()")  # reading it calls it
+        for qualname, (_, binding) in self.bindings.items():
+            product = lambda_product(binding.value)
+            if product is not None:
+                # `self.get_client = lambda: AsyncOpenAI()`: calling it builds the client.
+                self.aliases.setdefault(f"{qualname}()", product)
+                self.stored_factories.add(qualname)
+
+    def _reuse_tables(self, previous: "Tables", changed: list[FileFacts]) -> None:
+        """The tables of `previous`, whose files had the same interfaces, with the changed
+        files' facts put in place of the old ones (the memos hold only names: kept whole)."""
+        self.modules = dict(previous.modules)
+        self.functions = dict(previous.functions)
+        self.classes = dict(previous.classes)
+        self.bindings = dict(previous.bindings)
+        self.aliases = previous.aliases
+        self.module_aliases = previous.module_aliases
+        self._canonical = previous._canonical
+        self._targets = previous._targets
+        self._lineages = previous._lineages
+        self._file_memos = previous._file_memos
+        self._table_memos = previous._table_memos
+        self.stored_factories = previous.stored_factories
+        if "_every_alias" in previous.__dict__:
+            self.__dict__["_every_alias"] = previous.__dict__["_every_alias"]
+        for facts in changed:
+            path = facts.path
+            if self.modules[facts.module].path == path:
+                self.modules[facts.module] = facts
+            for function in facts.functions:
+                if self.functions[function.qualname].facts.path == path:
+                    self.functions[function.qualname] = FunctionRef(facts, function)
+            for cls in facts.classes:
+                if self.classes[cls.qualname][0].path == path:
+                    self.classes[cls.qualname] = (facts, cls)
+            for binding in facts.bindings:
+                if self.bindings[binding.qualname][0].path == path:
+                    self.bindings[binding.qualname] = (facts, binding)
+
+    def file_memo(self, key: object, facts: FileFacts, compute: "Callable[[], T]") -> "T":
+        """`compute()` for one file, kept across joins while every file keeps its interface.
+
+        `compute` may read `facts` and what the interfaces decide (names, classes, bindings
+        and their values as `canonical`, `function_target`, `binding_value` answer), never
+        another file's facts or positions; a result built from a file's text is not kept.
+        """
+        memo = self._file_memos
+        entry = memo.get((key, facts.path))
+        if entry is not None and entry[0] is facts:
+            return entry[1]  # type: ignore[return-value]
+        reads = self._source_reads
+        value = compute()
+        if self._source_reads == reads:
+            memo[(key, facts.path)] = (facts, value)
+        return value
+
+    def table_memo(self, key: object, compute: "Callable[[], T]") -> "T":
+        """`compute()`, kept across joins while every file keeps its interface: it may read
+        only what the interfaces decide (see `file_memo`)."""
+        memo = self._table_memos
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]  # type: ignore[return-value]
+
+    @cached_property
+    def _every_alias(self) -> dict[str, str]:
+        """One table for the hot path: the project's bindings win over library class
+        aliases, which win over root-relative module names."""
+        return {**self.module_aliases, **CLASS_ALIASES, **self.aliases}
