@@ -206,17 +206,24 @@ class CallGraph:
         best: dict[str, Hop] = {}
         depth: dict[str, int] = {}
         queue: deque[str] = deque()
+        leaves_by_file: dict[str, dict[str, tuple[CallFact, str]]] = {}
         for qualname, calls in self.calls_by_function.items():
-            ref = project.functions.get(qualname)
-            if ref is None or not through(ref):
-                continue
             facts = calls[0][0]
             if first_leaves is not None and calls[-1][0] is facts:  # all in one file
-                leaf = first_leaves(facts).get(qualname)
-                if leaf is not None:
+                leaves = leaves_by_file.get(facts.path)
+                if leaves is None:
+                    leaves = leaves_by_file[facts.path] = first_leaves(facts)
+                leaf = leaves.get(qualname)
+                if leaf is None:
+                    continue
+                ref = project.functions.get(qualname)
+                if ref is not None and through(ref):
                     best[qualname] = Hop(None, leaf[0], facts, leaf[1], 1)
                     depth[qualname] = 1
                     queue.append(qualname)
+                continue
+            ref = project.functions.get(qualname)
+            if ref is None or not through(ref):
                 continue
             for facts, call in calls:
                 symbol = is_leaf(facts, call)

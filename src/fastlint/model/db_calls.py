@@ -32,6 +32,14 @@ DB_API_MODULES = ("sqlite3.", "psycopg2.", "psycopg.", "pymysql.", "MySQLdb.", "
 
 def is_database_call(project: "Project", symbol: str) -> bool:
     """Whether a call's symbol (as in the facts) reaches the database."""
+    answers: dict[str, bool] = project.table_memo("database calls", dict)
+    found = answers.get(symbol)
+    if found is None:
+        found = answers[symbol] = _reaches_database(project, symbol)
+    return found
+
+
+def _reaches_database(project: "Project", symbol: str) -> bool:
     canonical = project.canonical(symbol)
     if canonical in STATEMENT_CALLS or RAW_CURSOR_CALL.search(canonical):
         return True

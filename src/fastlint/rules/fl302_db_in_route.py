@@ -31,15 +31,13 @@ class DbInRoute(ProjectRule):
     summary = "A route handler talks to the database itself instead of a repository or service"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        indexes: dict[str, dict[str, int]] = {}
         for route in project.fastapi.route_handlers.values():
             function, facts = route.function, route.facts
             if function is None or facts.is_test or not facts.calls:
                 continue
-            if facts.path not in indexes:
-                indexes[facts.path] = {f.qualname: i for i, f in enumerate(facts.functions)}
-            index = indexes[facts.path].get(function.qualname)
-            calls = _database_calls(project, facts, index)
+            by_function = project.file_memo("database calls by function", facts,
+                                            lambda: _database_calls(project, facts))
+            calls = by_function.get(function.qualname, [])
             if calls:
                 named = ", ".join(f"`{text}()`" for text in calls[:MAX_NAMED_CALLS])
                 more = f" and {len(calls) - MAX_NAMED_CALLS} more" if len(calls) > MAX_NAMED_CALLS else ""
@@ -50,13 +48,20 @@ class DbInRoute(ProjectRule):
                 )
 
 
-def _database_calls(project: Project, facts: FileFacts, index: int | None) -> list[str]:
-    """The database calls made directly in a function's body, as written, each once."""
-    found = sorted(
-        (call.span, call.text) for call in facts.calls
-        if call.function == index and call.call.value is not None
-        and is_database_call(project, call.call.value)  # type: ignore[arg-type]
-    )
-    texts = list(dict.fromkeys(text for _, text in found))
-    # `Entry.objects.filter` is named by the `Entry.objects.filter().adelete` it leads to.
-    return [text for text in texts if not any(other.startswith(f"{text}().") for other in texts)]
+def _database_calls(project: Project, facts: FileFacts) -> dict[str, list[str]]:
+    """The database calls made directly in the body of each function of a file (by qualname;
+    of functions sharing one, the last), as written, each once."""
+    last = {function.qualname: index for index, function in enumerate(facts.functions)}
+    by_index: dict[int, list] = {}
+    for call in facts.calls:
+        if call.function >= 0 and call.call.value is not None \
+                and is_database_call(project, call.call.value):  # type: ignore[arg-type]
+            by_index.setdefault(call.function, []).append((call.span, call.text))
+    found = {}
+    for qualname, index in last.items():
+        if index in by_index:
+            texts = list(dict.fromkeys(text for _, text in sorted(by_index[index])))
+            # `Entry.objects.filter` is named by the `Entry.objects.filter().adelete` it leads to.
+            found[qualname] = [text for text in texts
+                               if not any(other.startswith(f"{text}().") for other in texts)]
+    return found
