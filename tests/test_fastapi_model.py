@@ -224,6 +224,78 @@ def test_app_built_in_a_method_is_not_assumed_at_the_root():
     assert paths(files) == {"token": ()}
 
 
+def test_app_built_in_a_method_and_handed_to_a_server_is_at_the_root():
+    files = {"server.py": """
+        import uvicorn
+        from fastapi import FastAPI
+        class ApiServer:
+            def __init__(self):
+                self.app = FastAPI()
+                self.configure(self.app)
+            def configure(self, app: FastAPI):
+                @app.get("/token")
+                def token(): ...
+            def start(self):
+                uvicorn.run(self.app, port=8080)
+    """}
+    assert paths(files) == {"token": ("/token",)}
+
+
+def test_app_built_in_a_method_handed_to_something_else_stays_unknown():
+    files = {"server.py": """
+        from fastapi import FastAPI
+        class Plugin:
+            def __init__(self, host):
+                self.app = FastAPI()
+                host.attach(self.app)
+                @self.app.get("/token")
+                def token(): ...
+    """}
+    assert paths(files) == {"token": ()}
+
+
+LIFESPAN_VIEWS = """
+    from fastapi import APIRouter, FastAPI
+    router = APIRouter(prefix="/v1")
+    @router.get("/a")
+    def a(): ...
+    def init_views(app: FastAPI) -> None:
+        app.include_router(router, prefix="/api")
+    async def startup(app: FastAPI):
+        init_views(app)
+"""
+
+
+def test_the_app_a_lifespan_is_given_is_the_app_built_with_it():
+    files = {"views.py": LIFESPAN_VIEWS, "main.py": """
+        from contextlib import asynccontextmanager
+        from fastapi import FastAPI
+        from views import startup
+        @asynccontextmanager
+        async def lifespan(app: FastAPI):
+            await startup(app)
+            yield
+        def create_app():
+            return FastAPI(lifespan=lifespan)
+    """}
+    assert paths(files) == {"a": ("/api/v1/a",)}
+
+
+def test_a_lifespan_shared_by_two_apps_gives_neither():
+    files = {"views.py": LIFESPAN_VIEWS, "main.py": """
+        from contextlib import asynccontextmanager
+        from fastapi import FastAPI
+        from views import startup
+        @asynccontextmanager
+        async def lifespan(app: FastAPI):
+            await startup(app)
+            yield
+        public = FastAPI(lifespan=lifespan)
+        admin = FastAPI(lifespan=lifespan)
+    """}
+    assert paths(files) == {"a": ()}
+
+
 def test_router_subclass_machinery_is_not_a_route():
     files = {"app.py": """
         from fastapi import APIRouter, FastAPI

@@ -233,6 +233,37 @@ def admin_users(): ...
     pytest.param(
         {
             "app.py": """
+                from fastapi import APIRouter, FastAPI
+                app = FastAPI()
+                users = APIRouter(prefix="/api/v1/users")
+                @users.get("/")
+                def list_users(): ...
+                @users.get("/{id}")
+                def get_user(id: int): ...
+                admin = APIRouter(prefix="/admin/api/v1")
+                @admin.get("/audit")
+                def audit(): ...
+                app.include_router(users)
+                app.include_router(admin)
+            """,
+        },
+        id="an-area-versioned-further-down-its-path",
+    ),
+    pytest.param(
+        project_with(VERSIONED_USERS + """
+from fastapi.responses import RedirectResponse
+@app.get("/t/{short}")
+async def follow(short: str):
+    if short:
+        response = RedirectResponse(url="https://example.com")
+        return response
+    raise ValueError(short)
+"""),
+        id="a-route-that-answers-with-a-redirect",
+    ),
+    pytest.param(
+        {
+            "app.py": """
                 from fastapi import FastAPI
                 app = FastAPI()
                 v1 = FastAPI()

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from fastlint.facts.records import CallFact, FileFacts, FunctionFact, Val
 from fastlint.model.fastapi_owners import OwnerResolution
-from fastlint.model.fastapi_records import ROUTE_METHODS, WIRING_METHODS, Include, Route, RouteOwner
+from fastlint.model.fastapi_records import (
+    ROUTE_METHODS, SERVER_CALLS, WIRING_METHODS, Include, Route, RouteOwner,
+)
 
 if TYPE_CHECKING:
     from fastlint.model.project import FunctionRef
@@ -49,8 +51,14 @@ class FastAPIReader(OwnerResolution):
             lifespan = call.call.kwarg("lifespan")
             if lifespan is not None and lifespan.symbol:
                 self.lifespans.add(project.canonical(lifespan.symbol))
+                if kind == "app":  # a lifespan shared by two apps is given neither
+                    served = project.canonical(lifespan.symbol)
+                    owner = self.lifespan_apps.get(served, self.owners[key])
+                    self.lifespan_apps[served] = owner if owner is self.owners[key] else None
         for facts, call, method in wiring:
-            if method.endswith("()") and call.call.receiver is not None:
+            if method == "serve":
+                self._served(facts, call)
+            elif method.endswith("()") and call.call.receiver is not None:
                 self._call_form_route(facts, call)
             else:
                 self._wiring_call(facts, call, method)
@@ -72,6 +80,8 @@ class FastAPIReader(OwnerResolution):
             method = callee.rsplit(".", 1)[-1]
             if (method.endswith("()") and call.call.receiver is not None) or method in WIRING_METHODS:
                 wiring.append((call, method))
+            elif callee in SERVER_CALLS:
+                wiring.append((call, "serve"))
             # Canonicalising every callee is the costly part: look at the name first.
             if method not in names_of_owner_classes:
                 continue
@@ -79,6 +89,14 @@ class FastAPIReader(OwnerResolution):
             if kind is not None:
                 constructors.append((call, kind))
         return tuple(constructors), tuple(wiring)
+
+    def _served(self, facts: FileFacts, call: CallFact) -> None:
+        """`uvicorn.run(app)`: the app is served at the root, wherever it was built."""
+        value = call.call
+        argument = value.args[0] if value.args else value.kwarg("app")
+        owner = self.owner_of(argument, facts, self.project.function_of(facts, call))
+        if owner is not None and owner.kind == "app":
+            self.served_apps.add(owner.key)
 
     def _call_form_route(self, facts: FileFacts, call: CallFact) -> None:
         """`app.get("/x", include_in_schema=False)(handler)`: the decorator, called by hand."""

@@ -71,7 +71,7 @@ class FastAPIModel(FastAPIReader):
             return None
         parents = [include for include in self.includes if include.child == key]
         if owner.kind == "app" and not parents:
-            return None if owner.in_method else [owner.prefix]
+            return None if owner.in_method and key not in self.served_apps else [owner.prefix]
         if not parents or key in seen:
             return None
         prefixes: list[str] = []

@@ -37,6 +37,10 @@ class OwnerResolution:
         self.middleware_functions: set[str] = set()
         self.exception_handlers: set[str] = set()
         self.lifespans: set[str] = set()
+        # The app each lifespan function is given (`FastAPI(lifespan=lifespan)`).
+        self.lifespan_apps: dict[str, RouteOwner | None] = {}
+        # Apps handed to a server (`uvicorn.run(app)`): served at "/" even when built in a method.
+        self.served_apps: set[tuple[str, int, int]] = set()
         self.startup_handlers: set[str] = set()
         # Apps and routers constructed inside a function (a `create_app()` factory).
         self.owners_by_function: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
@@ -105,7 +109,8 @@ class OwnerResolution:
 
     def _parameter_owner(self, function: FunctionFact, symbol: str, depth: int) -> RouteOwner | None:
         """The owner bound to a parameter annotated `FastAPI`/`APIRouter`, when every call
-        site of the function passes the same one."""
+        site of the function passes the same one (FastAPI itself calls a lifespan with its
+        app)."""
         project = self.project
         matches = [index for index, param in enumerate(function.params)
                    if param.annotation is not None and f"{param.annotation}()" == symbol]
@@ -121,6 +126,9 @@ class OwnerResolution:
         ):
             index -= 1  # `self` is not passed at the call site
         found: dict[tuple[str, int, int], RouteOwner] = {}
+        served = self.lifespan_apps.get(function.qualname)
+        if served is not None and index == 0 and param.kind == "positional":
+            found[served.key] = served  # FastAPI calls its lifespan with the app
         for facts, call in project.callgraph.call_sites.get(function.qualname, ()):
             argument = call.call.kwarg(param.name)
             if argument is None and param.kind == "positional" and 0 <= index < len(call.call.args):

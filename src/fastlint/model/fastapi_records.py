@@ -23,6 +23,10 @@ MIDDLEWARE_BASES = frozenset({
 })
 WIRING_METHODS = frozenset({"include_router", "mount", "add_api_route", "add_api_websocket_route",
                              "add_middleware", "add_exception_handler", "add_event_handler"})
+# Calls that serve an app at the root of a server: an app built in a method is served at
+# "/" when the project hands it to one of these (`uvicorn.Config(self.app, ...)`).
+SERVER_CALLS = frozenset({"uvicorn.run", "uvicorn.Config", "uvicorn.config.Config", "uvicorn.main.run",
+                          "hypercorn.asyncio.serve", "hypercorn.trio.serve"})
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
                      "fastapi.params.Security", "fastapi.param_functions.Depends",
                      "fastapi.param_functions.Security"})

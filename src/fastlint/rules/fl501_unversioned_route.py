@@ -6,7 +6,8 @@ file responses, not websockets, and not the well-known paths (`/`, `/.well-known
 `/favicon.ico`, `/robots.txt`, health, metrics, docs; `unversioned-allow`).
 
 In a project that versions its API (at least half of its API paths match
-`version-pattern`), every API route outside the versioned tree is reported: once at the router when all of its routes are, else
+`version-pattern`), every API route outside the versioned tree (and with no `/vN` segment
+further down its path, as `/admin/api/v1/...` has) is reported: once at the router when all of its routes are, else
 at each route. A project with no version anywhere has chosen not to version (or versions by
 a header, `version-header`): nothing is reported, unless `require-versioning` is set, and
 then once, at the include or router that sets the top prefix. A prefix that is not static
@@ -39,6 +40,9 @@ UNVERSIONED_ALLOW = Option(
 _PROBE_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "ready", "readyz", "readiness",
                              "live", "livez", "liveness", "ping", "metrics"})
 _NOT_API_RESPONSES = frozenset({"HTMLResponse", "RedirectResponse", "FileResponse"})
+# A version segment further down the path is versioning too: `/admin/api/v1/...` is one
+# area's versioned tree, as a project with several areas lays them out.
+_VERSION_SEGMENT = re.compile(r"/v[0-9]+(/|$)")
 
 
 def is_allowed(path: str, allowed: list[str]) -> bool:
@@ -84,7 +88,8 @@ class UnversionedRoute(ProjectRule):
         tree = trees.most_common(1)[0][0]
         for owner, owned in api.by_owner():
             outside = [(route, bare[0]) for route in owned
-                       for bare in [[p for p in api.paths(route) if not versioned.search(p)]]
+                       for bare in [[p for p in api.paths(route)
+                                     if not versioned.search(p) and not _VERSION_SEGMENT.search(p)]]
                        if bare]
             if not outside:
                 continue
@@ -191,7 +196,10 @@ class ApiRoutes:
         if self._owner_hidden(route.owner.key, frozenset()):
             return False
         if route.function is not None:
-            if route.function.returns and _is_not_api_response(route.function.returns):
+            function = route.function
+            # Annotated, or what every `return` gives (`return RedirectResponse(url)`).
+            answers = function.returns or (function.returned or "").removesuffix("()")
+            if answers and _is_not_api_response(answers):
                 return False
             pages = self.project.file_memo("template pages", route.facts, lambda: _template_pages(route.facts))
             if route.function.qualname in pages:
