@@ -60,6 +60,11 @@ FLAGGED = [
         id="whole-router-outside-the-versioned-tree-reported-at-router",
     ),
     pytest.param(
+        project_with(VERSIONED_USERS + 'app.include_router(router, prefix="/ollama/v1")\n'),
+        [("app/items.py", 3)],
+        id="a-version-segment-that-is-not-the-projects-tree",
+    ),
+    pytest.param(
         project_with(VERSIONED_USERS + 'app.include_router(router, prefix="/api/items-v1")\n'),
         [("app/items.py", 3)],
         id="version-not-a-path-segment",

@@ -6,8 +6,8 @@ file responses, not websockets, and not the well-known paths (`/`, `/.well-known
 `/favicon.ico`, `/robots.txt`, health, metrics, docs; `unversioned-allow`).
 
 In a project that versions its API (at least half of its API paths match
-`version-pattern`), every API route outside the versioned tree (and with no `/vN` segment
-further down its path, as `/admin/api/v1/...` has) is reported: once at the router when all of its routes are, else
+`version-pattern`), every API route outside the versioned tree (and not holding the tree
+further down its path, as `/admin/api/v1/...` holds `/api/v1`) is reported: once at the router when all of its routes are, else
 at each route. A project with no version anywhere has chosen not to version (or versions by
 a header, `version-header`): nothing is reported, unless `require-versioning` is set, and
 then once, at the include or router that sets the top prefix. A prefix that is not static
@@ -40,9 +40,6 @@ UNVERSIONED_ALLOW = Option(
 _PROBE_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "ready", "readyz", "readiness",
                              "live", "livez", "liveness", "ping", "metrics"})
 _NOT_API_RESPONSES = frozenset({"HTMLResponse", "RedirectResponse", "FileResponse"})
-# A version segment further down the path is versioning too: `/admin/api/v1/...` is one
-# area's versioned tree, as a project with several areas lays them out.
-_VERSION_SEGMENT = re.compile(r"/v[0-9]+(/|$)")
 
 
 def is_allowed(path: str, allowed: list[str]) -> bool:
@@ -89,7 +86,7 @@ class UnversionedRoute(ProjectRule):
         for owner, owned in api.by_owner():
             outside = [(route, bare[0]) for route in owned
                        for bare in [[p for p in api.paths(route)
-                                     if not versioned.search(p) and not _VERSION_SEGMENT.search(p)]]
+                                     if not versioned.search(p) and not _tree_further_down(p, tree)]]
                        if bare]
             if not outside:
                 continue
@@ -250,6 +247,12 @@ def _is_false(value: Val | None) -> bool:
 def _not_json(project: Project, value: Val | None) -> bool:
     symbol = value.symbol if value is not None else None
     return symbol is not None and _is_not_api_response(project.canonical(symbol))
+
+
+def _tree_further_down(path: str, tree: str) -> bool:
+    """`/admin/api/v1/audit` holds the tree `/api/v1`: one area's versioned API, as a project
+    with several areas lays them out (`/ollama/v1/...` does not hold `/api/v1`)."""
+    return f"{tree}/" in f"{path}/"
 
 
 def _is_not_api_response(symbol: str) -> bool:
