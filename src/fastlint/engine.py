@@ -10,7 +10,6 @@ paths the user gave — so a pre-commit run on two staged files still sees the w
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Sequence
 from pathlib import Path
 

@@ -130,7 +130,7 @@ class DirectoryListings:
         self.path = path
         self.listings: dict[str, tuple[int, tuple[tuple[str, int], ...]]] = {}
         self.dirty = False
-        self.seen: set[str] = set()
+        self.seen: dict[str, frozenset[str]] = {}  # directory → its names, this walk
 
     def load(self) -> "DirectoryListings":
         if self.path is not None:
@@ -147,15 +147,16 @@ class DirectoryListings:
 
     def entries(self, directory: str, mtime_ns: int) -> tuple[tuple[str, int], ...] | None:
         """The directory's sorted entries, listed again unless its mtime is unchanged."""
-        self.seen.add(directory)
         known = self.listings.get(directory)
         if known is not None and known[0] == mtime_ns:
+            self.seen[directory] = frozenset(name for name, _ in known[1])
             return known[1]
         listed_at = now_ns()
         try:
             found = tuple(sorted((entry.name, _kind(entry)) for entry in os.scandir(directory)))
         except OSError:
             return None
+        self.seen[directory] = frozenset(name for name, _ in found)
         if not is_racy(mtime_ns, listed_at):
             self.listings[directory] = (mtime_ns, found)
             self.dirty = True
@@ -164,9 +165,13 @@ class DirectoryListings:
             self.dirty = True
         return found
 
+    def names(self, directory: str) -> frozenset[str] | None:
+        """The names in a directory a walk of this run listed (None if none did)."""
+        return self.seen.get(directory)
+
     def save(self) -> None:
         """Write the listings back (those of directories no walk reached are dropped)."""
-        gone = set(self.listings) - self.seen
+        gone = set(self.listings) - self.seen.keys()
         for directory in gone:
             del self.listings[directory]
         if self.path is None or not (self.dirty or gone):

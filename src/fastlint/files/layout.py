@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +53,11 @@ _FASTAPI_REQUIREMENT = re.compile(r"^\s*fastapi(?![\w.-])(?:\[[^\]]*\])?\s*(?P<s
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
 
 
-def read_layout(root: Path, files: Iterable[str]) -> ProjectLayout:
+def read_layout(root: Path, files: Iterable[str],
+                names_in: Callable[[str], Collection[str] | None] | None = None) -> ProjectLayout:
     """The layout of the project at `root`, looking in the directories its Python files are in
-    (and those between them and the root) for alembic.ini and pyproject.toml."""
+    (and those between them and the root) for alembic.ini and pyproject.toml. `names_in`, the
+    names a walk just listed in a directory, spares a stat per directory and file name."""
     directories: set[str] = set()
     top = os.path.join(str(root), "")
     for parent in {os.path.dirname(path if os.path.isabs(path) else os.path.abspath(path))
@@ -73,11 +75,15 @@ def read_layout(root: Path, files: Iterable[str]) -> ProjectLayout:
     separate: list[str] = []
     for directory in sorted(directories):
         absolute = os.path.join(str(root), directory) if directory else str(root)
-        ini = os.path.join(absolute, "alembic.ini")
-        if os.path.isfile(ini):
-            alembic_dirs.extend(_script_locations(Path(ini), root))
-        pyproject = os.path.join(absolute, "pyproject.toml")
-        if directory and os.path.isfile(pyproject) and not _depends_on_fastapi(Path(pyproject)):
+        listed = names_in(absolute) if names_in is not None else None
+
+        def is_file(name: str) -> bool:
+            return (listed is None or name in listed) and os.path.isfile(os.path.join(absolute, name))
+
+        if is_file("alembic.ini"):
+            alembic_dirs.extend(_script_locations(Path(absolute, "alembic.ini"), root))
+        if directory and is_file("pyproject.toml") \
+                and not _depends_on_fastapi(Path(absolute, "pyproject.toml")):
             separate.append(directory)
     # A separate project inside another one is already covered by the outer one.
     separate = [d for d in separate if not any(d.startswith(o + "/") for o in separate)]

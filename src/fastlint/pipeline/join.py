@@ -7,7 +7,6 @@ The model and the rules are imported when a join runs.
 
 from __future__ import annotations
 
-import os
 import pickle
 from collections import defaultdict
 from typing import TYPE_CHECKING

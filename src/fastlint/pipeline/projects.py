@@ -181,7 +181,7 @@ def plan_projects(paths: Sequence[Path], options: RunOptions) -> list[ProjectRun
                 files.setdefault(shown, found)
         listings.save()
         runs.append(ProjectRun(config, list(files), reported, absolute=files,
-                               layout=read_layout(root, files.values())))
+                               layout=read_layout(root, files.values(), listings.names)))
     return runs
 
 
