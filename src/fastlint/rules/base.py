@@ -77,6 +77,15 @@ class ProjectRule(Rule):
         classes, bindings: see `Project.file_memo`), not routes, the call graph or scopes."""
         return project.file_memo((self._options_key, part), facts, lambda: tuple(compute()))
 
+    def findings_by_file(self, project: "Project",
+                         find: "Callable[[FileFacts], Iterable[Diagnostic]]") -> Iterator[Diagnostic]:
+        """The findings of a rule whose findings in a file depend on that file alone (and on
+        what the interfaces decide, see `in_file`): `find(facts)` for every file with calls,
+        each file's kept across edits."""
+        for facts in project.files:
+            if facts.calls:
+                yield from self.in_file(project, facts, "findings", lambda: find(facts))
+
     @cached_property
     def _options_key(self) -> str:
         return f"{self.code} {sorted(self.settings.items())!r}"

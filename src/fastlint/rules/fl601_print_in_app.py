@@ -64,11 +64,11 @@ class PrintInApp(ProjectRule):
     application_code_only = True
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for facts in project.files:
-            if not facts.is_test and facts.calls:
-                yield from self.in_file(project, facts, "findings", lambda: self._in_file(facts))
+        return self.findings_by_file(project, self._in_file)
 
     def _in_file(self, facts: FileFacts) -> Iterator[Diagnostic]:
+        if facts.is_test:
+            return
         prints = [c for c in facts.calls if c.call.value == "print" and not c.in_main_guard]
         if not prints or is_cli_script(facts):
             return

@@ -59,9 +59,7 @@ class TimeoutRule(ProjectRule):
         raise NotImplementedError
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for facts in project.files:
-            if facts.calls:
-                yield from self.in_file(project, facts, "findings", lambda: self._in_file(project, facts))
+        return self.findings_by_file(project, lambda facts: self._in_file(project, facts))
 
     def _in_file(self, project: Project, facts: FileFacts) -> Iterator[Diagnostic]:
         for call in facts.calls:
