@@ -17,15 +17,6 @@ _MAX_STEPS = 12
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
 
 
-def _previous_boundary(symbol: str, end: int) -> int:
-    """The end of the next shorter prefix of a symbol: `a.b().c` → `a.b()` → `a.b` → `a`."""
-    if symbol.endswith("()", 0, end):
-        return end - 2
-    dot = symbol.rfind(".", 0, end)
-    call_end = symbol.rfind(")", 0, end) + 1  # 0 when there is none
-    return max(dot, call_end, 0)
-
-
 class Names(Tables):
     """Name resolution over the project's tables."""
 
@@ -61,14 +52,22 @@ class Names(Tables):
 
     def _replace_alias(self, symbol: str) -> str | None:
         """Replace the longest prefix bound in the project (or a library class alias)."""
-        every_alias = self._every_alias
+        if symbol.partition(".")[0].partition("(")[0] not in self._alias_heads:
+            return None  # every prefix starts with this first name: none can be bound
+        bound = self._every_alias.get
         end = len(symbol)
         while end > 0:
             prefix = symbol[:end]
-            target = every_alias.get(prefix)
+            target = bound(prefix)
             if target is not None and target != prefix:
                 return target + symbol[end:]
-            end = _previous_boundary(symbol, end)
+            # The next shorter prefix: `a.b().c` → `a.b()` → `a.b` → `a`.
+            if prefix.endswith("()"):
+                end -= 2
+            else:
+                dot = symbol.rfind(".", 0, end)
+                call_end = symbol.rfind(")", 0, end) + 1  # 0 when there is none
+                end = dot if dot > call_end else call_end
         return None
 
     def _strip_instance(self, symbol: str) -> str | None:

@@ -108,8 +108,9 @@ class Tables:
         self._file_memos = previous._file_memos
         self._table_memos = previous._table_memos
         self.stored_factories = previous.stored_factories
-        if "_every_alias" in previous.__dict__:
-            self.__dict__["_every_alias"] = previous.__dict__["_every_alias"]
+        for derived in ("_every_alias", "_alias_heads"):
+            if derived in previous.__dict__:
+                self.__dict__[derived] = previous.__dict__[derived]
         for facts in changed:
             path = facts.path
             if self.modules[facts.module].path == path:
@@ -154,3 +155,8 @@ class Tables:
         """One table for the hot path: the project's bindings win over library class
         aliases, which win over root-relative module names."""
         return {**self.module_aliases, **CLASS_ALIASES, **self.aliases}
+
+    @cached_property
+    def _alias_heads(self) -> frozenset[str]:
+        """The first name (before any `.` or `(`) of every bound symbol."""
+        return frozenset(key.partition(".")[0].partition("(")[0] for key in self._every_alias)
