@@ -194,6 +194,51 @@ def test_app_passed_to_a_registration_function():
     assert paths(files) == {"a": ("/api/v1/a",), "health": ("/health",)}
 
 
+UNANNOTATED_REGISTER = {
+    "app/__init__.py": "",
+    "app/routes.py": """
+        from fastapi import APIRouter
+        router = APIRouter(prefix="/items")
+        @router.get("/{id}")
+        def item(id: int): ...
+        def configure_routes(app):
+            from app.routes import router
+            app.include_router(router, prefix="/api")
+    """,
+}
+
+
+def test_app_passed_to_a_registration_function_without_annotations():
+    files = {**UNANNOTATED_REGISTER, "app/main.py": """
+        from fastapi import FastAPI
+        from app.routes import configure_routes
+        app = FastAPI()
+        configure_routes(app)
+    """}
+    assert paths(files) == {"item": ("/api/items/{id}",)}
+
+
+def test_unannotated_registration_given_two_apps_or_none_is_unknown():
+    two = {**UNANNOTATED_REGISTER, "app/main.py": """
+        from fastapi import FastAPI
+        from app.routes import configure_routes
+        first, second = FastAPI(), FastAPI()
+        configure_routes(first)
+        configure_routes(second)
+    """}
+    assert paths(two) == {"item": ()}
+    assert paths(UNANNOTATED_REGISTER) == {"item": ()}
+
+
+def test_only_wiring_on_an_unannotated_parameter_is_recorded():
+    facts = project({"m.py": """
+        def configure(app, cache):
+            app.include_router(None)
+            cache.get("key")
+    """}).files[0]
+    assert [call.call.value for call in facts.calls] == ["<param app>.include_router"]
+
+
 def test_registration_function_called_with_two_apps_is_unknown():
     files = {**REGISTER, "app/main.py": """
         from fastapi import FastAPI
@@ -252,6 +297,31 @@ def test_app_built_in_a_method_handed_to_something_else_stays_unknown():
                 def token(): ...
     """}
     assert paths(files) == {"token": ()}
+
+
+SERVER_CLASS = """
+    from fastapi import APIRouter, FastAPI
+    router = APIRouter()
+    @router.get("/policy")
+    def policy(): ...
+    class Server:
+        def __init__(self):
+            self.app: FastAPI = self._init_app()
+        def _init_app(self):
+            app = FastAPI()
+            app.include_router(router, prefix="/v1")
+            return app
+"""
+
+
+@pytest.mark.parametrize(("main", "expected"), [
+    ("def create_app():\n    from server import Server\n    return Server().app\napp = create_app()\n",
+     ("/v1/policy",)),
+    ("def create_app():\n    from server import Server\n    return Server().app\nplugin = create_app()\n",
+     ()),
+], ids=["bound-to-the-name-an-asgi-server-is-pointed-at", "bound-to-another-name"])
+def test_app_built_in_a_method_and_bound_to_app_at_module_level(main, expected):
+    assert paths({"server.py": SERVER_CLASS, "main.py": main}) == {"policy": expected}
 
 
 LIFESPAN_VIEWS = """

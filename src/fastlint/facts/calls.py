@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from fastlint.facts.dispatch import handles
 from fastlint.facts.guards import Guard
-from fastlint.facts.records import UNKNOWN, CallFact, Span, Val
+from fastlint.facts.records import PARAMETER_WIRING, UNKNOWN, CallFact, Span, Val
 from fastlint.facts.scopes import Scope
 from fastlint.facts.values import dotted_text, intern
 
@@ -41,6 +41,9 @@ class CallRecording:
         if type(func) is ast.Attribute:
             receiver = self.expr(func.value, func)
             base = receiver.symbol
+            if base is None and receiver.kind == "unknown" and receiver.value is not None \
+                    and func.attr in PARAMETER_WIRING:
+                base = receiver.value  # `<param app>`: see records.unannotated_parameter
             callee = intern(f"{base}.{func.attr}") if base is not None else None
             if receiver.kind != "call":
                 receiver = None  # derivable from the callee (Val.target)

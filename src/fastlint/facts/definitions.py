@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 
 from fastlint.facts.dispatch import handles
 from fastlint.facts.guards import Guard
-from fastlint.facts.records import UNKNOWN, ClassFact, FunctionFact, ParamFact, Span, Val
+from fastlint.facts.records import (
+    UNKNOWN, ClassFact, FunctionFact, ParamFact, Span, Val, unannotated_parameter,
+)
 from fastlint.facts.route_logic import measure as measure_logic
 from fastlint.facts.scopes import Scope
 
@@ -161,7 +163,7 @@ class DefinitionWalk:
                 alias = self.sym_of(arg.annotation)
                 bound = Val("ref", f"{alias}()") if alias else UNKNOWN
             else:
-                bound = UNKNOWN
+                bound = unannotated_parameter(arg.arg)
             scope.names[arg.arg] = bound
         return tuple(params)
 

@@ -80,6 +80,20 @@ class Val(NamedTuple):
 
 
 UNKNOWN = Val("unknown")
+# Wiring called on a parameter without an annotation (`def configure_routes(app):
+# app.include_router(...)`) is recorded with the callee `<param app>.include_router`, so the
+# project can bind the parameter to what every call site passes.
+PARAMETER_WIRING = frozenset({"include_router", "mount", "add_api_route", "add_api_websocket_route"})
+
+
+def unannotated_parameter(name: str) -> Val:
+    """What a parameter without an annotation stands for: unknown, naming the parameter."""
+    return Val("unknown", f"<param {name}>")
+
+
+def parameter_name(symbol: str) -> str | None:
+    """`app` of `<param app>`, else None."""
+    return symbol[7:-1] if symbol.startswith("<param ") and symbol.endswith(">") else None
 
 
 class ImportFact(NamedTuple):

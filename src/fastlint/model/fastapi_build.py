@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastlint.facts.records import CallFact, FileFacts, FunctionFact, Val
+from fastlint.facts.records import BindingFact, CallFact, FileFacts, FunctionFact, Val
 from fastlint.model.fastapi_owners import OwnerResolution
 from fastlint.model.fastapi_records import (
-    ROUTE_METHODS, SERVER_CALLS, WIRING_METHODS, Include, Route, RouteOwner,
+    ASGI_NAMES, ROUTE_METHODS, SERVER_CALLS, WIRING_METHODS, Include, Route, RouteOwner,
 )
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ class FastAPIReader(OwnerResolution):
             for function in facts.functions:
                 for decorator in function.decorators:
                     self._decorator(facts, function, decorator)
+            for binding in facts.bindings:
+                self._served_by_name(facts, binding)
 
     def _owner_calls(self, facts: FileFacts, names_of_owner_classes: frozenset[str],
                      ) -> tuple[tuple[tuple[CallFact, str], ...], tuple[tuple[CallFact, str], ...]]:
@@ -89,6 +91,15 @@ class FastAPIReader(OwnerResolution):
             if kind is not None:
                 constructors.append((call, kind))
         return tuple(constructors), tuple(wiring)
+
+    def _served_by_name(self, facts: FileFacts, binding: BindingFact) -> None:
+        """`app = create_app()` at module level: the name an ASGI server is pointed at
+        (`uvicorn main:app`), so the app is served at the root, wherever it was built."""
+        module, _, name = binding.qualname.rpartition(".")
+        if name in ASGI_NAMES and module == facts.module and binding.value.kind in ("call", "ref"):
+            owner = self.owner_of(binding.value, facts)
+            if owner is not None and owner.kind == "app":
+                self.served_apps.add(owner.key)
 
     def _served(self, facts: FileFacts, call: CallFact) -> None:
         """`uvicorn.run(app)`: the app is served at the root, wherever it was built."""

@@ -15,7 +15,7 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fastlint.facts.records import FileFacts, FunctionFact, Val
+from fastlint.facts.records import FileFacts, FunctionFact, Val, parameter_name
 from fastlint.model.fastapi_records import (
     APP_CLASSES, DEPENDS, ROUTER_CLASSES, Include, Route, RouteOwner,
 )
@@ -90,6 +90,9 @@ class OwnerResolution:
                 return self._constructed_owner(found[0], found[1], depth)
             if function is not None and found is None and value.value.endswith("()"):
                 return self._parameter_owner(function, value.value, depth)
+            name = parameter_name(value.value)
+            if function is not None and name is not None:
+                return self._owner_passed(function, name, depth)
         return None
 
     def _constructed_owner(self, facts: FileFacts, call: Val, depth: int) -> RouteOwner | None:
@@ -105,18 +108,28 @@ class OwnerResolution:
             return apps[0]
         if not apps and len(built) == 1:
             return built[0]
+        returned = factory.function.returned
+        if not built and returned and not returned.endswith("()"):
+            # `return server.app`: the factory hands out an app built elsewhere.
+            return self.owner_of(Val("ref", returned), facts, None, depth + 1)
         return None
 
     def _parameter_owner(self, function: FunctionFact, symbol: str, depth: int) -> RouteOwner | None:
         """The owner bound to a parameter annotated `FastAPI`/`APIRouter`, when every call
         site of the function passes the same one (FastAPI itself calls a lifespan with its
         app)."""
-        project = self.project
         matches = [index for index, param in enumerate(function.params)
                    if param.annotation is not None and f"{param.annotation}()" == symbol]
         if len(matches) != 1 or self.owner_kind(symbol[:-2]) is None:
             return None
-        index = matches[0]
+        return self._owner_passed(function, function.params[matches[0]].name, depth)
+
+    def _owner_passed(self, function: FunctionFact, name: str, depth: int) -> RouteOwner | None:
+        """The owner every call site passes for the parameter `name` of `function`."""
+        project = self.project
+        index = next((i for i, param in enumerate(function.params) if param.name == name), None)
+        if index is None:
+            return None
         param = function.params[index]
         if param.kind not in ("positional", "kwonly"):
             return None

@@ -27,6 +27,8 @@ WIRING_METHODS = frozenset({"include_router", "mount", "add_api_route", "add_api
 # "/" when the project hands it to one of these (`uvicorn.Config(self.app, ...)`).
 SERVER_CALLS = frozenset({"uvicorn.run", "uvicorn.Config", "uvicorn.config.Config", "uvicorn.main.run",
                           "hypercorn.asyncio.serve", "hypercorn.trio.serve"})
+# The module-level names ASGI servers are pointed at (`uvicorn main:app`).
+ASGI_NAMES = frozenset({"app", "application", "asgi_app"})
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
                      "fastapi.params.Security", "fastapi.param_functions.Depends",
                      "fastapi.param_functions.Security"})
