@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 from fastlint.rules import all_rules
-from fastlint.rules.catalogue import CATALOGUE, option
+from fastlint.rules.base import Rule
+from fastlint.rules.catalogue import CATALOGUE, option, severity_of
 
 
 def test_every_rule_class_has_its_row_and_no_row_is_left_over():
@@ -14,9 +15,18 @@ def test_every_rule_class_has_its_row_and_no_row_is_left_over():
 def test_each_row_describes_its_rule_class():
     for entry, rule in zip(CATALOGUE, all_rules()):
         assert (entry.name, entry.default_on, entry.application_code_only, entry.quiet_in,
-                entry.options, entry.module) == \
+                entry.options, entry.module, entry.severity, entry.redacts_source,
+                entry.severity_by_message) == \
             (rule.name, rule.default_on, rule.application_code_only, frozenset(rule.quiet_in),
-             tuple(o.name for o in rule.options), rule.__module__), entry.code
+             tuple(o.name for o in rule.options), rule.__module__, rule.severity,
+             rule.redacts_source, rule.severity_of.__func__ is not Rule.severity_of.__func__), \
+            entry.code
+
+
+def test_a_severity_that_depends_on_the_finding_is_the_rule_s():
+    for rule in all_rules():
+        for message in ("Hardcoded signing key `SECRET_KEY`", "Hardcoded password", ""):
+            assert severity_of(rule.code, message) == rule.severity_of(message)
 
 
 def test_an_option_is_found_in_the_rule_that_defines_it():

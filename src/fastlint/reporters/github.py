@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from fastlint.reporters.locations import report_paths, report_root
-from fastlint.rules import rules_by_code
+from fastlint.rules.catalogue import BY_CODE, severity_of
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult
@@ -31,12 +31,12 @@ def annotation(level: str, message: str, **properties: str | int) -> str:
 
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
     root = report_root(settings.root)
-    rules = rules_by_code()
+    rules = BY_CODE
     paths = report_paths(result.diagnostics, root)
     for diagnostic in result.diagnostics:
         rule = rules.get(diagnostic.code)
-        level = "error" if rule is not None and rule.severity_of(diagnostic.message) == "error" \
-            else "warning"
+        # `severity_of` is "warning" for a code no rule has.
+        level = severity_of(diagnostic.code, diagnostic.message)
         name = rule.name if rule is not None else diagnostic.code
         position: dict[str, str | int] = {"file": paths[diagnostic.path],
                                           "line": diagnostic.row}

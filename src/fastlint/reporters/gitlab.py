@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, TextIO
 
 from fastlint.reporters.locations import fingerprints, report_paths, report_root
-from fastlint.rules import rules_by_code
+from fastlint.rules.catalogue import BY_CODE, severity_of
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult
@@ -23,7 +23,7 @@ SEVERITIES = {"error": "critical", "warning": "major"}
 
 def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> None:
     root = report_root(settings.root)
-    rules = rules_by_code()
+    rules = BY_CODE
     paths = report_paths(result.diagnostics, root)
     issues = []
     for diagnostic, fingerprint in zip(result.diagnostics, fingerprints(result.diagnostics, paths)):
@@ -33,8 +33,8 @@ def render(result: "RunResult", stream: TextIO, settings: "RenderSettings") -> N
             "description": f"{diagnostic.code} {diagnostic.message}",
             "check_name": f"{diagnostic.code} {rule.name}" if rule is not None else diagnostic.code,
             "fingerprint": fingerprint,
-            "severity": SEVERITIES.get(rule.severity_of(diagnostic.message) if rule is not None else "",
-                                      "minor"),
+            "severity": SEVERITIES[severity_of(diagnostic.code, diagnostic.message)]
+            if rule is not None else "minor",
             "categories": ["Bug Risk"],
             "location": {
                 "path": paths[diagnostic.path],

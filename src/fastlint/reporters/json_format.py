@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from fastlint.diagnostics import Diagnostic
 from fastlint.rules.links import configured_template, rule_url
-from fastlint.rules import rules_by_code
+from fastlint.rules.catalogue import BY_CODE, severity_of
 
 if TYPE_CHECKING:
     from fastlint.engine import RunResult
     from fastlint.reporters import RenderSettings
 
 def diagnostic_dict(diagnostic: Diagnostic, url_template: str | None = None) -> dict[str, Any]:
-    rule = rules_by_code().get(diagnostic.code)
+    rule = BY_CODE.get(diagnostic.code)
     fix = None
     if diagnostic.fix is not None:
         fix = {
@@ -34,7 +34,7 @@ def diagnostic_dict(diagnostic: Diagnostic, url_template: str | None = None) -> 
     return {
         "code": diagnostic.code,
         "name": rule.name if rule else diagnostic.code,
-        "severity": rule.severity_of(diagnostic.message) if rule else "warning",
+        "severity": severity_of(diagnostic.code, diagnostic.message),
         "message": diagnostic.message,
         "filename": os.path.abspath(diagnostic.path),
         "location": {"row": diagnostic.row, "column": diagnostic.col + 1},

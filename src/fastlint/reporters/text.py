@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from fastlint.diagnostics import Applicability, Diagnostic
 from fastlint.not_analysed import summary_line
-from fastlint.rules import rules_by_code
+from fastlint.rules.catalogue import BY_CODE
 from fastlint.facts.secret_text import mask_line
 from fastlint.files.source import SourceError, read_source
 
@@ -45,7 +45,7 @@ def _snippet(diagnostic: Diagnostic, cache: dict, style: _Style) -> list[str]:
     if source is None:
         return []
     line = source.line(diagnostic.row).replace("\t", " ")
-    rule = rules_by_code().get(diagnostic.code)
+    rule = BY_CODE.get(diagnostic.code)
     if rule is not None and rule.redacts_source:
         return [style(f"{diagnostic.row:>5} | ", _DIM) + mask_line(line)]
     if not line.strip():
@@ -142,7 +142,7 @@ def _summary(result: "RunResult", stream: TextIO, style: _Style, settings: "Rend
 def _statistics(result: "RunResult", stream: TextIO, style: _Style) -> None:
     counts = Counter(d.code for d in result.diagnostics)
     fixable = Counter(d.code for d in result.diagnostics if d.fix is not None)
-    rules = rules_by_code()
+    rules = BY_CODE
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         rule = rules.get(code)
         mark = "[*]" if fixable[code] else "   "
