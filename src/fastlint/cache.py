@@ -28,7 +28,6 @@ from pathlib import Path
 
 from fastlint import __version__
 from fastlint.facts.results import FileResult
-from fastlint.files.atomic import replace_file
 from fastlint.facts.records import FileFacts
 from fastlint.files.trivia import TriviaSignature
 
@@ -257,6 +256,8 @@ def _read(path: Path) -> object:
 
 
 def _write(path: Path, data: object) -> None:
+    from fastlint.files.atomic import replace_file  # tempfile: only a run that writes pays
+
     replace_file(str(path), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), prefix=".tmp-")
 
 

@@ -8,8 +8,6 @@ use FastAPI, and the newest FastAPI version the project allows.
 
 from __future__ import annotations
 
-import configparser
-import json
 import os
 import re
 import sys
@@ -91,6 +89,8 @@ def read_layout(root: Path, files: Iterable[str],
 
 
 def _script_locations(ini: Path, root: Path) -> list[str]:
+    import configparser  # most projects have no alembic.ini
+
     parser = configparser.ConfigParser(defaults={"here": str(ini.parent)}, interpolation=None)
     try:
         parser.read(ini, encoding="utf-8")
@@ -165,6 +165,8 @@ def fastapi_pin(root: Path) -> FastAPIPin | None:
     pipfile_lock = root / "Pipfile.lock"
     if pipfile_lock.is_file():
         try:
+            import json
+
             data = json.loads(pipfile_lock.read_text(encoding="utf-8"))
             spec = data.get("default", {}).get("fastapi", {}).get("version", "")
         except (OSError, ValueError, AttributeError):
