@@ -63,9 +63,9 @@ class FastAPIReader(OwnerResolution):
             else:
                 self._wiring_call(facts, call, method)
         for facts in project.files:
-            for function in facts.functions:
-                for decorator in function.decorators:
-                    self._decorator(facts, function, decorator)
+            for function, decorator in project.file_memo("route decorators", facts,
+                                                         lambda: _route_decorators(facts)):
+                self._decorator(facts, function, decorator)
             for binding in facts.bindings:
                 self._served_by_name(facts, binding)
 
@@ -263,3 +263,17 @@ def _binding_names(facts: FileFacts) -> dict[tuple[str, int, int], str]:
         if value.kind == "call" and value.span is not None:
             names[(facts.path, value.span.row, value.span.col)] = binding.qualname.rsplit(".", 1)[-1]
     return names
+
+
+_DECORATOR_METHODS = frozenset(ROUTE_METHODS) | {"middleware", "exception_handler", "on_event"}
+
+
+def _route_decorators(facts: FileFacts) -> tuple[tuple[FunctionFact, Val], ...]:
+    """The decorators of a file that may declare a route or a handler (`@x.get(...)`,
+    `@x.middleware(...)`…), with the function each decorates: the only ones
+    `_route_decorator` acts on."""
+    return tuple(
+        (function, decorator) for function in facts.functions for decorator in function.decorators
+        if decorator.kind == "call" and isinstance(decorator.value, str)
+        and decorator.value.rsplit(".", 1)[-1] in _DECORATOR_METHODS
+    )

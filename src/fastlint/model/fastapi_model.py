@@ -16,6 +16,7 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from fastlint.facts.records import FileFacts
 from fastlint.model.fastapi_build import FastAPIReader
 from fastlint.model.fastapi_records import MIDDLEWARE_BASES, Route, RouteOwner
 
@@ -122,13 +123,7 @@ class FastAPIModel(FastAPIReader):
             pending.extend(self._dependency_list(owner.call.kwarg("dependencies")))
         # Any Depends() anywhere (e.g. in a helper module's Annotated alias) marks a dependency.
         for facts in project.files:
-            for binding in facts.bindings:
-                if binding.depends is not None:
-                    pending.append(project.canonical(binding.depends))
-            for function in facts.functions:
-                for param in function.params:
-                    if param.depends is not None:
-                        pending.append(project.canonical(param.depends))
+            pending.extend(project.file_memo("depends targets", facts, lambda: _depends_targets(project, facts)))
         found: set[str] = set()
         while pending:
             symbol = pending.pop()
@@ -186,3 +181,11 @@ class FastAPIModel(FastAPIReader):
         for route in self.resolved_routes:
             grouped[route.owner.key if route.owner else None].append(route)
         return grouped
+
+
+def _depends_targets(project: "Project", facts: FileFacts) -> tuple[str, ...]:
+    """What every `Depends(...)` of a file names (in bindings, then parameters), canonical."""
+    found = [project.canonical(binding.depends) for binding in facts.bindings if binding.depends is not None]
+    found.extend(project.canonical(param.depends) for function in facts.functions
+                 for param in function.params if param.depends is not None)
+    return tuple(found)
