@@ -125,7 +125,7 @@ def _from_cache(run: ProjectRun, path: str) -> bool:
         if digest == entry.digest:
             cache.touch(key, status.st_size, status.st_mtime_ns, racy)
         else:
-            light = _after_trivia_edit(entry, path, raw)
+            light = _after_trivia_edit(run, entry, path, raw)
             if light is None:
                 return False
             cache.restate(key, status.st_size, status.st_mtime_ns, digest, light, racy)
@@ -135,7 +135,7 @@ def _from_cache(run: ProjectRun, path: str) -> bool:
     return True
 
 
-def _after_trivia_edit(entry: Entry, path: str, raw: bytes) -> FileResult | None:
+def _after_trivia_edit(run: ProjectRun, entry: Entry, path: str, raw: bytes) -> FileResult | None:
     """The light result of a file whose edit touched only comments and blank lines where
     its analysis does not look (see files/trivia.py): the old one with the new noqa."""
     signature = entry.trivia()
@@ -147,6 +147,7 @@ def _after_trivia_edit(entry: Entry, path: str, raw: bytes) -> FileResult | None
         return None
     if not only_trivia_changed(signature, source):
         return None
+    run.read[path] = source
     light = entry.light()
     if light.facts is None:
         return None
@@ -178,6 +179,7 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
     for path in paths:
         run.light.discard(path)
         run.results.pop(path, None)
+        run.read.pop(path, None)
         if path not in run.overrides and _from_cache(run, path):
             continue
         # abspath, not Path.absolute(): a display path like `../x/app.py` must be normalised
@@ -220,6 +222,6 @@ def current_source(run: ProjectRun, path: str) -> SourceFile | None:
     try:
         if path in run.overrides:
             return decode_source(path, run.overrides[path])
-        return read_source(path)
+        return run.read.get(path) or read_source(path)
     except SourceError:
         return None

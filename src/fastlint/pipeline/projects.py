@@ -16,6 +16,7 @@ from fastlint.config import Config, ConfigError, find_pyproject, load_config
 from fastlint.facts.results import FileResult, ModuleInfo
 from fastlint.files.discovery import DEFAULT_EXCLUDE, DirectoryListings, walk_python_files
 from fastlint.files.layout import ProjectLayout, read_layout
+from fastlint.files.source import SourceFile
 from fastlint.pipeline.run import RunOptions
 
 if TYPE_CHECKING:
@@ -100,6 +101,9 @@ class ProjectRun:
     cache: Cache | None = None
     # Files whose result came from the cache manifest without facts (loaded only to join).
     light: set[str] = field(default_factory=set)
+    # The text of files read while mapping them (a comment-only edit), kept for the rest of
+    # the mapping's use: the check that the project rules would read the same text.
+    read: dict[str, SourceFile] = field(default_factory=dict)
     layout: ProjectLayout = field(default_factory=ProjectLayout)
     # The findings came from the index (nothing changed): `results` holds nothing yet.
     from_index: bool = False
