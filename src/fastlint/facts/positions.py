@@ -7,48 +7,46 @@ May import `fastlint.files` and `fastlint.facts.records`.
 from __future__ import annotations
 
 import ast
+import re
+from bisect import bisect_right
 
 from fastlint.facts.records import Span
 from fastlint.files.source import SourceFile, char_col
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 class Positions:
     """Spans of one file's nodes."""
 
     def __init__(self, source: SourceFile) -> None:
-        self.source = source
-        self.ascii = source.text.isascii()
-        # row → the line, when it has non-ASCII text (else None): many nodes share a row.
-        self._wide_lines: dict[int, str | None] = {}
+        # row → line, for the lines with non-ASCII text (few, even in a file that has some):
+        # on every other line a byte column is a character column.
+        self._wide_lines: dict[int, str] = {}
+        text = source.text
+        if not text.isascii():
+            starts = source.line_starts
+            for match in _NON_ASCII.finditer(text):
+                row = bisect_right(starts, match.start())
+                if row not in self._wide_lines:
+                    self._wide_lines[row] = source.line(row)
 
     def span(self, node: ast.AST) -> Span:
         row = node.lineno  # type: ignore[attr-defined]
         end_row = node.end_lineno or row  # type: ignore[attr-defined]
         col = node.col_offset  # type: ignore[attr-defined]
         end_col = node.end_col_offset or col  # type: ignore[attr-defined]
-        if self.ascii:
-            return Span(row, col, end_row, end_col)
-        line = self._wide_line(row)
-        if line is not None:
-            col = char_col(line, col)
-        if end_row != row:
-            line = self._wide_line(end_row)
-        if line is not None:
-            end_col = char_col(line, end_col)
+        wide = self._wide_lines
+        if wide:
+            line = wide.get(row)
+            if line is not None:
+                col = char_col(line, col)
+            line = wide.get(end_row)
+            if line is not None:
+                end_col = char_col(line, end_col)
         return Span(row, col, end_row, end_col)
 
     def position(self, row: int, byte_col: int) -> tuple[int, int]:
         """(row, character column) of an `ast` position."""
-        if self.ascii:
-            return (row, byte_col)
-        line = self._wide_line(row)
+        line = self._wide_lines.get(row)
         return (row, byte_col if line is None else char_col(line, byte_col))
-
-    def _wide_line(self, row: int) -> str | None:
-        try:
-            return self._wide_lines[row]
-        except KeyError:
-            line = self.source.line(row)
-            wide = None if line.isascii() else line
-            self._wide_lines[row] = wide
-            return wide

@@ -87,8 +87,10 @@ class HardcodedSecret(FileRule):
         if ctx.is_test:
             return
         kind = type(node)
+        # The cheap tests first, here: this runs for every constant and every call.
         if kind is ast.Constant:
-            self._url(node, ctx)  # type: ignore[arg-type]
+            if type(node.value) is str and "://" in node.value:  # type: ignore[attr-defined]
+                self._url(node, ctx)  # type: ignore[arg-type]
         elif kind is ast.Assign:
             for target in node.targets:  # type: ignore[attr-defined]
                 self._named(_target_name(target), node.value, ctx, assigned=node)  # type: ignore[attr-defined]
@@ -96,11 +98,11 @@ class HardcodedSecret(FileRule):
             self._named(_target_name(node.target), node.value, ctx, assigned=node)  # type: ignore[attr-defined]
         elif kind is ast.Call:
             for keyword in node.keywords:  # type: ignore[attr-defined]
-                if keyword.arg is not None:
+                if keyword.arg is not None and is_secret_name(keyword.arg):
                     self._named(keyword.arg, keyword.value, ctx, siblings=node)  # type: ignore[arg-type]
         else:
             for key, value in zip(node.keys, node.values):  # type: ignore[attr-defined]
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and is_secret_name(key.value):
                     self._named(key.value, value, ctx, siblings=node)  # type: ignore[arg-type]
 
     def _named(self, name: str | None, value: ast.expr | None, ctx: FileContext,
