@@ -4,6 +4,8 @@ the others go on."""
 
 import ast
 
+import pytest
+
 from fastlint.facts.collect import Collector
 from fastlint.files.source import decode_source
 
@@ -49,3 +51,15 @@ def test_a_rule_that_raises_is_reported_once_and_the_others_go_on():
     assert calls == [4, 4, 6, 7]
     assert [call.call.value for call in facts.calls] == ["requests.get", "requests.get().json",
                                                          "app.fetch", "app.fetch"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_spans_are_character_columns_on_lines_with_non_ascii_text(newline):
+    lines = ["import requests", 'label = "été"; requests.get("ü")', "requests.post('x')"]
+    raw = newline.join(lines).encode() + newline.encode()
+    source = decode_source("app.py", raw)
+    collector = Collector(source, ast.parse(raw), "app", False)
+    calls = collector.run().calls
+    start = lines[1].index("requests.get")
+    assert [call.span for call in calls] == [(2, start, 2, len(lines[1])), (3, 0, 3, len(lines[2]))]
+    assert calls[0].func_end == (2, start + len("requests.get"))
