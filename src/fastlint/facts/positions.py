@@ -14,6 +14,9 @@ from fastlint.facts.records import Span
 from fastlint.files.source import SourceFile, char_col
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# A span per node: built without NamedTuple's Python-level __new__ (a tenth of the walk's
+# object building).
+_new_span = tuple.__new__
 
 
 class Positions:
@@ -49,7 +52,7 @@ class Positions:
             line = wide.get(end_row)
             if line is not None:
                 end_col = char_col(line, end_col)
-        return Span(row, col, end_row, end_col)
+        return _new_span(Span, (row, col, end_row, end_col))
 
     def position(self, row: int, byte_col: int) -> tuple[int, int]:
         """(row, character column) of an `ast` position."""

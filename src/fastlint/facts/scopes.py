@@ -18,6 +18,7 @@ from fastlint.facts.records import Val
 from fastlint.files.ast_compat import TryStar, TypeAlias
 
 BUILTIN_NAMES = frozenset({"open", "print", "input", "exec", "eval", "breakpoint", "property"})
+_BUILTINS = {name: Val("ref", name) for name in BUILTIN_NAMES}
 
 
 @dataclass(slots=True, eq=False)
@@ -45,6 +46,9 @@ class Scope:
     callable_scope: Scope | None = None
     function_scope: Scope | None = None
     in_class_body: bool = False
+    # The names a name is looked up in from here, innermost first: its own, then those of
+    # the enclosing scopes but class bodies.
+    visible: list[dict[str, Val]] = field(default_factory=list)
 
 
 class ScopeStack:
@@ -58,6 +62,9 @@ class ScopeStack:
 
     def enter(self, scope: Scope) -> None:
         outer = self.scopes[-1] if self.scopes else None
+        scope.visible = [scope.names]
+        if outer is not None:
+            scope.visible += outer.visible[1:] if outer.kind == "class" else outer.visible
         if scope.kind in ("function", "lambda"):
             scope.callable_scope = scope
             scope.function_scope = scope if scope.kind == "function" else None
@@ -87,18 +94,11 @@ class ScopeStack:
         scope.names[name] = value
 
     def resolve_name(self, name: str) -> Val | None:
-        scopes = self.scopes
-        last = len(scopes) - 1
-        for index in range(last, -1, -1):
-            scope = scopes[index]
-            if scope.kind == "class" and index != last:
-                continue
-            value = scope.names.get(name)
+        for names in self.scopes[-1].visible:
+            value = names.get(name)
             if value is not None:
                 return value
-        if name in BUILTIN_NAMES:
-            return Val("ref", name)
-        return None
+        return _BUILTINS.get(name)
 
     def bind_module_names(self, body: Sequence[ast.stmt]) -> None:
         """Bind every module-level name before walking, so functions see later definitions."""
