@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fastlint.cache import Entry, content_digest, pack
+from fastlint.cache import Cache, Entry, content_digest, pack
 from fastlint.config import Config
 from fastlint.facts.results import FileResult, ModuleInfo, RuleSet
 from fastlint.files.source import SourceError, SourceFile, decode_source, read_bytes, read_source
@@ -95,43 +95,65 @@ def with_path(result: FileResult, path: str) -> FileResult:
                    diagnostics=tuple(replace(d, path=path) for d in result.diagnostics))
 
 
+@dataclass(frozen=True)
+class Compared:
+    """A file against its cache entry: unchanged (by its stat, or by its content when the
+    stat moved or was racy), or changed, with the bytes read to tell."""
+
+    entry: Entry
+    unchanged: bool
+    raw: bytes | None = None
+    status: os.stat_result | None = None
+    racy: bool = False
+
+
+def compare_to_cache(cache: Cache, key: str, path: str) -> Compared | None:
+    """How a file compares with its cache entry (None: no entry, or the file is unreadable).
+    A file touched without a change gets its new stat recorded."""
+    seen_at = now_ns()
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    entry = cache.lookup(key, status)
+    if entry is not None:
+        return Compared(entry, True)
+    entry = cache.entries.get(key)
+    if entry is None:
+        return None
+    try:
+        raw = read_bytes(path)
+    except SourceError:
+        return None
+    racy = is_racy(status.st_mtime_ns, seen_at)
+    if content_digest(raw) == entry.digest:
+        cache.touch(key, status.st_size, status.st_mtime_ns, racy)
+        return Compared(entry, True)
+    return Compared(entry, False, raw, status, racy)
+
+
 def _from_cache(run: ProjectRun, path: str) -> bool:
     """Whether the cache holds the result of a file whose content is unchanged, or whose
     comment-only and blank lines alone changed (its noqa comments are then read again).
     The result (without its facts) is loaded only for a reported file; the others are
     noted in `run.light`, to load in full if the project is joined again."""
-    cache = run.cache
-    if cache is None:
+    if run.cache is None:
         return False
     key = run.key(path)
-    seen_at = now_ns()
-    try:
-        status = os.stat(path)
-    except OSError:
+    compared = compare_to_cache(run.cache, key, path)
+    if compared is None:
         return False
-    entry = cache.lookup(key, status)
     light = None
-    if entry is None:
-        entry = cache.entries.get(key)
-        if entry is None:
+    if not compared.unchanged:
+        assert compared.raw is not None and compared.status is not None
+        light = _after_trivia_edit(run, compared.entry, path, compared.raw)
+        if light is None:
             return False
-        # Touched (a checkout, a save without edits) or edited: compare the content.
-        try:
-            raw = read_bytes(path)
-        except SourceError:
-            return False
-        racy = is_racy(status.st_mtime_ns, seen_at)
-        digest = content_digest(raw)
-        if digest == entry.digest:
-            cache.touch(key, status.st_size, status.st_mtime_ns, racy)
-        else:
-            light = _after_trivia_edit(run, entry, path, raw)
-            if light is None:
-                return False
-            cache.restate(key, status.st_size, status.st_mtime_ns, digest, light, racy)
+        run.cache.restate(key, compared.status.st_size, compared.status.st_mtime_ns,
+                          content_digest(compared.raw), light, compared.racy)
     run.light.add(path)
     if path in run.reported:
-        run.results[path] = with_path(light if light is not None else entry.light(), path)
+        run.results[path] = with_path(light if light is not None else compared.entry.light(), path)
     return True
 
 

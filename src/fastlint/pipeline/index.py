@@ -9,15 +9,13 @@ and path, the rules and their options, what decides the scopes, and per-file-ign
 
 from __future__ import annotations
 
-import os
 import pickle
 from collections import defaultdict
 
 from fastlint.cache import content_digest, pack
 from fastlint.diagnostics import Diagnostic
 from fastlint.facts.results import RuleSet
-from fastlint.files.source import SourceError, read_bytes
-from fastlint.files.stamps import is_racy, now_ns
+from fastlint.pipeline.file_map import compare_to_cache
 from fastlint.pipeline.projects import ProjectRun
 from fastlint.not_analysed import NotAnalysed
 
@@ -83,24 +81,6 @@ def project_state(run: ProjectRun, ruleset: RuleSet) -> str | None:
 
 def _unchanged(run: ProjectRun, path: str) -> bool:
     """Whether the file's content is the one its cache entry was made from."""
-    cache = run.cache
-    assert cache is not None
-    key = run.key(path)
-    seen_at = now_ns()
-    try:
-        status = os.stat(path)
-    except OSError:
-        return False
-    if cache.lookup(key, status) is not None:
-        return True
-    entry = cache.entries.get(key)
-    if entry is None:
-        return False
-    try:
-        digest = content_digest(read_bytes(path))
-    except SourceError:
-        return False
-    if digest != entry.digest:
-        return False
-    cache.touch(key, status.st_size, status.st_mtime_ns, is_racy(status.st_mtime_ns, seen_at))
-    return True
+    assert run.cache is not None
+    compared = compare_to_cache(run.cache, run.key(path), path)
+    return compared is not None and compared.unchanged
