@@ -62,13 +62,14 @@ def _syntax_error(path: str, info: ModuleInfo, message: str, row: int, col: int)
 
 def analyze_source(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet) -> FileResult:
     """Parse one file, collect its facts and run the file-local rules on it."""
-    return analyze_file(path, raw, info, ruleset)[0]
+    return analyze_file(path, raw, info, ruleset, signed=False)[0]
 
 
-def analyze_file(path: str, raw: bytes, info: ModuleInfo,
-                 ruleset: RuleSet) -> tuple[FileResult, TriviaSignature | None]:
-    """`analyze_source`, with what tells a later comment-only edit of the file apart (None
-    when the file was not analysed, or no edit of it can be trusted; see files/trivia.py)."""
+def analyze_file(path: str, raw: bytes, info: ModuleInfo, ruleset: RuleSet,
+                 signed: bool = True) -> tuple[FileResult, TriviaSignature | None]:
+    """`analyze_source`, with (when `signed`: the result is cached) what tells a later
+    comment-only edit of the file apart (None when the file was not analysed, or no edit of
+    it can be trusted; see files/trivia.py)."""
     try:
         source = decode_source(path, raw)
     except SourceError as error:
@@ -112,7 +113,8 @@ def analyze_file(path: str, raw: bytes, info: ModuleInfo,
         )
         for code, span, message, fix, stmt_row in collector.reports
     )
-    signature = None if errors else trivia_signature(source, tree, reads.upto.get(path, 0))
+    signature = None if errors or not signed else \
+        trivia_signature(source, tree, reads.upto.get(path, 0))
     return FileResult(path, facts, diagnostics, tuple(errors)), signature
 
 

@@ -62,7 +62,7 @@ class Analysed:
         return self.result if self.result is not None else pickle.loads(self.payload)  # type: ignore[arg-type]
 
 
-def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
+def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet, signed: bool) -> Analysed:
     from fastlint.analysis import analyze_file, analyze_path
 
     seen_at = now_ns()
@@ -73,14 +73,14 @@ def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet) -> Analysed:
         raw = read_bytes(path)  # never blocks, should the file have become a FIFO since
     except (OSError, SourceError):
         return Analysed(analyze_path(path, info, ruleset), 0, 0, "")
-    result, trivia = analyze_file(path, raw, info, ruleset)
+    result, trivia = analyze_file(path, raw, info, ruleset, signed)
     return Analysed(result, status.st_size, status.st_mtime_ns, content_digest(raw),
                     racy=is_racy(status.st_mtime_ns, seen_at), trivia=trivia)
 
 
-def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
+def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet, signed: bool,
                    packed: bool = False) -> list[Analysed]:
-    analysed = [_analyze_one(path, info, ruleset) for path, info in batch]
+    analysed = [_analyze_one(path, info, ruleset, signed) for path, info in batch]
     if packed:
         return [replace(item, result=None, payload=pack(item.result)) for item in analysed]
     return analysed
@@ -213,7 +213,8 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
             run.results[path] = analyze_source(path, run.overrides[path], info, ruleset)
         else:
             todo.append((path, info))
-    for item in _analysed(todo, ruleset, jobs):
+    # A comment-only edit can be recognised only against a cached result.
+    for item in _analysed(todo, ruleset, jobs, signed=run.cache is not None):
         result = item.unpacked()
         run.results[result.path] = result
         if run.cache is not None and item.digest and not result.errors:
@@ -221,13 +222,13 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
                             item.digest, result, item.payload, item.racy, item.trivia)
 
 
-def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
-              jobs: int | None) -> Iterator[Analysed]:
+def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet, jobs: int | None,
+              signed: bool) -> Iterator[Analysed]:
     """Each file's analysis, in order, as it arrives: the main process unpickles one batch
     while the workers parse the next, and keeps no payload it does not cache."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        yield from _analyze_batch(todo, ruleset)
+        yield from _analyze_batch(todo, ruleset, signed)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -235,7 +236,7 @@ def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet,
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
         for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches),
-                                [True] * len(batches)):
+                                [signed] * len(batches), [True] * len(batches)):
             yield from results
 
 
