@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import Any
 
 from fastlint.facts.dispatch import handles
 from fastlint.facts.guards import Guard
@@ -33,6 +34,7 @@ class CallRecording:
     span: Callable[[ast.AST], Span]
     position: Callable[[int, int], tuple[int, int]]
     dispatch: Callable[[ast.AST], None]
+    rule_visits: dict[type, Any]
 
     @handles(ast.Call)
     def call(self, node: ast.Call, parent: ast.AST | None) -> Val:
@@ -47,7 +49,8 @@ class CallRecording:
             callee = intern(f"{base}.{func.attr}") if base is not None else None
             if receiver.kind != "call":
                 receiver = None  # derivable from the callee (Val.target)
-            self.dispatch(func)
+            if ast.Attribute in self.rule_visits:
+                self.dispatch(func)
         else:
             called = self.expr(func, node)
             callee = called.symbol
