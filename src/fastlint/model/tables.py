@@ -53,7 +53,9 @@ class Tables:
         self._canonical: dict[str, str] = {}
         self._targets: dict[str, str | None] = {}
         self._lineages: dict[str, tuple[str, ...]] = {}
-        self._file_memos: dict[tuple[object, str], tuple[FileFacts, object]] = {}
+        # key → path → what `file_memo` computed from the facts `_memo_facts[path]`.
+        self._file_memos: dict[object, dict[str, object]] = {}
+        self._memo_facts: dict[str, FileFacts] = {}
         self._table_memos: dict[object, object] = {}
         # Names bound to a lambda that builds something (`self.get_client = lambda: ...`).
         self.stored_factories: set[str] = set()
@@ -106,6 +108,7 @@ class Tables:
         self._targets = previous._targets
         self._lineages = previous._lineages
         self._file_memos = previous._file_memos
+        self._memo_facts = previous._memo_facts
         self._table_memos = previous._table_memos
         self.stored_factories = previous.stored_factories
         for derived in ("_every_alias", "_alias_heads"):
@@ -132,14 +135,20 @@ class Tables:
         and their values as `canonical`, `function_target`, `binding_value` answer), never
         another file's facts or positions; a result built from a file's text is not kept.
         """
-        memo = self._file_memos
-        entry = memo.get((key, facts.path))
-        if entry is not None and entry[0] is facts:
-            return entry[1]  # type: ignore[return-value]
+        path = facts.path
+        if self._memo_facts.get(path) is not facts:  # the file changed: forget what it gave
+            for values in self._file_memos.values():
+                values.pop(path, None)
+            self._memo_facts[path] = facts
+        values = self._file_memos.get(key)
+        if values is None:
+            values = self._file_memos[key] = {}
+        elif path in values:
+            return values[path]  # type: ignore[return-value]
         reads = self._source_reads
         value = compute()
         if self._source_reads == reads:
-            memo[(key, facts.path)] = (facts, value)
+            values[path] = value
         return value
 
     def table_memo(self, key: object, compute: "Callable[[], T]") -> "T":
