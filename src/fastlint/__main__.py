@@ -8,7 +8,7 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from fastlint.cli import main  # noqa: E402
+from fastlint.cli import console  # noqa: E402
 
 if __name__ == "__main__":
-    main()
+    console()
