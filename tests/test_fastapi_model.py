@@ -336,34 +336,23 @@ LIFESPAN_VIEWS = """
 """
 
 
-def test_the_app_a_lifespan_is_given_is_the_app_built_with_it():
-    files = {"views.py": LIFESPAN_VIEWS, "main.py": """
-        from contextlib import asynccontextmanager
-        from fastapi import FastAPI
-        from views import startup
-        @asynccontextmanager
-        async def lifespan(app: FastAPI):
-            await startup(app)
-            yield
-        def create_app():
-            return FastAPI(lifespan=lifespan)
-    """}
-    assert paths(files) == {"a": ("/api/v1/a",)}
+LIFESPAN_MAIN = """
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+from views import startup
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    await startup(app)
+    yield
+"""
 
 
-def test_a_lifespan_shared_by_two_apps_gives_neither():
-    files = {"views.py": LIFESPAN_VIEWS, "main.py": """
-        from contextlib import asynccontextmanager
-        from fastapi import FastAPI
-        from views import startup
-        @asynccontextmanager
-        async def lifespan(app: FastAPI):
-            await startup(app)
-            yield
-        public = FastAPI(lifespan=lifespan)
-        admin = FastAPI(lifespan=lifespan)
-    """}
-    assert paths(files) == {"a": ()}
+@pytest.mark.parametrize(("apps", "expected"), [
+    ("def create_app():\n    return FastAPI(lifespan=lifespan)\n", ("/api/v1/a",)),
+    ("public = FastAPI(lifespan=lifespan)\nadmin = FastAPI(lifespan=lifespan)\n", ()),
+], ids=["the-app-built-with-it", "shared-by-two-apps-gives-neither"])
+def test_the_app_a_lifespan_is_given(apps, expected):
+    assert paths({"views.py": LIFESPAN_VIEWS, "main.py": LIFESPAN_MAIN + apps}) == {"a": expected}
 
 
 def test_router_subclass_machinery_is_not_a_route():
