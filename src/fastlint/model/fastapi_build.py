@@ -50,9 +50,9 @@ class FastAPIReader(OwnerResolution):
             )
             lifespan = call.call.kwarg("lifespan")
             if lifespan is not None and lifespan.symbol:
-                self.lifespans.add(project.canonical(lifespan.symbol))
+                served = project.canonical(lifespan.symbol)
+                self.lifespans.add(served)
                 if kind == "app":  # a lifespan shared by two apps is given neither
-                    served = project.canonical(lifespan.symbol)
                     owner = self.lifespan_apps.get(served, self.owners[key])
                     self.lifespan_apps[served] = owner if owner is self.owners[key] else None
         for facts, call, method in wiring:
@@ -66,7 +66,7 @@ class FastAPIReader(OwnerResolution):
             for function, decorator in project.file_memo("route decorators", facts,
                                                          lambda: _route_decorators(facts)):
                 self._decorator(facts, function, decorator)
-            for binding in facts.bindings:
+            for binding in project.file_memo("asgi bindings", facts, lambda: _asgi_bindings(facts)):
                 self._served_by_name(facts, binding)
 
     def _owner_calls(self, facts: FileFacts, names_of_owner_classes: frozenset[str],
@@ -95,11 +95,9 @@ class FastAPIReader(OwnerResolution):
     def _served_by_name(self, facts: FileFacts, binding: BindingFact) -> None:
         """`app = create_app()` at module level: the name an ASGI server is pointed at
         (`uvicorn main:app`), so the app is served at the root, wherever it was built."""
-        module, _, name = binding.qualname.rpartition(".")
-        if name in ASGI_NAMES and module == facts.module and binding.value.kind in ("call", "ref"):
-            owner = self.owner_of(binding.value, facts)
-            if owner is not None and owner.kind == "app":
-                self.served_apps.add(owner.key)
+        owner = self.owner_of(binding.value, facts)
+        if owner is not None and owner.kind == "app":
+            self.served_apps.add(owner.key)
 
     def _served(self, facts: FileFacts, call: CallFact) -> None:
         """`uvicorn.run(app)`: the app is served at the root, wherever it was built."""
@@ -266,6 +264,14 @@ def _binding_names(facts: FileFacts) -> dict[tuple[str, int, int], str]:
 
 
 _DECORATOR_METHODS = frozenset(ROUTE_METHODS) | {"middleware", "exception_handler", "on_event"}
+
+
+def _asgi_bindings(facts: FileFacts) -> tuple[BindingFact, ...]:
+    """A file's module-level bindings of the names ASGI servers are pointed at, to a call or
+    a reference (`app = create_app()`)."""
+    names = {f"{facts.module}.{name}" for name in ASGI_NAMES}
+    return tuple(binding for binding in facts.bindings
+                 if binding.qualname in names and binding.value.kind in ("call", "ref"))
 
 
 def _route_decorators(facts: FileFacts) -> tuple[tuple[FunctionFact, Val], ...]:
