@@ -36,6 +36,11 @@ def prefix_digest(source: SourceFile, upto: int) -> str:
     if upto != WHOLE:
         starts = source.line_starts
         text = text[:starts[upto]] if upto < len(starts) else text
+    return text_digest(text)
+
+
+def text_digest(text: str) -> str:
+    """The identity of a text (lone surrogates from undecodable bytes kept)."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

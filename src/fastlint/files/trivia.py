@@ -19,12 +19,11 @@ matched.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from dataclasses import dataclass
 
 from fastlint.files.source import SourceFile
-from fastlint.files.source_reads import WHOLE, prefix_digest
+from fastlint.files.source_reads import WHOLE, prefix_digest, text_digest
 
 # A comment-only or blank line (its `\r` kept), unless it continues the line above.
 _TRIVIA_LINE = re.compile(r"(?<!\\\n)(?<!\\\r\n)^[ \t\f]*(?:#[^\r\n]*)?(\r?)$", re.MULTILINE)
@@ -120,4 +119,4 @@ def _code_digest(source: SourceFile, guarded: tuple[tuple[int, int], ...]) -> st
         position = end
     pieces.append(_TRIVIA_LINE.sub(r"\1", text[position:]))
     code = "".join(pieces).rstrip("\r\n")
-    return hashlib.blake2b(code.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return text_digest(code)
