@@ -63,9 +63,8 @@ def add_blocking_call(text: str, rng: random.Random) -> str | None:
     if not functions:
         return None
     statement = _body_start(rng.choice(functions))
-    lines = text.splitlines(keepends=True)
-    edited = _insert_line(lines, statement.lineno, "__import__('time').sleep(0.1); time.sleep(1)", statement)
-    return "import time\n" + edited
+    return _insert_line(text.splitlines(keepends=True), statement.lineno,
+                        "import time; time.sleep(1)", statement)
 
 
 def toggle_async(text: str, rng: random.Random) -> str | None:

@@ -62,7 +62,8 @@ def _imports(tree: ast.AST) -> set[str]:
     found: set[str] = set()
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, ast.If) and _is_type_checking(node):
-            found |= set().union(*(_imports(child) for child in node.orelse)) if node.orelse else set()
+            # The `else:` of `if TYPE_CHECKING:` runs.
+            found |= _imports(ast.Module(body=node.orelse, type_ignores=[]))
             continue
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.split(".")[0] == "fastlint":
