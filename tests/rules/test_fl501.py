@@ -128,6 +128,38 @@ FLAGGED = [
         [("app/items.py", 3)],
         id="app-built-in-factory",
     ),
+    pytest.param(
+        project_with(VERSIONED_USERS + """
+from fastapi import APIRouter
+spa = APIRouter()
+@spa.get("/account/oauth-settings")
+def oauth_settings(): ...
+@spa.get("/exports/report.csv")
+def report(): ...
+@spa.get("/logs/v2")
+def logs(): ...
+@spa.get("/{full_path:path}")
+def anything(full_path: str): ...
+app.include_router(spa)
+app.include_router(router, prefix="/api/v1")
+"""),
+        [("app/main.py", 9)],
+        id="an-oauth-word-a-file-below-the-root-an-endpoints-own-v2-and-a-get-only-catch-all",
+    ),
+    pytest.param(
+        project_with(VERSIONED_USERS + """
+from fastapi import APIRouter
+mirror = APIRouter()
+@mirror.get("/v1/models")
+def models(): ...
+@mirror.get("/tags")
+def tags(): ...
+app.include_router(mirror, prefix="/api/v1")
+app.include_router(router)
+"""),
+        [("app/items.py", 3)],
+        id="a-router-whose-own-v1-is-the-projects-tree-mirrors-nothing",
+    ),
 ]
 
 
@@ -278,6 +310,35 @@ async def follow(short: str):
             """,
         },
         id="sub-app-mounted-under-version",
+    ),
+    pytest.param(
+        project_with(VERSIONED_USERS + """
+@app.get("/oauth/{provider}/login/callback")
+async def callback(provider: str): ...
+@app.post("/auth/oidc/backchannel-logout")
+async def logout(): ...
+@app.get("/manifest.json")
+async def manifest(): ...
+"""),
+        id="sign-in-flows-and-root-files-are-fixed-by-others",
+    ),
+    pytest.param(
+        project_with(VERSIONED_USERS + """
+from fastapi import APIRouter
+ollama = APIRouter()
+@ollama.get("/api/tags")
+async def tags(): ...
+@ollama.post("/v1/chat/completions")
+async def completions(): ...
+openai = APIRouter()
+@openai.get("/models")
+async def models(): ...
+@openai.api_route("/{path:path}", methods=["GET", "POST"])
+async def proxy(path: str): ...
+app.include_router(ollama, prefix="/ollama")
+app.include_router(openai, prefix="/openai")
+"""),
+        id="routers-that-mirror-another-api",
     ),
 ]
 

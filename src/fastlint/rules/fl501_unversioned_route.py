@@ -3,7 +3,10 @@
 Only routes of the API count: not those hidden from the schema (`include_in_schema=False` on
 the route, its router's include, or an app with `openapi_url=None`), not HTML, redirect or
 file responses, not websockets, and not the well-known paths (`/`, `/.well-known/*`,
-`/favicon.ico`, `/robots.txt`, health, metrics, docs; `unversioned-allow`).
+`/favicon.ico`, `/robots.txt`, health, metrics, docs; `unversioned-allow`), nor the paths
+others fix: sign-in flows registered with an identity provider (`/oauth/...`) and files
+browsers fetch at the root (`/manifest.json`). A router that mirrors another API (it declares
+that API's `/v1/...` paths itself, or forwards `/{path:path}`) is that API's to version.
 
 In a project that versions its API (at least half of its API paths match
 `version-pattern`), every API route outside the versioned tree (and not holding the tree
@@ -40,6 +43,34 @@ UNVERSIONED_ALLOW = Option(
 _PROBE_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "ready", "readyz", "readiness",
                              "live", "livez", "liveness", "ping", "metrics"})
 _NOT_API_RESPONSES = frozenset({"HTMLResponse", "RedirectResponse", "FileResponse"})
+# Sign-in flows: their URLs are registered with the identity provider (redirect and
+# back-channel URIs), so they stay put whatever the API's version.
+_IDENTITY_SEGMENTS = frozenset({"oauth", "oauth2", "oidc", "openid", "saml", "sso"})
+_VERSION_SEGMENT = re.compile(r"/v[0-9]+/")
+_CATCH_ALL = re.compile(r"^/?\{[A-Za-z_][A-Za-z0-9_]*:path\}$")
+
+
+def _fixed_by_others(path: str) -> bool:
+    """Paths other parties fix: a sign-in flow's (`/oauth/{provider}/callback`) and a file
+    browsers fetch at the root (`/manifest.json`, `/opensearch.xml`, `/sw.js`)."""
+    segments = [s for s in path.split("/") if s]
+    return any(s.lower() in _IDENTITY_SEGMENTS for s in segments) or \
+        (len(segments) == 1 and "." in segments[0] and not segments[0].startswith("{"))
+
+
+def _mirrors_upstream(routes: list[Route], versioned: re.Pattern[str], tree: str) -> bool:
+    """A router that serves another API's paths: it declares that API's version itself
+    (`/v1/chat/completions` on a router served at `/ollama`), or forwards every path with
+    more than GET (`/{path:path}`). Its paths are the upstream's, not the project's to version."""
+    for route in routes:
+        own = route.path or ""
+        if _CATCH_ALL.match(own) and set(route.methods) - {"GET", "HEAD"}:
+            return True
+        if _VERSION_SEGMENT.search(own) and any(
+                not versioned.search(p) and not _tree_further_down(p, tree)
+                for p in route.effective_paths):
+            return True
+    return False
 
 
 def is_allowed(path: str, allowed: list[str]) -> bool:
@@ -86,9 +117,10 @@ class UnversionedRoute(ProjectRule):
         for owner, owned in api.by_owner():
             outside = [(route, bare[0]) for route in owned
                        for bare in [[p for p in api.paths(route)
-                                     if not versioned.search(p) and not _tree_further_down(p, tree)]]
+                                     if not versioned.search(p) and not _tree_further_down(p, tree)
+                                     and not _fixed_by_others(p)]]
                        if bare]
-            if not outside:
+            if not outside or (owner.kind == "router" and _mirrors_upstream(owned, versioned, tree)):
                 continue
             if owner.kind == "router" and len(outside) == len(owned):
                 yield self._router_finding(project, api.model, owner,
