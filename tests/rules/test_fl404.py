@@ -188,6 +188,20 @@ NOT_CONFIGURATION = [
     ),
     pytest.param('import os\nhome = os.environ["HOME"]\nhost = os.getenv("DD_AGENT_HOST")\n',
                  id="platform-variables"),
+    pytest.param(
+        """
+        import os
+
+        class Guardrail:
+            def __init__(self, api_key=None, api_base=None, mode=None, region=None):
+                self.api_key = api_key or os.environ.get("GUARD_API_KEY")
+                self.api_base = api_base or int(os.getenv("GUARD_PORT")) or "https://x"
+                self.mode = os.environ["GUARD_MODE"] if mode is None else mode
+                if not region:
+                    region = os.getenv("GUARD_REGION")
+        """,
+        id="a-parameter-the-caller-left-out",
+    ),
 ]
 
 
@@ -198,6 +212,21 @@ APP = {"app/__init__.py": "", "app/main.py": "from fastapi import FastAPI\nfrom 
 @pytest.mark.parametrize("source", NOT_CONFIGURATION)
 def test_reads_that_are_not_configuration(source):
     assert lines({**APP, "app/service.py": source}, "FL404") == []
+
+
+def test_a_read_beside_a_parameter_that_does_not_stand_in_for_it_is_still_reported():
+    source = """import os
+TIMEOUT = 3
+def connect(api_key=None, region=None):
+    token = TIMEOUT or os.getenv("TOKEN")
+    api_key = os.getenv("API_KEY")
+    if region is None:
+        other = os.getenv("OTHER")
+    if api_key == "x":
+        api_key = os.getenv("FALLBACK")
+    return token, api_key, other
+"""
+    assert lines({**APP, "app/service.py": source}, "FL404") == [4, 5, 7, 9]
 
 
 def test_a_function_reading_a_named_variable_is_still_reported():

@@ -84,7 +84,7 @@ class EnvOutsideSettings(FileRule):
             return
         if isinstance(first, ast.Name) and not first.id.isupper():
             return  # `os.environ[key]` in a loop or a helper: the caller names the variable
-        if self._functions(ctx).not_configuration(getattr(node, "lineno", 0), first):
+        if self._functions(ctx).not_configuration(node, first):
             return
         if first is not None and not isinstance(first, ast.Constant) and (
                 _in_settings_module(ctx.symbol(first) or "", with_name=True)
@@ -115,7 +115,9 @@ class EnvOutsideSettings(FileRule):
 class _Functions:
     """Where in one file an environment read is not configuration: development entry points
     (CLI defaults, `main()`), functions that also write the environment (save and restore),
-    and helpers that read a variable named by their caller (`def env_flag(name)`).
+    helpers that read a variable named by their caller (`def env_flag(name)`), and the
+    default of a parameter the caller did not pass (`api_key or os.getenv("API_KEY")`: the
+    value is passed in, the environment only stands in for it, as SDK clients do).
 
     Only the functions around a read are looked at (found by descending through the
     statements whose rows hold it), each walked for writes at most once."""
@@ -125,18 +127,29 @@ class _Functions:
         self._may_write = _may_write_environ(text)
         self.entry_points = development_entry_points(tree)
         self._writes: dict[int, bool] = {}  # id of a function's node → whether it writes
+        self._fallbacks: dict[int, frozenset[tuple[int, int]]] = {}  # id → positions
 
-    def not_configuration(self, row: int, key: ast.expr | None) -> bool:
+    def not_configuration(self, read: ast.expr, key: ast.expr | None) -> bool:
+        row = read.lineno
         if any(start <= row <= end for start, end in self.entry_points):
             return True
-        named_by_caller = isinstance(key, ast.Name)
-        if not self._may_write and not named_by_caller:
-            return False
         around = self._functions_around(row)
+        if not around:
+            return False
         if self._may_write and any(self._function_writes(function) for function in around):
             return True
-        return named_by_caller and any(key.id in _parameter_names(function)  # type: ignore[union-attr]
-                                       for function in around)
+        if isinstance(key, ast.Name) and any(key.id in _parameter_names(function)
+                                             for function in around):
+            return True
+        position = (row, read.col_offset)
+        return any(position in self._parameter_fallbacks(function) for function in around)
+
+    def _parameter_fallbacks(self, function: ast.FunctionDef | ast.AsyncFunctionDef,
+                             ) -> frozenset[tuple[int, int]]:
+        known = self._fallbacks.get(id(function))
+        if known is None:
+            known = self._fallbacks[id(function)] = _parameter_fallbacks(function)
+        return known
 
     def _functions_around(self, row: int) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
         """The functions, nested ones too, whose rows (from `def` to the end) hold `row`."""
@@ -162,6 +175,41 @@ class _Functions:
                         for node in ast.walk(function))
             self._writes[id(function)] = known
         return known
+
+
+def _parameter_fallbacks(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                         ) -> frozenset[tuple[int, int]]:
+    """The positions of the expressions that stand in for a parameter the caller left out:
+    `api_key or <here>`, `<here> if api_key is None else api_key`, and
+    `if api_key is None: api_key = <here>` (also `if not api_key:`)."""
+    names = _parameter_names(function)
+    stand_ins: list[ast.expr] = []
+    for node in ast.walk(function):
+        kind = type(node)
+        if kind is ast.BoolOp and isinstance(node.op, ast.Or) \
+                and _is_parameter(node.values[0], names):  # type: ignore[attr-defined]
+            stand_ins.extend(node.values[1:])  # type: ignore[attr-defined]
+        elif kind is ast.IfExp and _tests_parameter(node.test, names):  # type: ignore[attr-defined]
+            stand_ins.extend((node.body, node.orelse))  # type: ignore[attr-defined]
+        elif kind is ast.If and _tests_parameter(node.test, names):  # type: ignore[attr-defined]
+            stand_ins.extend(stmt.value for stmt in node.body  # type: ignore[attr-defined]
+                             if isinstance(stmt, ast.Assign)
+                             and any(_is_parameter(target, names) for target in stmt.targets))
+    return frozenset((inner.lineno, inner.col_offset) for expr in stand_ins
+                     for inner in ast.walk(expr) if isinstance(inner, (ast.Call, ast.Subscript)))
+
+
+def _is_parameter(node: ast.expr, names: set[str]) -> bool:
+    return isinstance(node, ast.Name) and node.id in names
+
+
+def _tests_parameter(test: ast.expr, names: set[str]) -> bool:
+    """`p is None`, `p is not None`, `not p`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _is_parameter(test.operand, names)
+    return isinstance(test, ast.Compare) and len(test.ops) == 1 \
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot)) and _is_parameter(test.left, names) \
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
 
 
 def _parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
