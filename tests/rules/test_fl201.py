@@ -65,7 +65,23 @@ async def upload():
         [11, 14],
         id="through-project-functions-and-init",
     ),
+    pytest.param(
+        APP + """
+import aiohttp
+
+@router.get("/fetch")
+async def fetch(url: str):
+    pool = httpx.AsyncHTTPTransport(retries=3)
+    async with httpx.AsyncClient(transport=pool, timeout=5) as client:
+        await client.get(url)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=10)) as session:
+        await session.get(url)
+""",
+        [14, 16],
+        id="a-pool-built-from-constants-on-every-request",
+    ),
 ]
+
 
 NOT_FLAGGED = [
     pytest.param(
@@ -128,6 +144,31 @@ async def x():
     Api().client()
 """,
         id="lazily-created-once",
+    ),
+    pytest.param(
+        APP + """
+POOL = httpx.AsyncHTTPTransport(retries=3)
+
+class Fetcher:
+    def __init__(self):
+        self._connector = aiohttp.TCPConnector(limit=10)
+
+    async def get(self, url):
+        async with aiohttp.ClientSession(connector=self._connector, connector_owner=False) as s:
+            return await s.get(url)
+
+@router.get("/fetch")
+async def fetch(url: str, allow_private: bool = False):
+    verified_ip = resolve_and_vet(url)
+    async with httpx.AsyncClient(transport=POOL) as shared:
+        await shared.get(url)
+    async with httpx.AsyncClient(transport=SecureTransport(verified_ip)) as pinned:
+        await pinned.get(url)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=allow_private)) as policy:
+        await policy.get(url)
+    return await Fetcher().get(url)
+""",
+        id="a-shared-pool-or-one-pinned-to-this-request",
     ),
 ]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.facts.records import CallFact, FileFacts, FunctionFact
+from fastlint.facts.records import CallFact, FileFacts, FunctionFact, Val
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 
@@ -82,10 +82,41 @@ def _clients_built(project: Project, facts: FileFacts) -> Iterator[CallFact]:
             symbol in project.stored_factories and _calls_stored_factory(project, call)
         ):
             continue
+        if _pool_not_built_here(call.call):
+            continue
         if stored is None:
             stored = {b.value.span for b in facts.bindings if b.value.kind == "call"}
         if not _kept_for_later(project, facts, call, functions[call.function], stored):
             yield call
+
+
+def _pool_not_built_here(built: Val) -> bool:
+    """An httpx client's pool is its `transport`, an aiohttp session's its `connector`. Given
+    one kept elsewhere (`transport=SHARED`, `connector=self._connector`), the client reuses
+    that pool. Given one built from this call's own data (`AsyncSecureTransport(verified_ip)`,
+    `TCPConnector(allow_private=allowed)`: an address just resolved and vetted, a per-target
+    policy), the pool cannot be shared, and neither can the client. Either way there is
+    nothing to move to the lifespan. A pool built from constants is reported."""
+    for name, value in built.kwargs:
+        if name in _POOL_ARGUMENTS:
+            return value.kind != "call" or _from_call_data(value)
+    return False
+
+
+def _from_call_data(value: Val) -> bool:
+    """Whether a value depends on a parameter or a computed local (kind `unknown`)."""
+    if value.kind == "unknown":
+        return True
+    if value.kind == "call":
+        parts: tuple[Val, ...] = (*value.args, *(part for _, part in value.kwargs))
+    elif value.kind in ("list", "fstr"):
+        parts = value.value  # type: ignore[assignment]
+    else:
+        return False
+    return any(_from_call_data(part) for part in parts)
+
+
+_POOL_ARGUMENTS = frozenset({"transport", "connector"})
 
 
 def _calls_stored_factory(project: Project, call: CallFact) -> bool:
