@@ -2,7 +2,7 @@
 
 import pytest
 
-from fastlint.testing import lines
+from fastlint.testing import lines, lint
 
 FLAGGED = [
     pytest.param(
@@ -96,6 +96,23 @@ NOT_FLAGGED = [
 @pytest.mark.parametrize("files", NOT_FLAGGED)
 def test_not_flagged(files):
     assert lines(files, "FL502") == []
+
+
+def test_stacked_decorators_of_one_handler_are_one_finding_at_the_top():
+    source = """
+from fastapi import FastAPI
+app = FastAPI()
+@app.get("/file/{name}")
+@app.head("/file/{name}")
+@app.get("/v2/file/{name}")
+async def file(name: str): ...
+@app.get("/other")
+async def other(): ...
+"""
+    found = lint(source, "FL502")
+    assert [d.row for d in found] == [4, 8]
+    assert found[0].message.startswith("GET /file/{name} (and 2 more of `file`) is declared on `app`")
+    assert found[1].message.startswith("GET /other is declared")
 
 
 def test_allow_list_is_configurable():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
+from fastlint.model.fastapi_model import Route
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, ApiRoutes, is_allowed
@@ -26,6 +27,9 @@ class RouteOnApp(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         allowed = self.option("unversioned-allow")
         api = ApiRoutes(project, allowed)
+        # One finding per handler: its stacked decorators (`@app.get("/x")` over
+        # `@app.head("/x")`) are one function to move.
+        by_handler: dict[tuple[str, str], list[tuple[Route, str]]] = {}
         for route in project.fastapi.resolved_routes:
             owner = route.owner
             if owner is None or owner.kind != "app":
@@ -35,10 +39,16 @@ class RouteOnApp(ProjectRule):
             paths = route.effective_paths or ((route.path,) if route.path is not None else ())
             if paths and all(is_allowed(path, allowed) for path in paths):
                 continue
-            name = owner.name or "app"
-            shown = paths[0] if paths else "?"
+            shown = f"{'/'.join(route.methods)} {paths[0] if paths else '?'}"
+            by_handler.setdefault((route.facts.path, route.handler), []).append((route, shown))
+        for declared in by_handler.values():
+            route, _ = min(declared, key=lambda pair: pair[0].span)
+            name = route.owner.name or "app"  # type: ignore[union-attr]
+            shown = [label for _, label in sorted(declared, key=lambda pair: pair[0].span)]
+            handler = route.handler.rsplit(".", 1)[-1]
+            more = f" (and {len(shown) - 1} more of `{handler}`)" if len(shown) > 1 else ""
             yield self.diagnostic(
                 route.facts, route.span,
-                f"{'/'.join(route.methods)} {shown} is declared on `{name}` itself: declare it on "
+                f"{shown[0]}{more} is declared on `{name}` itself: declare it on "
                 f"an `APIRouter` in its feature module and `{name}.include_router()` it",
             )
