@@ -348,6 +348,19 @@ def test_not_flagged(files):
     assert lines(files, "FL501") == []
 
 
+def test_stacked_decorators_of_one_handler_are_one_finding_at_the_top():
+    files = project_with(VERSIONED_USERS + """
+@app.get("/items/{id}")
+@app.head("/items/{id}")
+def get_item(id: int): ...
+@app.get("/orders")
+def orders(): ...
+""")
+    found = lint(files, "FL501")
+    assert [d.row for d in found] == [8, 11]
+    assert found[0].message.startswith("GET /items/{id} (and 1 more of `get_item`) is outside")
+
+
 def test_router_finding_names_the_router_the_paths_the_tree_and_the_prefix_chain():
     files = project_with(VERSIONED_USERS + 'app.include_router(router, prefix="/api")\n')
     (found,) = lint(files, "FL501")

@@ -126,10 +126,17 @@ class UnversionedRoute(ProjectRule):
                 yield self._router_finding(project, api.model, owner,
                                            [path for _, path in outside], tree)
                 continue
-            for route, path in outside:
+            # One finding per handler: stacked decorators are one function to move.
+            by_handler: dict[str, list[tuple[Route, str]]] = {}
+            for route, path in sorted(outside, key=lambda pair: pair[0].span):
+                by_handler.setdefault(route.handler, []).append((route, path))
+            for declared in by_handler.values():
+                route, path = declared[0]
+                more = (f" (and {len(declared) - 1} more of `{route.handler.rsplit('.', 1)[-1]}`)"
+                        if len(declared) > 1 else "")
                 yield self.diagnostic(
                     route.facts, route.span,
-                    f"{'/'.join(route.methods)} {path} is outside the versioned API "
+                    f"{'/'.join(route.methods)} {path}{more} is outside the versioned API "
                     f"(`{tree}/...`): declare it on a router included under `{tree}`",
                 )
 
