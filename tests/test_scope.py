@@ -50,6 +50,9 @@ def test_modules_imported_by_the_app_are_application_code_with_the_chain():
                   "schema/helpers.py": PRINTS}, "schema/helpers.py", "migration",
                  id="alembic-ini-script-location"),
     pytest.param({"docs/example.py": PRINTS}, "docs/example.py", "docs", id="docs-folder"),
+    pytest.param({"app/example_dags/tutorial.py": PRINTS}, "app/example_dags/tutorial.py", "docs",
+                 id="example-folder-by-prefix"),
+    pytest.param({"samples/client.py": PRINTS}, "samples/client.py", "docs", id="samples-folder"),
     pytest.param({"scripts/seed.py": "from app.services import billing\n"}, "scripts/seed.py",
                  "script", id="scripts-folder"),
     pytest.param({"tools/run.py": "if __name__ == '__main__':\n    print(1)\n"}, "tools/run.py",
@@ -86,6 +89,9 @@ def test_code_that_is_not_the_application(files, path, kind):
                   "app/factory.py": "from fastapi import FastAPI\n"
                   "def create_app():\n    return FastAPI()\n"}, "asgi.py",
                  id="asgi-entry-module"),
+    pytest.param({"app/exampleness.py": PRINTS, "app/counterexample/__init__.py": "",
+                  "app/counterexample/run.py": PRINTS}, "app/counterexample/run.py",
+                 id="a-folder-that-only-contains-the-word-example"),
 ])
 def test_near_misses_stay_application_code(files, path):
     base = {"app/__init__.py": "", "app/main.py": MAIN, "app/users.py": USERS,

@@ -7,7 +7,7 @@ Computed once per project (`project.scope`), from the file facts and the `Projec
   on FastAPI (an SDK generator, a Lambda);
 - `migration`: Alembic environments, known by content (`revision`/`down_revision`, Alembic's
   `op` or `context`) or by `script_location` in alembic.ini, whatever the folder is called;
-- `docs`: docs/, docs_src/ and examples/ folders;
+- `docs`: docs/, docs_src/, examples/ and samples/ folders (also `example_*`: airflow's example_dags/);
 - `application`: modules that build a FastAPI app or router, declare routes or register
   handlers on the app, and every module they import, transitively (with their packages);
 - `script`: not imported by the app, and in scripts/, bin/, tools/, dev/, load_tests/,
@@ -47,7 +47,9 @@ DEFAULT_REPORT_IN = (APPLICATION,)
 CLI_LIBRARIES = frozenset({"click", "typer", "argparse", "fire", "docopt"})
 _SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "devtools",
                              "load_tests", "loadtests", "benchmarks", "benchmark", "bench"})
-_DOCS_FOLDERS = frozenset({"docs", "doc", "docs_src", "documentation", "examples", "example"})
+_DOCS_FOLDERS = frozenset({"docs", "doc", "docs_src", "documentation", "examples", "example",
+                           "samples", "sample"})
+_DOCS_FOLDER_PREFIXES = ("example_", "examples_")  # airflow/example_dags/
 _APP_NAMES = frozenset({"app", "application", "asgi_app", "api"})
 _SCRIPT_NAMES = frozenset({"__main__", "manage", "setup", "noxfile", "fabfile"})
 _ALEMBIC_MODULES = frozenset({"alembic.op", "alembic.context"})
@@ -172,7 +174,7 @@ class ApplicationScope:
         migration = _alembic_evidence(facts)
         if migration:
             return ModuleScope("migration", migration)
-        folder = _folder_in(relative, _DOCS_FOLDERS)
+        folder = _folder_in(relative, _DOCS_FOLDERS, _DOCS_FOLDER_PREFIXES)
         if folder is not None:
             return ModuleScope("docs", f"in {folder}/")
         return None
@@ -295,11 +297,12 @@ def cli_library(facts: FileFacts) -> str:
     return ""
 
 
-def _folder_in(relative: str, names: frozenset[str]) -> str | None:
-    """The first folder of a path (relative to the root) with one of `names`."""
+def _folder_in(relative: str, names: frozenset[str], prefixes: tuple[str, ...] = ()) -> str | None:
+    """The first folder of a path (relative to the root) with one of `names`, or a name
+    starting with one of `prefixes`."""
     parts = relative.split("/")[:-1]
     for index, part in enumerate(parts):
-        if part in names:
+        if part in names or part.startswith(prefixes):
             return "/".join(parts[: index + 1])
     return None
 
