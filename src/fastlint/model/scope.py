@@ -14,7 +14,7 @@ Computed once per project (`project.scope`), from the file facts and the `Projec
   benchmarks/, named `__main__`/`manage`/`setup`, or run as a script (`if __name__ ==
   "__main__":`);
 - `cli`: reached only from a command-line entry point (a module importing click, typer,
-  argparse, fire or docopt, or a script) and not from the app;
+  argparse, fire, docopt, cyclopts or a click wrapper, or a script) and not from the app;
 - everything else is `application` too: a module nothing imports statically (a plugin
   loaded by name, a worker) with no sign of being anything else is reported on, not hidden.
 
@@ -44,7 +44,8 @@ SCOPE_KINDS = (APPLICATION, "cli", "script", "migration", "docs", "separate-proj
                "not-application")
 DEFAULT_REPORT_IN = (APPLICATION,)
 
-CLI_LIBRARIES = frozenset({"click", "typer", "argparse", "fire", "docopt"})
+CLI_LIBRARIES = frozenset({"click", "typer", "argparse", "fire", "docopt", "cyclopts", "rich_click",
+                           "asyncclick", "cloup"})
 _SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "devtools",
                              "load_tests", "loadtests", "benchmarks", "benchmark", "bench"})
 _DOCS_FOLDERS = frozenset({"docs", "doc", "docs_src", "documentation", "examples", "example",
