@@ -202,6 +202,25 @@ NOT_CONFIGURATION = [
         """,
         id="a-parameter-the-caller-left-out",
     ),
+    pytest.param(
+        """
+        import os
+
+        class Exporter:
+            def __init__(self, api_key=None):
+                self.api_key = api_key
+
+            @classmethod
+            def from_env(cls):
+                return cls(api_key=os.getenv("EXPORTER_API_KEY"))
+
+        def destination(overrides: dict, options):
+            return {"key": overrides.get("key") or os.getenv("DEST_KEY"),
+                    "region": options["region"] or os.getenv("DEST_REGION"),
+                    "term": os.getenv("ITERM_PROFILE")}
+        """,
+        id="from-env-factories-values-passed-inside-a-parameter-and-terminal-variables",
+    ),
 ]
 
 
@@ -225,8 +244,15 @@ def connect(api_key=None, region=None):
     if api_key == "x":
         api_key = os.getenv("FALLBACK")
     return token, api_key, other
+
+class Client:
+    def __init__(self, key=None):
+        self.key = self.key or os.getenv("CLIENT_KEY")
+
+def environment_report():
+    return os.getenv("REPORT_URL")
 """
-    assert lines({**APP, "app/service.py": source}, "FL404") == [4, 5, 7, 9]
+    assert lines({**APP, "app/service.py": source}, "FL404") == [4, 5, 7, 9, 14, 17]
 
 
 def test_a_function_reading_a_named_variable_is_still_reported():

@@ -22,6 +22,8 @@ from fastlint.facts.context import FileContext
 from fastlint.facts.entry_points import development_entry_points
 from fastlint.rules.base import FileRule, Option
 
+# `Config.from_env()`: the one place a class is built from the environment.
+_ENVIRONMENT_FACTORY = re.compile(r"^_?(from|load_from|load|read)_?env(iron(ment)?)?(_|$)")
 _DECLARED_VARIABLE = re.compile(r"^ENV_|_ENV(_VAR|_VARIABLE)?$")
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 ENVIRON = "os.environ"
@@ -31,7 +33,7 @@ RUNTIME_VARIABLES = ("HOME", "PATH", "USER", "TMPDIR", "TERM", "LANG", "TZ", "HO
                      "HF_TOKEN", "HF_HOME", "DD_", "OTEL_", "KUBERNETES_SERVICE", "UVICORN_",
                      "GUNICORN_", "WEB_CONCURRENCY", "MODAL_", "CUDA_", "KUBECONFIG",
                      "GOOGLE_APPLICATION_CREDENTIALS", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                     "AWS_ROLE_ARN")
+                     "AWS_ROLE_ARN", "ITERM_", "WEZTERM_", "COLORTERM", "KITTY_", "VSCODE_")
 # Modules named like this are where a project keeps its configuration.
 SETTINGS_MODULE_NAMES = frozenset({"config", "settings", "conf", "configuration", "constants",
                                    "env", "environment"})
@@ -115,9 +117,10 @@ class EnvOutsideSettings(FileRule):
 class _Functions:
     """Where in one file an environment read is not configuration: development entry points
     (CLI defaults, `main()`), functions that also write the environment (save and restore),
-    helpers that read a variable named by their caller (`def env_flag(name)`), and the
-    default of a parameter the caller did not pass (`api_key or os.getenv("API_KEY")`: the
-    value is passed in, the environment only stands in for it, as SDK clients do).
+    helpers that read a variable named by their caller (`def env_flag(name)`), factories
+    that build an object from the environment (`from_env()`), and the stand-in for a value
+    the caller did not pass (`api_key or os.getenv("API_KEY")`, `overrides.get("region") or
+    ...`: the value is passed in, the environment only stands in for it, as SDK clients do).
 
     Only the functions around a read are looked at (found by descending through the
     statements whose rows hold it), each walked for writes at most once."""
@@ -136,6 +139,8 @@ class _Functions:
         around = self._functions_around(row)
         if not around:
             return False
+        if any(_ENVIRONMENT_FACTORY.match(function.name) for function in around):
+            return True
         if self._may_write and any(self._function_writes(function) for function in around):
             return True
         if isinstance(key, ast.Name) and any(key.id in _parameter_names(function)
@@ -187,7 +192,7 @@ def _parameter_fallbacks(function: ast.FunctionDef | ast.AsyncFunctionDef,
     for node in ast.walk(function):
         kind = type(node)
         if kind is ast.BoolOp and isinstance(node.op, ast.Or) \
-                and _is_parameter(node.values[0], names):  # type: ignore[attr-defined]
+                and _passed_in(node.values[0], names):  # type: ignore[attr-defined]
             stand_ins.extend(node.values[1:])  # type: ignore[attr-defined]
         elif kind is ast.IfExp and _tests_parameter(node.test, names):  # type: ignore[attr-defined]
             stand_ins.extend((node.body, node.orelse))  # type: ignore[attr-defined]
@@ -197,6 +202,20 @@ def _parameter_fallbacks(function: ast.FunctionDef | ast.AsyncFunctionDef,
                              and any(_is_parameter(target, names) for target in stmt.targets))
     return frozenset((inner.lineno, inner.col_offset) for expr in stand_ins
                      for inner in ast.walk(expr) if isinstance(inner, (ast.Call, ast.Subscript)))
+
+
+def _passed_in(node: ast.expr, names: set[str]) -> bool:
+    """A parameter, or a value the caller passed inside one (`overrides.get("api_key")`,
+    `options["region"]`, `config.api_key`): not the object's own state (`self.x`)."""
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "get":
+            node = node.func.value
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        else:
+            break
+    return _is_parameter(node, names) and node.id not in ("self", "cls")  # type: ignore[attr-defined]
 
 
 def _is_parameter(node: ast.expr, names: set[str]) -> bool:
