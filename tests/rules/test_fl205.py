@@ -16,7 +16,7 @@ FLAGGED = [
         async def f(value):
             cache.set("k", value)
             await acache.set("k", value, nx=True)
-            redis.from_url("redis://x").set("k", value, ex=None)
+            redis.from_url("redis://x").set(f"cache:{value}", value, ex=None)
         """,
         [9, 10, 11],
         id="module-clients-and-expiry-none",
@@ -29,21 +29,26 @@ FLAGGED = [
             def __init__(self):
                 self.redis = Redis.from_url("redis://x")
 
-            async def save(self, key, value):
-                await self.redis.set(key, value)
+            async def profile(self, user_id):
+                cached = await self.redis.get(user_id)
+                if cached is not None:
+                    return cached
+                value = await load(user_id)
+                await self.redis.set(user_id, value)
+                return value
 
-        async def g(r: Redis, key):
+        async def cache_price(r: Redis, key):
             await r.set(key, 1)
             await r.expire("other-key", 5)
         """,
-        [9, 12],
-        id="attribute-parameter-and-expiry-of-another-key",
+        [13, 17],
+        id="cache-aside-attribute-parameter-and-expiry-of-another-key",
     ),
     pytest.param(
         {
             "app/__init__.py": "",
             "app/cache.py": "import redis\nclient = redis.StrictRedis()\n",
-            "app/use.py": "from app.cache import client\n\ndef put(v):\n    client.set('k', v)\n",
+            "app/use.py": "from app.cache import client\n\ndef put(v):\n    client.set('cache:k', v)\n",
         },
         [4],
         id="client-from-another-module",
@@ -85,6 +90,23 @@ NOT_FLAGGED = [
         Flags().set("k", 1)
         """,
         id="other-set-methods",
+    ),
+    pytest.param(
+        """
+        from redis.asyncio import Redis
+
+        class ScopeRepository:
+            \"\"\"Scopes persisted in Redis.\"\"\"
+            def __init__(self):
+                self.redis = Redis.from_url("redis://x")
+
+            async def put(self, key, value):
+                await self.redis.set(key, value)
+
+            async def get(self, key):
+                return await self.redis.get(key)
+        """,
+        id="redis-as-a-store-not-a-cache",
     ),
 ]
 

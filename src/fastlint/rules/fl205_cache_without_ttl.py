@@ -1,4 +1,8 @@
-"""FL205 cache-without-ttl: a Redis `set()` without an expiry: the key never expires.
+"""FL205 cache-without-ttl: a Redis `set()` that caches without an expiry: the key never expires.
+
+Only cache writes: a key read first in the same function (cache-aside), or "cache" in the
+module, the function, the client or the key. Redis used as a store (sessions, a repository)
+keeps its keys on purpose.
 
 Bad:
     await redis.set("config", json.dumps(data))
@@ -25,6 +29,8 @@ EXPIRES = frozenset(
     f"{client}.{method}" for client in REDIS_CLIENTS
     for method in ("expire", "pexpire", "expireat", "pexpireat")
 )
+READS = frozenset(f"{client}.{method}" for client in REDIS_CLIENTS
+                  for method in ("get", "mget", "exists", "getex"))
 EXPIRY_KEYWORDS = ("ex", "px", "exat", "pxat", "keepttl")
 _EXPIRY_POSITION = 2  # set(name, value, ex=None, ...)
 
@@ -40,14 +46,19 @@ class CacheWithoutTTL(ProjectRule):
     def _in_file(self, project: Project, facts: FileFacts) -> Iterator[Diagnostic]:
         sets: list[CallFact] = []
         expires: dict[int, list[CallFact]] = {}
+        reads: dict[int, list[CallFact]] = {}
         for call in facts.calls:
             symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
             if symbol in SETS:
                 sets.append(call)
             elif symbol in EXPIRES:
                 expires.setdefault(call.function, []).append(call)
+            elif symbol in READS:
+                reads.setdefault(call.function, []).append(call)
         for call in sets:
             if _has_expiry(call.call) or _expired_later(call, expires.get(call.function, ())):
+                continue
+            if not _caches(facts, call, reads.get(call.function, ())):
                 continue
             yield self._finding(facts, call)
 
@@ -58,6 +69,28 @@ class CacheWithoutTTL(ProjectRule):
             "serves stale data forever; pass `ex=` (seconds) or use `setex()`",
             noqa_row=call.stmt_row,
         )
+
+
+def _caches(facts: FileFacts, call: CallFact, reads: list[CallFact] | tuple) -> bool:
+    """Whether a `set()` writes a cache rather than a store (sessions, a repository, a
+    storage block, whose keys are meant to last): the key read first in the same function
+    (cache-aside), or "cache" in the module, the function, the client or the key."""
+    if call.function >= 0 and any((read.span.row, read.span.col) < (call.span.row, call.span.col)
+                                  for read in reads):
+        return True
+    function = facts.functions[call.function].qualname if call.function >= 0 else ""
+    key = call.call.args[0] if call.call.args else None
+    words = (facts.module, function, call.text, _key_text(key) if key is not None else "")
+    return any("cache" in word.lower() for word in words)
+
+
+def _key_text(key: Val) -> str:
+    """The constant parts of a key (`f"cache:{user}"` → `cache:`)."""
+    if key.kind == "const":
+        return str(key.value)
+    if key.kind == "fstr":
+        return "".join(_key_text(part) for part in key.value)  # type: ignore[union-attr]
+    return ""
 
 
 def _has_expiry(call: Val) -> bool:
