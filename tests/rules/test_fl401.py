@@ -157,9 +157,27 @@ def test_secret_never_appears_in_any_output_format(output_format, tmp_path, monk
     pytest.param('ENV = {"user": "PGUSER", "password": "PGPASSWORD"}\n', id="env-variable-name-in-caps"),
     pytest.param('client = OpenAI(api_key="EMPTY")\n', id="vllm-empty-key"),
     pytest.param('_WEBHOOK_SECRET_VALUE_KEY = "secret"\n', id="a-dict-key-named-key"),
+    pytest.param('PLACEHOLDER_API_KEY = "fake-api-key"\nRESOURCE_MY_PASSWORD = "My Password"\n'
+                 'client(api_key="my-fake-api-key", access_token="mock-oauth-token-for-local-dev")\n',
+                 id="placeholders-by-name-or-by-value"),
+    pytest.param('deny(token="failed-to-connect-to-db")\nAuth(api_key="byok_session_cookie")\n',
+                 id="sentinel-phrases-and-names"),
+    pytest.param('from pydantic import Field\n'
+                 'key: str = Field(examples=["sk-1234567890", {"password": "s3cr3t"}])\n'
+                 'RESPONSES = {200: {"content": {"application/json": {"example": {"access_token": "eyJ0eXAiOiJKV1Qi"}}}}}\n'
+                 'def example_payload():\n    return [{"token": "quick", "label": "adj"}]\n',
+                 id="examples"),
 ])
 def test_labels_of_real_projects_are_not_secrets(source):
     assert lines(source, "FL401") == []
+
+
+def test_near_misses_of_placeholders_sentinels_and_examples_are_still_secrets():
+    source = ('SECRET_KEY = "my-super-secret-key"\n'  # a tell beats the phrase length
+              'client(api_key="sk-live-4f9a8b7c")\n'
+              'EXAMPLES_DIR = "/x"\nDB_PASSWORD = "s3cr3t-pass"\n'  # an example nearby, not around it
+              'def build():\n    return {"password": "hunter22", "example": "x"}\n')
+    assert lines(source, "FL401") == [1, 2, 4, 6]
 
 
 def test_a_class_that_is_not_an_enum_still_has_secrets():

@@ -19,7 +19,16 @@ _KEY_MATERIAL = frozenset({"private", "signing", "encryption", "jwt", "hmac", "f
 SIGNING_WORDS = frozenset({"signing", "encryption", "jwt", "hmac", "fernet", "private"})
 # `hashed_password` holds a hash; `COOKIE_NAME_TOKEN`, `TOKEN_HEADER_KEY` name something.
 _NOT_SECRET_WORDS = frozenset({"hash", "hashed", "name", "header", "field", "param", "cookie",
-                               "env", "var", "path", "file", "prefix", "type", "url"})
+                               "env", "var", "path", "file", "prefix", "type", "url",
+                               # `PLACEHOLDER_API_KEY`, `RESOURCE_PASSWORD` (a permission's
+                               # resource), `EXAMPLE_TOKEN`: not the secret itself.
+                               "placeholder", "resource", "permission", "example", "examples",
+                               "sample", "fake", "mock", "dummy"})
+# Words that say a value is not a real one: `"fake-api-key"`, `"mock-oauth-token"`.
+_PLACEHOLDER_WORDS = frozenset({"fake", "mock", "dummy", "placeholder", "redacted"})
+# A value spelled as a phrase of this many words or more is a sentinel or a message
+# (`"failed-to-connect-to-db"`), not a secret, unless it has a secret tell (`my`, `super`).
+_PHRASE_WORDS = 4
 # `eos_token`, `pad_token`: a tokenizer's special text tokens.
 _TEXT_TOKENS = frozenset({"eos", "bos", "pad", "unk", "sep", "cls", "mask"})
 
@@ -115,14 +124,19 @@ def is_label(name: str, value: str, assigned: bool = False) -> bool:
     named_last = name_words(name)[-1:]
     if text.isupper() and text.isalnum() and named_last and named_last[0] in text.lower():
         return True  # `"PGPASSWORD"`: the name of an environment variable
+    spelled = name_words(text)
+    if _PLACEHOLDER_WORDS.intersection(spelled):
+        return True
     if any(space in text for space in " \t\n"):
         return _is_message(text)
     if not _KEY_SHAPED.match(text):
         return False  # `MyPassword`, `password123`, `Password1!`: a value, not a name
-    value_words = {_singular(word) for word in name_words(text)}
+    value_words = {_singular(word) for word in spelled}
     named = [_singular(word) for word in name_words(name)]
     if not value_words or value_words & _SECRET_TELLS:
         return False
+    if len(spelled) >= _PHRASE_WORDS or value_words & _NOT_SECRET_WORDS:
+        return True  # `"failed-to-connect-to-db"`, `"byok_session_cookie"`
     if assigned:
         # `PASSWORD = "password"`, `ACCESS_TOKEN = "access_token"`: the constant names a key.
         return value_words == set(named) or (len(value_words) > 1 and value_words <= set(named))

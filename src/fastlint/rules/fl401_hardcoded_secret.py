@@ -70,6 +70,27 @@ def _enum_members(siblings: ast.Call | ast.Dict | None) -> frozenset[str]:
     return frozenset(v.attr for v in values if isinstance(v, ast.Attribute))
 
 
+_Range = tuple[tuple[int, int], tuple[int, int]]  # (row, col) of the start and the end
+_EXAMPLE_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_extra"})
+
+
+def _example_spans(tree: ast.Module) -> list[_Range]:
+    """The rows of a file's examples (see `HardcodedSecret._in_example`)."""
+    held: list[ast.AST] = []
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.keyword and node.arg in _EXAMPLE_KEYS:  # type: ignore[attr-defined]
+            held.append(node.value)  # type: ignore[attr-defined]
+        elif kind is ast.Dict:
+            held.extend(value for key, value in zip(node.keys, node.values)  # type: ignore[attr-defined]
+                        if isinstance(key, ast.Constant) and key.value in _EXAMPLE_KEYS)
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef) and "example" in node.name.lower():  # type: ignore[attr-defined]
+            held.append(node)
+    return [((node.lineno, node.col_offset),  # type: ignore[attr-defined]
+             (node.end_lineno or node.lineno, node.end_col_offset or 0))  # type: ignore[attr-defined]
+            for node in held]
+
+
 class HardcodedSecret(FileRule):
     code = "FL401"
     name = "hardcoded-secret"
@@ -81,6 +102,7 @@ class HardcodedSecret(FileRule):
     def __init__(self, settings: dict | None = None) -> None:
         super().__init__(settings)
         self._enum_spans: tuple[FileContext | None, list[tuple[int, int]]] = (None, [])
+        self._example_spans: tuple[FileContext | None, list[_Range]] = (None, [])
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.Constant)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -120,9 +142,21 @@ class HardcodedSecret(FileRule):
             return
         if assigned is not None and self._in_enum(assigned, ctx):
             return  # an enum member's value is a label (`OAUTH_PASSWORD = "password"`)
+        if self._in_example(literal, ctx):
+            return
         what = "signing key" if is_signing_key(name) else "secret"
         ctx.report(self.code, literal,
                    f'Hardcoded {what} in `{name}` ("{mask(secret)}"): {_ADVICE}')
+
+    def _in_example(self, node: ast.AST, ctx: FileContext) -> bool:
+        """Inside an example: the value of an `example`/`examples` keyword or key (OpenAPI
+        examples, `Field(examples=[...])`), or a function named for one (`example_payload`)."""
+        checked, spans = self._example_spans
+        if checked is not ctx:
+            spans = _example_spans(ctx.tree)
+            self._example_spans = (ctx, spans)
+        where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        return any(start <= where <= end for start, end in spans)
 
     def _in_enum(self, node: ast.AST, ctx: FileContext) -> bool:
         checked, spans = self._enum_spans

@@ -14,7 +14,11 @@ from fastlint.diagnostics import Diagnostic
 from fastlint.model.fastapi_model import Route
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
-from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, ApiRoutes, is_allowed
+from fastlint.rules.fl501_unversioned_route import (
+    UNVERSIONED_ALLOW,
+    ApiRoutes,
+    is_allowed,
+)
 
 
 class RouteOnApp(ProjectRule):
