@@ -117,8 +117,10 @@ def test_select_and_ignore_by_prefix(project):
 @pytest.mark.parametrize(
     ("comment", "suppressed"),
     [("  # noqa", True), ("  # noqa: FL101", True), ("  # noqa: FL202, FL101", True),
-     ("  # noqa: FL202", False), ("", False)],
-    ids=["bare", "code", "list", "other-code", "none"],
+     ("  # noqa: FL202", False), ("", False), ("  # noqa: E501, ASYNC251", True),
+     ("  # noqa: ASYNC210", True), ("  # noqa: T201", False)],
+    ids=["bare", "code", "list", "other-code", "none", "ruff-code-of-the-same-check",
+         "another-ruff-code-of-the-same-rule", "a-ruff-code-of-another-check"],
 )
 def test_noqa_on_the_reported_line(project, comment, suppressed):
     root = project({"bad.py": BLOCKING.replace("time.sleep(1)", "time.sleep(1)" + comment)})

@@ -11,6 +11,15 @@ NOQA = re.compile(
 )
 FILE_NOQA = re.compile(r"#\s*fastlint\s*:\s*noqa\b", re.IGNORECASE)
 FILE_NOQA_LINES = 10
+# The same check in ruff (flake8-print, bandit, flake8-async): a line the team already
+# marked `# noqa: T201` prints on purpose, and fastlint honours it as ruff does.
+PEER_CODES: dict[str, frozenset[str]] = {
+    "FL101": frozenset({"ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222",
+                        "ASYNC230", "ASYNC251"}),
+    "FL202": frozenset({"S113"}),
+    "FL401": frozenset({"S105", "S106", "S107"}),
+    "FL601": frozenset({"T201", "T203"}),
+}
 
 
 def _comment_start(line: str) -> int:
@@ -90,6 +99,7 @@ def is_suppressed(diagnostic: Diagnostic, noqa: dict[int, tuple[str, ...]]) -> i
         codes = noqa.get(row)
         if codes is None:
             continue
-        if not codes or diagnostic.code in codes:
+        if not codes or diagnostic.code in codes \
+                or not PEER_CODES.get(diagnostic.code, frozenset()).isdisjoint(codes):
             return row
     return None
