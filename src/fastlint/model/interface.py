@@ -10,6 +10,12 @@ was — a statement added inside a function, a line moved, a comment — the tab
 of the project before the edit are still right, and only the references to the file's facts
 need to be replaced (see `Project(previous=...)`). Positions are not part of an interface.
 
+A file's `positionless_facts` go further: everything of its facts but where things are
+written and how big the functions are. An edit that leaves them as they were (a line
+inserted or deleted, a statement without a call added to a function) moves what the file
+declares and calls without changing any of it, so every project analysis that reads no
+position gives the same answer (see `Project.carried_memo`).
+
 Imports only `fastlint.facts.records`.
 """
 
@@ -58,4 +64,32 @@ def resolution_interface(facts: FileFacts) -> tuple:
         tuple((c.qualname, c.bases) for c in facts.classes),
         tuple((b.qualname, positionless(b.value), b.annotation, b.depends) for b in facts.bindings),
         tuple((i.in_function, i.name, i.bound, i.target) for i in facts.imports),
+    )
+
+
+# The fields of each record that say where it is written, or how big a function is.
+_POSITIONS = {
+    "FunctionFact": frozenset({"span", "def_span", "first_yield", "statements", "branches",
+                               "loops", "logic"}),
+    "CallFact": frozenset({"span", "func_end", "stmt_row"}),
+    "ImportFact": frozenset({"span"}),
+    "BindingFact": frozenset({"span"}),
+    "ClassFact": frozenset({"span"}),
+}
+
+
+def _record_without_positions(record: tuple) -> tuple:
+    dropped = _POSITIONS[type(record).__name__]
+    return tuple(_without_spans(value) for name, value in zip(record._fields, record)  # type: ignore[attr-defined]
+                 if name not in dropped)
+
+
+def positionless_facts(facts: FileFacts) -> tuple:
+    """A file's facts without positions and function sizes (its noqa comments left out too:
+    they are read per file, never by a project analysis)."""
+    return (
+        facts.path, facts.module, facts.alt_module, facts.is_package, facts.is_test,
+        facts.defines, facts.import_uses, facts.file_noqa,
+        *(tuple(_record_without_positions(record) for record in records)
+          for records in (facts.imports, facts.functions, facts.classes, facts.calls, facts.bindings)),
     )

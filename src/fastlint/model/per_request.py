@@ -33,11 +33,13 @@ _ROLE_PHRASES = {
 
 @dataclass(frozen=True, slots=True)
 class RequestPath:
-    """How a function is reached per request: from `entry`, through the calls in `hops`."""
+    """How a function is reached per request: from `entry`, calling the functions in `hops`
+    in turn (qualified names: a path holds no fact, so it is kept across edits that only
+    move code, see `Project.carried_memo`)."""
 
-    entry: FunctionRef
+    entry: str
     role: str  # "route" | "dependency" | "middleware" | "exception handler"
-    hops: tuple[Edge, ...]
+    hops: tuple[str, ...]
 
 
 class PerRequest:
@@ -50,6 +52,9 @@ class PerRequest:
     def runs_once(self) -> frozenset[str]:
         """Functions that run once per process, not per request: lifespans (startup before
         the `yield`, shutdown after), startup/shutdown handlers, and app factories."""
+        return self.project.carried_memo(("per request", "runs once"), self._runs_once)
+
+    def _runs_once(self) -> frozenset[str]:
         model = self.project.fastapi
         once = set(model.lifespans) | set(model.startup_handlers)
         for owner in model.owners.values():
@@ -65,6 +70,9 @@ class PerRequest:
         """`runs_once`, and the coroutines only they (or code outside the application: a CLI
         command, a test) call: `async def startup(app)` awaited by the lifespan, and what it
         awaits in turn. A request entry point is never startup work."""
+        return self.project.carried_memo(("per request", "at startup"), self._at_startup)
+
+    def _at_startup(self) -> frozenset[str]:
         project = self.project
         entries = project.fastapi.request_entry_points
         graph = project.callgraph
@@ -95,6 +103,9 @@ class PerRequest:
     @cached_property
     def paths(self) -> dict[str, RequestPath]:
         """Every function run per request → the path from its request entry point."""
+        return self.project.carried_memo(("per request", "paths"), self._paths)
+
+    def _paths(self) -> dict[str, RequestPath]:
         project = self.project
         roles = project.fastapi.request_entry_points
         entries = {
@@ -104,17 +115,17 @@ class PerRequest:
         reached = project.callgraph.reachable(entries, self._runs_per_request)
         found: dict[str, RequestPath] = {}
         for qualname, (origin, _) in reached.items():
-            hops: list[Edge] = []
+            hops: list[str] = []
             current = qualname
             while True:
                 edge = reached[current][1]
                 if edge is None or len(hops) > len(reached):
                     break
-                hops.append(edge)
+                hops.append(edge.callee.qualname)
                 current = edge.caller
             if len(hops) > MAX_HOPS:
                 continue
-            found[qualname] = RequestPath(project.functions[origin], roles[origin], tuple(reversed(hops)))
+            found[qualname] = RequestPath(origin, roles[origin], tuple(reversed(hops)))
         return found
 
     def path_through(self, qualname: str, guards: tuple[Guard, ...]) -> RequestPath | None:
@@ -129,7 +140,7 @@ class PerRequest:
             above = self.paths.get(edge.caller)
             if above is None or len(above.hops) >= MAX_HOPS or contradicted(guards, edge.call.call, function):
                 continue
-            return RequestPath(above.entry, above.role, (*above.hops, edge))
+            return RequestPath(above.entry, above.role, (*above.hops, qualname))
         return None
 
     @cached_property
@@ -149,12 +160,13 @@ class PerRequest:
 
     def describe(self, path: RequestPath) -> str:
         """`request to GET /users/{id} (users.py:41 → services/users.py:12 fetch_user())`."""
-        entry = path.entry
+        functions = self.project.functions
+        entry = functions[path.entry]
         route = self.project.fastapi.route_handlers.get(entry.qualname)
         label = route.label if route is not None else entry.function.name
         phrase = _ROLE_PHRASES.get(path.role, "request, in `{name}`")
         where = [self.location(entry)]
-        where.extend(f"{self.location(edge.callee)} {edge.callee.function.name}()" for edge in path.hops)
+        where.extend(f"{self.location(functions[hop])} {functions[hop].function.name}()" for hop in path.hops)
         to = f" to {self._route_using[entry.qualname]}" if entry.qualname in self._route_using else ""
         return f"{phrase.format(label=label, name=entry.function.name, to=to)} ({' → '.join(where)})"
 

@@ -16,13 +16,14 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
+from typing import TypeVar
 
 from fastlint.facts.records import CallFact, FileFacts, FunctionFact
 from fastlint.files.layout import ProjectLayout
 from fastlint.files.source import SourceError, SourceFile, read_source
 from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
-from fastlint.model.interface import resolution_interface
+from fastlint.model.interface import positionless_facts, resolution_interface
 from fastlint.model.names import Names
 from fastlint.model.per_request import PerRequest
 from fastlint.model.scope import ApplicationScope, ScopeConfig
@@ -31,6 +32,7 @@ from fastlint.model.tables import FunctionRef
 __all__ = ["FunctionRef", "Project"]
 
 _SOURCES_KEPT = 32
+T = TypeVar("T")
 
 
 def _read_from_disk(path: str) -> SourceFile | None:
@@ -83,10 +85,15 @@ class Project(Names):
         # The project this one was updated from, and its files that changed (old, new): the
         # call graph is then updated from the previous one (read once, then let go).
         self._updated_from: "tuple[Project, list[tuple[FileFacts, FileFacts]]] | None" = None
+        # What `carried_memo` computed: kept from `previous` while the files are the same
+        # but for positions.
+        self._carried: dict[object, object] = {}
         if previous is not None and changed is not None:
             self._reuse_tables(previous, [new for _, new in changed])
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
+            if all(positionless_facts(old) == positionless_facts(new) for old, new in changed):
+                self._carried = dict(previous._carried)
         else:
             self._build_tables()
         if previous is not None:
@@ -127,6 +134,15 @@ class Project(Names):
             found = self._table_memos[key] = path if relative.startswith("..") else relative.replace(os.sep, "/")
         return found  # type: ignore[return-value]
 
+    def carried_memo(self, key: object, compute: "Callable[[], T]") -> "T":
+        """`compute()`, kept across edits that only move things (see
+        `fastlint.model.interface.positionless_facts`): it must read no position and hold no
+        fact (qualified names, paths and indexes into a file's facts, not the facts)."""
+        carried = self._carried
+        if key not in carried:
+            carried[key] = compute()
+        return carried[key]  # type: ignore[return-value]
+
     def function_of(self, facts: FileFacts, call: CallFact) -> FunctionFact | None:
         """The function a call is made in (the innermost `def`), or None at module level."""
         return facts.functions[call.function] if call.function >= 0 else None
@@ -149,7 +165,10 @@ class Project(Names):
     @cached_property
     def scope(self) -> ApplicationScope:
         """Every module's application scope: `project.scope.is_application(facts)`."""
-        return ApplicationScope(self, self.layout, self.scope_config)
+        by_path = self.carried_memo(
+            ("scope", self.root, self.layout, self.scope_config),
+            lambda: ApplicationScope(self, self.layout, self.scope_config).by_path)
+        return ApplicationScope.known(by_path)
 
     @cached_property
     def per_request(self) -> PerRequest:

@@ -93,6 +93,13 @@ class ApplicationScope:
         self._relative: dict[str, str] = {}  # path → relative to the root, computed once
         self._classify()
 
+    @classmethod
+    def known(cls, by_path: dict[str, ModuleScope]) -> "ApplicationScope":
+        """The scopes classified before (by a project that differed only in positions)."""
+        scope = cls.__new__(cls)
+        scope.by_path = by_path
+        return scope
+
     def of(self, facts: FileFacts) -> ModuleScope:
         return self.by_path[facts.path]
 

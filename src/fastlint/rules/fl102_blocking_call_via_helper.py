@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from fastlint.model.callgraph import CallGraph, Edge, Hop, first_leaves
+from fastlint.model.callgraph import CallGraph, Hop, first_leaves
 from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.facts.records import CallFact, FileFacts, Span, Val
@@ -50,6 +50,29 @@ class BlockingCallViaHelper(ProjectRule):
     )
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
+        # Which calls reach which blocking call reads no position: kept while edits only
+        # move code (see `Project.carried_memo`); the findings are placed anew each time.
+        plan = project.carried_memo((self._options_key, "reached"), lambda: self._reached(project))
+        if not plan:
+            return
+        files = {facts.path: facts for facts in project.files}
+
+        def placed(at: _At) -> tuple[FileFacts, CallFact]:
+            facts = files[at.path]
+            return facts, facts.calls[at.call]
+
+        for reached in plan:
+            sites = [(caller, *placed(at), tuple(step.placed(*placed(step.at)) for step in steps))
+                     for caller, at, steps in reached]
+            if len({caller for caller, *_ in sites}) == 1:
+                for site in sites:
+                    yield self._at_call_site(project, *site)
+            else:
+                yield self._at_blocking_call(project, sites)
+
+    def _reached(self, project: Project) -> list[list[tuple[str, _At, tuple[_PlannedStep, ...]]]]:
+        """Every coroutine call site that reaches a blocking call, grouped by that call: the
+        coroutine, where it calls, and the chain of calls down to the blocking one."""
         extra, allowed = blocking_settings(self)
         graph = project.callgraph
 
@@ -69,11 +92,11 @@ class BlockingCallViaHelper(ProjectRule):
 
         chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth, leaves_in)
         if not chains:
-            return
+            return []
         runs_once = project.per_request.at_startup
         search = _ChainSearch(graph, chains, blocking_symbol, depth)
-        # Every coroutine call site that reaches a blocking call, grouped by that call.
-        by_leaf: dict[tuple[str, int, int], list[tuple[Edge, tuple[_Step, ...]]]] = defaultdict(list)
+        files = {facts.path: facts for facts in project.files}
+        by_leaf: dict[tuple[str, int, int], list[tuple[str, _At, tuple[_PlannedStep, ...]]]] = defaultdict(list)
         for caller, edges in graph.edges.items():
             for edge in edges:
                 call = edge.call
@@ -89,23 +112,19 @@ class BlockingCallViaHelper(ProjectRule):
                 steps = search.steps(edge.callee, call)
                 if steps is None:
                     continue  # every chain is ruled out by the call's own arguments
-                leaf = steps[-1]
-                by_leaf[(leaf.facts.path, leaf.span.row, leaf.span.col)].append((edge, steps))
-        for reached in by_leaf.values():
-            if len({edge.caller for edge, _ in reached}) == 1:
-                for edge, steps in reached:
-                    yield self._at_call_site(project, edge, steps)
-            else:
-                yield self._at_blocking_call(project, reached)
+                leaf = steps[-1].at
+                span = files[leaf.path].calls[leaf.call].span
+                by_leaf[(leaf.path, span.row, span.col)].append((caller, search.at(edge.facts, call), steps))
+        return list(by_leaf.values())
 
-    def _at_call_site(self, project: Project, edge: Edge, steps: tuple[_Step, ...]) -> Diagnostic:
+    def _at_call_site(self, project: Project, caller: str, facts: FileFacts, call: CallFact,
+                      steps: tuple[_Step, ...]) -> Diagnostic:
         """One coroutine reaches the blocking call: reported at its call, with the fix."""
-        call = edge.call
-        source = project.source(edge.facts.path)
+        source = project.source(facts.path)
         chain = " → ".join([f"{call.text}()", *(step.describe(project) for step in steps)])
         finding = self.diagnostic(
-            edge.facts, call.span,
-            f"`{call.text}()` blocks the event loop in {project.fastapi.describe(edge.caller)}: "
+            facts, call.span,
+            f"`{call.text}()` blocks the event loop in {project.fastapi.describe(caller)}: "
             f"{chain}; run it with `await asyncio.to_thread({call.text}, ...)` or make the chain async",
             to_thread(source, call) if source is not None else None,
             call.stmt_row,
@@ -113,30 +132,50 @@ class BlockingCallViaHelper(ProjectRule):
         return replace(finding, related=_locations(steps))
 
     def _at_blocking_call(self, project: Project,
-                          reached: list[tuple[Edge, tuple[_Step, ...]]]) -> Diagnostic:
+                          reached: list[tuple[str, FileFacts, CallFact, tuple[_Step, ...]]]) -> Diagnostic:
         """Several coroutines reach the same blocking call: one finding, at it, naming how
         many and the shortest chain (one root cause, fixed in one place)."""
-        reached = sorted(reached, key=lambda item: (len(item[1]), item[0].facts.path,
-                                                    item[0].call.span.row))
-        edge, steps = reached[0]
+        reached = sorted(reached, key=lambda item: (len(item[3]), item[1].path, item[2].span.row))
+        caller, facts, call, steps = reached[0]
         leaf = steps[-1]
-        coroutines = len({item[0].caller for item in reached})
-        chain = " → ".join([f"{project.relative_path(edge.facts.path)}:{edge.call.span.row} "
-                            f"{edge.call.text}()", *(step.describe(project) for step in steps)])
+        coroutines = len({item[0] for item in reached})
+        chain = " → ".join([f"{project.relative_path(facts.path)}:{call.span.row} "
+                            f"{call.text}()", *(step.describe(project) for step in steps)])
         finding = self.diagnostic(
             leaf.facts, leaf.span,
             f"`{leaf.text}` blocks the event loop: {coroutines} coroutines reach it through sync "
-            f"calls ({len(reached)} call sites), e.g. {project.fastapi.describe(edge.caller)}: "
+            f"calls ({len(reached)} call sites), e.g. {project.fastapi.describe(caller)}: "
             f"{chain}; make this path async, or move the call off the request path",
             None, leaf.stmt_row,
         )
         related = tuple(
-            RelatedLocation(item[0].facts.path, item[0].call.span.row, item[0].call.span.col,
-                            item[0].call.span.end_row, item[0].call.span.end_col,
-                            f"reached from {project.fastapi.describe(item[0].caller)}")
+            RelatedLocation(item[1].path, item[2].span.row, item[2].span.col,
+                            item[2].span.end_row, item[2].span.end_col,
+                            f"reached from {project.fastapi.describe(item[0])}")
             for item in reached
         )
         return replace(finding, related=related)
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    """A call, by the file it is in and its index in that file's calls (not its position)."""
+
+    path: str
+    call: int
+
+
+@dataclass(frozen=True, slots=True)
+class _PlannedStep:
+    """One call on a chain, before it is placed: a call of the next helper, or (last) the
+    blocking call."""
+
+    at: _At
+    text: str  # `helper()`, or the blocking call's symbol
+    blocking: bool
+
+    def placed(self, facts: FileFacts, call: CallFact) -> _Step:
+        return _Step(facts, call.span, self.text, call.stmt_row, self.blocking)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,13 +205,21 @@ class _ChainSearch:
         self.chains = chains
         self.is_leaf = is_leaf
         self.depth = depth
-        self._memo: dict[tuple, tuple[_Step, ...] | None] = {}
+        self._memo: dict[tuple, tuple[_PlannedStep, ...] | None] = {}
+        self._indexes: dict[str, dict[int, int]] = {}
 
-    def steps(self, callee: FunctionRef, call: CallFact) -> tuple[_Step, ...] | None:
+    def steps(self, callee: FunctionRef, call: CallFact) -> tuple[_PlannedStep, ...] | None:
         return self._from(callee, call.call, self.depth, frozenset())
 
+    def at(self, facts: FileFacts, call: CallFact) -> _At:
+        """Where a call is, by index."""
+        indexes = self._indexes.get(facts.path)
+        if indexes is None:
+            indexes = self._indexes[facts.path] = {id(c): i for i, c in enumerate(facts.calls)}
+        return _At(facts.path, indexes[id(call)])
+
     def _from(self, ref: FunctionRef, incoming: Val, budget: int,
-              visited: frozenset[str]) -> tuple[_Step, ...] | None:
+              visited: frozenset[str]) -> tuple[_PlannedStep, ...] | None:
         key = (ref.qualname, _constants(incoming), budget)
         if key in self._memo:
             return self._memo[key]
@@ -182,12 +229,12 @@ class _ChainSearch:
         return found
 
     def _search(self, ref: FunctionRef, incoming: Val, budget: int,
-                visited: frozenset[str]) -> tuple[_Step, ...] | None:
+                visited: frozenset[str]) -> tuple[_PlannedStep, ...] | None:
         function = ref.function
         for facts, call in self.graph.calls_by_function.get(ref.qualname, ()):
             symbol = self.is_leaf(facts, call)
             if symbol is not None and not contradicted(call.guards, incoming, function):
-                return (_Step(facts, call.span, symbol, call.stmt_row, True),)
+                return (_PlannedStep(self.at(facts, call), symbol, True),)
         if budget <= 1:
             return None
         options = sorted(
@@ -200,8 +247,7 @@ class _ChainSearch:
         for _, _, edge in options[:self._BRANCHES]:
             rest = self._from(edge.callee, edge.call.call, budget - 1, visited)
             if rest is not None:
-                call = edge.call
-                return (_Step(edge.facts, call.span, f"{call.text}()", call.stmt_row, False), *rest)
+                return (_PlannedStep(self.at(edge.facts, edge.call), f"{edge.call.text}()", False), *rest)
         return None
 
 
