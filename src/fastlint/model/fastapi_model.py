@@ -110,9 +110,14 @@ class FastAPIModel(FastAPIReader):
     def route_handlers(self) -> dict[str, Route]:
         return {route.handler: route for route in self.resolved_routes if route.handler != "?"}
 
+    # The functions FastAPI calls, and how, are names read from no position: kept across
+    # edits that only move code (see `Project.carried_memo`).
     @cached_property
-    def dependencies(self) -> set[str]:
+    def dependencies(self) -> frozenset[str]:
         """Every function used as a dependency, directly or as a sub-dependency."""
+        return self.project.carried_memo(("fastapi", "dependencies"), self._dependencies)
+
+    def _dependencies(self) -> frozenset[str]:
         project = self.project
         pending = []
         for route in self.routes:
@@ -136,10 +141,13 @@ class FastAPIModel(FastAPIReader):
                 continue
             found.add(target.qualname)
             pending.extend(self.param_dependencies(target.function))
-        return found
+        return frozenset(found)
 
     @cached_property
-    def middleware(self) -> set[str]:
+    def middleware(self) -> frozenset[str]:
+        return self.project.carried_memo(("fastapi", "middleware"), self._middleware)
+
+    def _middleware(self) -> frozenset[str]:
         project = self.project
         found = set(self.middleware_functions)
         for qualname in project.classes:
@@ -147,11 +155,14 @@ class FastAPIModel(FastAPIReader):
                 dispatch = project.functions.get(f"{qualname}.dispatch")
                 if dispatch is not None:
                     found.add(dispatch.qualname)
-        return found
+        return frozenset(found)
 
     @cached_property
     def request_entry_points(self) -> dict[str, str]:
         """Functions FastAPI calls on every request, with what they are (route, dependency…)."""
+        return self.project.carried_memo(("fastapi", "entry points"), self._request_entry_points)
+
+    def _request_entry_points(self) -> dict[str, str]:
         # Sorted: the order decides which entry a shared function is reported as reached
         # from, and must not depend on the hash seed.
         entries: dict[str, str] = {}

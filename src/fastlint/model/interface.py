@@ -21,7 +21,9 @@ Imports only `fastlint.facts.records`.
 
 from __future__ import annotations
 
-from fastlint.facts.records import FileFacts, Val
+from fastlint.facts.records import (
+    BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val,
+)
 
 _NEW_TYPE = frozenset({"typing.NewType", "typing_extensions.NewType"})
 
@@ -42,15 +44,18 @@ def lambda_product(value: Val) -> str | None:
 
 def positionless(value: Val) -> Val:
     """The value with every span dropped: what it is, not where it is written."""
-    return Val(value.kind, _without_spans(value.value), None, _without_spans(value.args),
-               _without_spans(value.kwargs), _without_spans(value.receiver))
+    kind, inner, _, args, kwargs, receiver = value
+    return Val(kind, _without_spans(inner) if isinstance(inner, tuple) else inner, None,
+               tuple(map(_without_spans, args)) if args else args,
+               tuple(map(_without_spans, kwargs)) if kwargs else kwargs,
+               positionless(receiver) if receiver is not None else None)
 
 
 def _without_spans(item: object) -> object:
     if isinstance(item, Val):
         return positionless(item)
     if isinstance(item, tuple):
-        return tuple(_without_spans(part) for part in item)
+        return tuple(map(_without_spans, item))
     return item
 
 
@@ -69,19 +74,23 @@ def resolution_interface(facts: FileFacts) -> tuple:
 
 # The fields of each record that say where it is written, or how big a function is.
 _POSITIONS = {
-    "FunctionFact": frozenset({"span", "def_span", "first_yield", "statements", "branches",
-                               "loops", "logic"}),
-    "CallFact": frozenset({"span", "func_end", "stmt_row"}),
-    "ImportFact": frozenset({"span"}),
-    "BindingFact": frozenset({"span"}),
-    "ClassFact": frozenset({"span"}),
+    FunctionFact: frozenset({"span", "def_span", "first_yield", "statements", "branches",
+                             "loops", "logic"}),
+    CallFact: frozenset({"span", "func_end", "stmt_row"}),
+    ImportFact: frozenset({"span"}),
+    BindingFact: frozenset({"span"}),
+    ClassFact: frozenset({"span"}),
 }
+# Of each record type, the indexes of the fields that are kept.
+_KEPT = {kind: tuple(i for i, name in enumerate(kind._fields) if name not in dropped)
+         for kind, dropped in _POSITIONS.items()}
 
 
-def _record_without_positions(record: tuple) -> tuple:
-    dropped = _POSITIONS[type(record).__name__]
-    return tuple(_without_spans(value) for name, value in zip(record._fields, record)  # type: ignore[attr-defined]
-                 if name not in dropped)
+def _records_without_positions(records: tuple) -> tuple:
+    if not records:
+        return records
+    kept = _KEPT[type(records[0])]
+    return tuple(tuple(_without_spans(record[i]) for i in kept) for record in records)
 
 
 def positionless_facts(facts: FileFacts) -> tuple:
@@ -90,6 +99,6 @@ def positionless_facts(facts: FileFacts) -> tuple:
     return (
         facts.path, facts.module, facts.alt_module, facts.is_package, facts.is_test,
         facts.defines, facts.import_uses, facts.file_noqa,
-        *(tuple(_record_without_positions(record) for record in records)
-          for records in (facts.imports, facts.functions, facts.classes, facts.calls, facts.bindings)),
+        *map(_records_without_positions,
+             (facts.imports, facts.functions, facts.classes, facts.calls, facts.bindings)),
     )

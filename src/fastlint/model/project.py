@@ -88,16 +88,29 @@ class Project(Names):
         # What `carried_memo` computed: kept from `previous` while the files are the same
         # but for positions.
         self._carried: dict[object, object] = {}
+        # The positionless facts of the files changed last (the next edit compares with them).
+        self._positionless: dict[str, tuple[FileFacts, tuple]] = {}
         if previous is not None and changed is not None:
             self._reuse_tables(previous, [new for _, new in changed])
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
-            if all(positionless_facts(old) == positionless_facts(new) for old, new in changed):
+            if self._only_moved(previous, changed):
                 self._carried = dict(previous._carried)
         else:
             self._build_tables()
         if previous is not None:
             previous._let_go(keep_callgraph=self._updated_from is not None)
+
+    def _only_moved(self, previous: "Project", changed: list[tuple[FileFacts, FileFacts]]) -> bool:
+        """Whether every changed file has the positionless facts it had in `previous`."""
+        moved = True
+        for old, new in changed:
+            form = positionless_facts(new)
+            self._positionless[new.path] = (new, form)
+            kept = previous._positionless.get(old.path)
+            if moved and form != (kept[1] if kept is not None and kept[0] is old else positionless_facts(old)):
+                moved = False
+        return moved
 
     def _let_go(self, keep_callgraph: bool) -> None:
         """Drop the analyses built from this replaced project (built again lazily if it is
