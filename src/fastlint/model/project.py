@@ -116,7 +116,7 @@ class Project(Names):
         """Drop the analyses built from this replaced project (built again lazily if it is
         used again): each refers back to it, so they and the project would otherwise be
         freed only by the cyclic collector, which an editor's checks run without."""
-        names = ["fastapi", "scope", "per_request", "import_graph"]
+        names = ["fastapi", "scope", "per_request", "import_graph", "_layerings"]
         if not keep_callgraph:
             names.append("callgraph")
         for name in names:

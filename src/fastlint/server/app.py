@@ -4,6 +4,11 @@ documents and what was published for them (the protocol handlers are in `handler
 Checks are debounced per project and run one at a time in a worker thread, which alone
 touches the project states: the event loop keeps reading messages (and coalescing the
 edits that arrive meanwhile) while a check runs.
+
+Garbage is collected by the server itself, not when an allocation count says so: once a
+project is loaded the cyclic collector is off, and the objects a check left are collected
+when the next edit arrives, while its debounce runs (a collection started by chance inside
+a check or before a publish would add its time to the edit's latency).
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ class FastlintServer(LanguageServer):
         self._locks: dict[Path, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: set[asyncio.Task[None]] = set()
         self._generation = 0
+        self._garbage_since_collected = False
         self._logged: set[str] = set()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fastlint-check")
 
@@ -140,6 +146,7 @@ class FastlintServer(LanguageServer):
         # The facts of every file live as long as the server: keep them out of the cyclic
         # collector's scans, which would otherwise walk millions of objects again and again.
         gc.freeze()
+        gc.disable()  # from now on collected in `schedule`
         return state
 
     def reload(self) -> None:
@@ -200,6 +207,17 @@ class FastlintServer(LanguageServer):
             timer.cancel()
         loop = asyncio.get_running_loop()
         self._timers[root] = loop.call_later(delay, lambda: self.spawn(self.check(root)))
+        self.collect_garbage()
+
+    def collect_garbage(self) -> None:
+        """Collect what the checks since the last collection left, and freeze what is still
+        alive (the project as now checked) so that later collections do not walk it again.
+        What a check replaces is freed as it goes: the project lets go of its analyses (see
+        `Project._let_go`), so no cycle keeps it."""
+        if self._garbage_since_collected:
+            self._garbage_since_collected = False
+            gc.collect()
+            gc.freeze()
 
     async def check(self, root: Path) -> None:
         async with self._locks[root]:
@@ -212,6 +230,7 @@ class FastlintServer(LanguageServer):
                 if state is None:
                     return
                 checked = await self.in_worker(self._check_in_worker, state, buffers, disk)
+                self._garbage_since_collected = True
             except Exception:  # noqa: BLE001 - whatever broke, the server keeps serving
                 self.log(f"fastlint: internal error while checking {root}:\n{traceback.format_exc()}")
                 return
