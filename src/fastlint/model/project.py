@@ -76,6 +76,9 @@ class Project(Names):
         # and the [tool.fastlint.scope] table: set by the engine, read by `scope`.
         self.layout = ProjectLayout()
         self.scope_config = ScopeConfig()
+        # The files whose findings are wanted, when not every file's are (an editor wants its
+        # open documents'): set by the engine; rules then place findings in these only.
+        self.reported: frozenset[str] | None = None
         # The few most recent files a rule read (rules go file by file): keeping every
         # file's text until the end costs tens of MB on a large project.
         self._sources: OrderedDict[str, SourceFile | None] = OrderedDict()
@@ -134,6 +137,18 @@ class Project(Names):
         if len(sources) > _SOURCES_KEPT:
             sources.popitem(last=False)
         return source
+
+    def is_reported(self, path: str) -> bool:
+        """Whether the findings in a file are wanted (see `reported`)."""
+        return self.reported is None or path in self.reported
+
+    def reported_files(self) -> list[FileFacts]:
+        """The files whose findings are wanted, in path order: a rule whose findings in a
+        file depend on that file's facts and the model (not on the other files' findings)
+        goes through these only."""
+        if self.reported is None:
+            return self.files
+        return [facts for facts in self.files if facts.path in self.reported]
 
     def relative_path(self, path: str) -> str:
         """A file's path relative to the project root (`app/services/report.py`), for messages:

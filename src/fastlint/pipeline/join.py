@@ -37,9 +37,10 @@ def project_rules(ruleset: RuleSet) -> list[ProjectRule]:
 
 
 def join(run: ProjectRun, ruleset: RuleSet, errors: list[str],
-         reads: SourceReads | None = None) -> list[Diagnostic]:
+         reads: SourceReads | None = None, reported_only: bool = False) -> list[Diagnostic]:
     """Build the project from the file facts and run the project rules; what they read of
-    each file's text is noted in `reads`."""
+    each file's text is noted in `reads`. With `reported_only`, the rules may leave out
+    findings outside the run's reported files (they are not kept for a later run)."""
     from fastlint.model.project import Project
 
     load_full_facts(run, ruleset, None)
@@ -55,6 +56,7 @@ def join(run: ProjectRun, ruleset: RuleSet, errors: list[str],
     project.root = str(run.root)
     project.layout = run.layout
     project.scope_config = run.config.scope
+    project.reported = frozenset(run.reported) if reported_only else None
     run.project = project
     diagnostics: list[Diagnostic] = []
     for rule in project_rules(ruleset):
@@ -93,7 +95,7 @@ def project_findings(run: ProjectRun, ruleset: RuleSet,
         return found, kinds
     reads = SourceReads()
     join_errors: list[str] = []
-    found = join(run, ruleset, join_errors, reads)
+    found = join(run, ruleset, join_errors, reads, project_key is None)
     errors.extend(join_errors)
     kinds = {path: scope.kind for path, scope in run.project.scope.by_path.items()}  # type: ignore[union-attr]
     texts = _texts_read(run, reads) if project_key is not None else None

@@ -82,7 +82,7 @@ class ProjectRule(Rule):
         """The findings of a rule whose findings in a file depend on that file alone (and on
         what the interfaces decide, see `in_file`): `find(facts)` for every file with calls,
         each file's kept across edits."""
-        for facts in project.files:
+        for facts in project.reported_files():
             if facts.calls:
                 yield from self.in_file(project, facts, "findings", lambda: find(facts))
 

@@ -50,7 +50,7 @@ class BlockingCallInAsync(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         extra, allowed = blocking_settings(self)
         runs_once = project.per_request.at_startup
-        for facts in project.files:
+        for facts in project.reported_files():
             if not facts.calls:
                 continue
             blocking = self.in_file(project, facts, "blocking calls",

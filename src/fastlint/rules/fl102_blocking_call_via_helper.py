@@ -62,9 +62,14 @@ class BlockingCallViaHelper(ProjectRule):
             return facts, facts.calls[at.call]
 
         for reached in plan:
+            # One coroutine: a finding at each of its calls; several: one at the blocking call.
+            one = len({caller for caller, _, _ in reached}) == 1
+            if one and not any(project.is_reported(at.path) for _, at, _ in reached) \
+                    or not one and not project.is_reported(reached[0][2][-1].at.path):
+                continue
             sites = [(caller, *placed(at), tuple(step.placed(*placed(step.at)) for step in steps))
                      for caller, at, steps in reached]
-            if len({caller for caller, *_ in sites}) == 1:
+            if one:
                 for site in sites:
                     yield self._at_call_site(project, *site)
             else:

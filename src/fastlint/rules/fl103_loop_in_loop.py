@@ -35,7 +35,7 @@ class LoopInLoop(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         model = project.fastapi
-        for facts in project.files:
+        for facts in project.reported_files():
             if not facts.calls:
                 continue
             functions = facts.functions

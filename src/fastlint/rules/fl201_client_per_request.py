@@ -52,7 +52,7 @@ class ClientPerRequest(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         per_request = project.per_request
-        for facts in project.files:
+        for facts in project.reported_files():
             if not facts.calls:
                 continue
             functions = facts.functions

@@ -44,7 +44,7 @@ class BackgroundTaskDurableWork(ProjectRule):
     default_on = False
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for facts in project.files:
+        for facts in project.reported_files():
             for call in facts.calls:
                 if project.canonical(call.call.value) not in ADD_TASK:  # type: ignore[arg-type]
                     continue

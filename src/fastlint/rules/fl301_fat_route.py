@@ -42,7 +42,7 @@ class FatRoute(ProjectRule):
         max_branches = self.option("max-route-branches")
         for route in project.fastapi.route_handlers.values():
             function, facts = route.function, route.facts
-            if function is None or facts.is_test:
+            if function is None or facts.is_test or not project.is_reported(facts.path):
                 continue
             size = function.logic or LogicSize(function.statements, function.branches, function.loops)
             excess = []

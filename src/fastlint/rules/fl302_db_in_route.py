@@ -33,7 +33,7 @@ class DbInRoute(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for route in project.fastapi.route_handlers.values():
             function, facts = route.function, route.facts
-            if function is None or facts.is_test or not facts.calls:
+            if function is None or facts.is_test or not facts.calls or not project.is_reported(facts.path):
                 continue
             by_function = project.file_memo("database calls by function", facts,
                                             lambda: _database_calls(project, facts))

@@ -35,7 +35,7 @@ class SettingsPerRequest(ProjectRule):
         if not settings_classes:
             return
         per_request = project.per_request
-        for facts in project.files:
+        for facts in project.reported_files():
             if not facts.calls:
                 continue
             functions = facts.functions

@@ -50,7 +50,7 @@ class RateLimitMisuse(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         limited = [
             (facts, function, limits)
-            for facts in project.files
+            for facts in project.reported_files()
             for function in facts.functions
             if function.decorators
             and (limits := [d for d in function.decorators if is_limit(project, d)])

@@ -44,7 +44,7 @@ class UnlimitedRoute(ProjectRule):
             return
         for route in project.fastapi.resolved_routes:
             function = route.function
-            if function is None or route.facts.is_test:
+            if function is None or route.facts.is_test or not project.is_reported(route.facts.path):
                 continue
             if any(is_limit(project, d) or is_exempt(project, d) for d in function.decorators):
                 continue
