@@ -59,6 +59,7 @@ class Model:
     worker_base: str = "Clean"  # the base class `Worker` inherits `work` from
     worker_callers: set[str] = field(default_factory=set)  # routers with a route calling it
     exported: dict[str, str] = field(default_factory=dict)  # service → name of `job = helper`
+    padded: set[str] = field(default_factory=set)  # `module.helper`s whose body starts `_ = 1`
     counter: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -111,7 +112,8 @@ class Model:
     def _service(self, module: str, helpers: dict[str, str]) -> str:
         text = "import time\n\nimport requests\n"
         for name, body in helpers.items():
-            text += f"\n\ndef {name}(x):\n{HELPER_BODIES[body]}"
+            padding = "    _ = 1\n" if f"{module}.{name}" in self.padded else ""
+            text += f"\n\ndef {name}(x):\n{padding}{HELPER_BODIES[body]}"
         if module in self.exported and helpers:
             text += f"\n\n{self.exported[module]} = {next(iter(helpers))}\n"
         return text
@@ -249,6 +251,14 @@ def _shift_lines(model: Model, rng: random.Random) -> None:
     model.leading_lines[path] = model.leading_lines.get(path, 0) + rng.randint(1, 3)
 
 
+def _pad_a_helper(model: Model, rng: random.Random) -> None:
+    """Add or remove a statement without a call at the top of a helper: what the file
+    declares and calls moves, none of it changes (the analyses that read no position are
+    kept, see `Project.carried_memo`)."""
+    if model.helpers():
+        model.padded ^= {rng.choice(model.helpers())}
+
+
 def _append_comment(model: Model, rng: random.Random) -> None:
     paths = [p for p in model.files() if p.endswith(".py")]
     path = rng.choice(paths)
@@ -319,7 +329,7 @@ def _rename_binding(model: Model, rng: random.Random) -> None:
 EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper, _add_helper,
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
          _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
-         _comment_a_blank_line]
+         _comment_a_blank_line, _pad_a_helper]
 
 
 class Disk:
@@ -536,3 +546,23 @@ def test_the_name_resolution_is_kept_only_while_every_interface_is_the_same(tmp_
     rebuilt = _joined(based, tmp_path, previous=kept)
     assert rebuilt._canonical is not kept._canonical
     assert rebuilt.canonical("app.services.workers.Worker.work") == "app.services.workers.Blocking.work"
+
+
+def test_the_analyses_that_read_no_position_are_kept_only_while_files_only_move(tmp_path):
+    model = initial_model(random.Random(5))
+    service = next(iter(model.services))
+    model.services[service] = {name: "blocking" for name in model.services[service]}
+    model.routers[next(iter(model.routers))].append(Route("slow", True, model.helpers()[0]))
+    first = _joined(model.files(), tmp_path)
+    paths, scope = first.per_request.paths, first.scope.by_path
+    assert any(path.hops for path in paths.values())
+    # A statement without a call added at the top of a helper: everything below it moves.
+    model.padded.add(model.helpers()[0])
+    moved = _joined(model.files(), tmp_path, previous=first)
+    assert moved.per_request.paths is paths and moved.scope.by_path is scope
+    # A call taken out: the same interface (the name resolution is kept), not the same calls.
+    model.services[service][next(iter(model.services[service]))] = "clean"
+    called = _joined(model.files(), tmp_path, previous=moved)
+    assert called._canonical is moved._canonical
+    assert called.per_request.paths is not paths and called.scope.by_path is not scope
+    assert called.per_request.paths == _joined(model.files(), tmp_path / "cold").per_request.paths
