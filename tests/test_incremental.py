@@ -22,6 +22,7 @@ import pytest
 from fastlint.engine import RunOptions, run_check
 from fastlint import engine
 from fastlint.analysis import RuleSet
+from fastlint.model.fastapi_model import FastAPIModel
 from fastlint.model.project import Project
 from fastlint.pipeline import join as joining
 from fastlint.server.project_state import Buffer, ProjectState
@@ -566,3 +567,32 @@ def test_the_analyses_that_read_no_position_are_kept_only_while_files_only_move(
     assert called._canonical is moved._canonical
     assert called.per_request.paths is not paths and called.scope.by_path is not scope
     assert called.per_request.paths == _joined(model.files(), tmp_path / "cold").per_request.paths
+
+
+def _model_tables(project: Project) -> tuple:
+    model = project.fastapi
+    return (list(model.owners.items()), model.includes, model.routes, model.resolved_routes,
+            model.middleware_functions, model.exception_handlers, model.lifespans,
+            model.lifespan_apps, model.served_apps, model.startup_handlers,
+            dict(model.owners_by_function))
+
+
+def test_the_fastapi_model_of_moved_files_is_placed_as_a_build_would_place_it(tmp_path, monkeypatch):
+    model = initial_model(random.Random(3))
+    first = _joined(model.files(), tmp_path)
+    assert first.fastapi.routes and first.fastapi.includes
+    builds = []
+    build = FastAPIModel._build
+    monkeypatch.setattr(FastAPIModel, "_build", lambda self: builds.append(1) or build(self))
+    # Every router and the app move down; a router's routes move inside it too.
+    for path in model.files():
+        if path.startswith("app/routers/r") or path == "app/main.py":
+            model.leading_lines[path] = 2
+    router = next(iter(model.routers))
+    model.noted_lines[f"app/routers/{router}.py"] = {4}
+    moved = _joined(model.files(), tmp_path, previous=first)
+    moved_tables = _model_tables(moved)
+    assert not builds  # placed, not built
+    built = _joined(model.files(), tmp_path)
+    assert moved_tables == _model_tables(built) and builds
+    assert [route.span for route in moved.fastapi.routes] != [route.span for route in first.fastapi.routes]

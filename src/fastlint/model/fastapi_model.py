@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from fastlint.facts.records import FileFacts
 from fastlint.model.fastapi_build import FastAPIReader
+from fastlint.model.fastapi_moved import place_moved
 from fastlint.model.fastapi_records import MIDDLEWARE_BASES, Route, RouteOwner
 
 # The records are imported from here by rules (`from fastlint.model.fastapi_model import Route`).
@@ -33,6 +34,15 @@ class FastAPIModel(FastAPIReader):
     def __init__(self, project: "Project") -> None:
         super().__init__(project)
         self._build()
+
+    @classmethod
+    def moved(cls, project: "Project", before: "FastAPIModel",
+              changed: list[tuple[FileFacts, FileFacts]]) -> "FastAPIModel | None":
+        """The model of a project whose changed files only moved: `before`'s, placed in the
+        new facts (see fastlint.model.fastapi_moved); None when it cannot be placed."""
+        model = cls.__new__(cls)
+        super(FastAPIModel, model).__init__(project)
+        return model if place_moved(model, before, changed) else None
 
     def owner_dependencies(self, key: tuple[str, int, int],
                            seen: frozenset = frozenset()) -> tuple[str, ...]:

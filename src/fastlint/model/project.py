@@ -93,12 +93,16 @@ class Project(Names):
         self._carried: dict[object, object] = {}
         # The positionless facts of the files changed last (the next edit compares with them).
         self._positionless: dict[str, tuple[FileFacts, tuple]] = {}
+        # The FastAPI model of `previous` when the changed files only moved (placed anew).
+        self._model_before: "tuple[FastAPIModel, list[tuple[FileFacts, FileFacts]]] | None" = None
         if previous is not None and changed is not None:
             self._reuse_tables(previous, [new for _, new in changed])
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
             if self._only_moved(previous, changed):
                 self._carried = dict(previous._carried)
+                model = previous.__dict__.get("fastapi")
+                self._model_before = (model, changed) if model is not None else None
         else:
             self._build_tables()
         if previous is not None:
@@ -188,7 +192,9 @@ class Project(Names):
         return frozenset(m for m in found if m is not None and m != facts.module)
     @cached_property
     def fastapi(self) -> FastAPIModel:
-        return FastAPIModel(self)
+        before, self._model_before = self._model_before, None
+        moved = FastAPIModel.moved(self, *before) if before is not None else None
+        return moved if moved is not None else FastAPIModel(self)
 
     @cached_property
     def scope(self) -> ApplicationScope:
