@@ -6,7 +6,8 @@ decisions on the same records: only where the changed files' records are written
 `place_moved` fills a new model's tables from the previous model's, with each record of a
 changed file pointing at the new facts (its file, call, function, span, owner key). When a
 position of an old file cannot be told apart from another (two spans that move differently
-from one place), it gives up and the model is built.
+from one place), or a record points at something not paired, it gives up and the model is
+built.
 
 May import `fastlint.facts` and `fastlint.model.fastapi_records`.
 """
@@ -16,8 +17,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fastlint.facts.records import FileFacts, FunctionFact, Span, Val
-from fastlint.model.fastapi_records import Include, Route, RouteOwner
+from fastlint.facts.records import FileFacts, Span, Val
+from fastlint.model.fastapi_records import RouteOwner
 
 if TYPE_CHECKING:
     from fastlint.model.fastapi_owners import OwnerResolution
@@ -25,29 +26,38 @@ if TYPE_CHECKING:
 Key = tuple[str, int, int]
 
 
+class _Unplaced(Exception):
+    """A record of a changed file points at something the placement did not pair."""
+
+
 class _Placement:
-    """Where each span, value and function of the changed files' old facts is in their new
-    facts (paired by walking both, which have the same shape)."""
+    """Where the values, functions and spans of the changed files' old facts that the
+    model's records point at (calls, decorators, bindings' values, functions) are in their
+    new facts, paired record by record (both have the same shape)."""
 
     def __init__(self, changed: list[tuple[FileFacts, FileFacts]]) -> None:
         self.files: dict[int, FileFacts] = {id(old): new for old, new in changed}
+        self.paths = {old.path for old, _ in changed}
         self.objects: dict[int, object] = {}  # id of an old Val or FunctionFact → the new one
         self.keys: dict[Key, Key] = {}  # (path, row, col) where a span starts → where it is now
         self.spans: dict[tuple[str, Span], Span] = {}
         self.clear = True  # False when one old position is two new ones
         for old, new in changed:
-            for was, now in zip((old.imports, old.functions, old.classes, old.calls, old.bindings),
-                                (new.imports, new.functions, new.classes, new.calls, new.bindings)):
-                self._pair(old.path, was, now)
-
-    def _pair(self, path: str, was: object, now: object) -> None:
-        if type(was) is Span:
-            self._span(path, was, now)  # type: ignore[arg-type]
-        elif isinstance(was, tuple) and isinstance(now, tuple):
-            if isinstance(was, (Val, FunctionFact)):
+            path = old.path
+            for was, now in zip(old.calls, new.calls):
+                self._pair(path, was.call, now.call)
+                self._span(path, was.span, now.span)
+            for was, now in zip(old.functions, new.functions):
                 self.objects[id(was)] = now
-            for part, new_part in zip(was, now):
-                self._pair(path, part, new_part)
+                for decorator, new_decorator in zip(was.decorators, now.decorators):
+                    self._pair(path, decorator, new_decorator)
+            for was, now in zip(old.bindings, new.bindings):
+                self._pair(path, was.value, now.value)
+
+    def _pair(self, path: str, was: Val, now: Val) -> None:
+        self.objects[id(was)] = now
+        if was.span is not None and now.span is not None:
+            self._span(path, was.span, now.span)
 
     def _span(self, path: str, was: Span, now: Span) -> None:
         if self.spans.setdefault((path, was), now) != now:
@@ -56,49 +66,73 @@ class _Placement:
         if self.keys.setdefault(start, (path, now.row, now.col)) != (path, now.row, now.col):
             self.clear = False
 
-    def key(self, key: Key) -> Key:
-        return self.keys.get(key, key)
+    def moved(self, facts: FileFacts | None) -> bool:
+        return facts is not None and id(facts) in self.files
 
     def facts(self, facts: FileFacts) -> FileFacts:
         return self.files.get(id(facts), facts)
 
+    def key(self, key: Key) -> Key:
+        if key[0] not in self.paths:
+            return key
+        if key not in self.keys:
+            raise _Unplaced(key)
+        return self.keys[key]
+
     def obj(self, item):  # type: ignore[no-untyped-def]
-        return self.objects.get(id(item), item) if item is not None else None
+        """The new value or function of an old one of a changed file."""
+        if item is None:
+            return None
+        if id(item) not in self.objects:
+            raise _Unplaced(item)
+        return self.objects[id(item)]
 
     def span(self, path: str, span: Span) -> Span:
-        return self.spans.get((path, span), span)
+        if (path, span) not in self.spans:
+            raise _Unplaced(span)
+        return self.spans[(path, span)]
 
 
 def place_moved(model: "OwnerResolution", before: "OwnerResolution",
                 changed: list[tuple[FileFacts, FileFacts]]) -> bool:
     """Fill `model`'s tables from `before`'s with the changed files' records placed in their
-    new facts; False (the tables left empty) when a position cannot be placed."""
+    new facts; False when one cannot be placed (`model` is then not to be used)."""
     place = _Placement(changed)
     if not place.clear:
         return False
-    moved = set(place.files)
+    try:
+        _place(model, before, place)
+    except _Unplaced:
+        return False  # the caller builds the model instead of this one
+    return True
 
+
+def _place(model: "OwnerResolution", before: "OwnerResolution", place: _Placement) -> None:
     def owner(found: RouteOwner) -> RouteOwner:
         return model.owners[place.key(found.key)]
 
     for key, found in before.owners.items():
-        if id(found.facts) in moved or key in place.keys:
+        if place.moved(found.facts):
             found = replace(found, key=place.key(key), facts=place.facts(found.facts),
                             call=place.obj(found.call))
+        elif key[0] in place.paths:
+            raise _Unplaced(key)  # an owner keyed in a changed file, built from another
         model.owners[found.key] = found
     for include in before.includes:
-        facts = include.facts
-        model.includes.append(Include(
-            place.key(include.parent), place.key(include.child), include.prefix,
-            include.dependencies, place.facts(facts) if facts is not None else None,
-            place.obj(include.call)))
+        if place.moved(include.facts):
+            include = replace(include, facts=place.facts(include.facts), call=place.obj(include.call))
+        model.includes.append(replace(include, parent=place.key(include.parent),
+                                      child=place.key(include.child)))
     for route in before.routes:
         route_owner = owner(route.owner) if route.owner is not None else None
-        if id(route.facts) in moved or route_owner is not route.owner \
-                or id(route.function) in place.objects:
+        if place.moved(route.facts):
             route = replace(route, facts=place.facts(route.facts),
-                            span=place.span(route.facts.path, route.span), owner=route_owner,
+                            span=place.span(route.facts.path, route.span),
                             function=place.obj(route.function))
+        elif route.function is not None and id(route.function) in place.objects:
+            route = replace(route, function=place.obj(route.function))
+        if route_owner is not route.owner:
+            route = replace(route, owner=route_owner)
         model.routes.append(route)
     for table in ("middleware_functions", "exception_handlers", "lifespans", "startup_handlers"):
         getattr(model, table).update(getattr(before, table))
@@ -107,4 +141,3 @@ def place_moved(model: "OwnerResolution", before: "OwnerResolution",
     model.served_apps.update(place.key(key) for key in before.served_apps)
     for qualname, keys in before.owners_by_function.items():
         model.owners_by_function[qualname] = [place.key(key) for key in keys]
-    return True

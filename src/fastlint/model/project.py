@@ -79,6 +79,7 @@ class Project(Names):
         # The files whose findings are wanted, when not every file's are (an editor wants its
         # open documents'): set by the engine; rules then place findings in these only.
         self.reported: frozenset[str] | None = None
+        self._reported_files: list[FileFacts] | None = None
         # The few most recent files a rule read (rules go file by file): keeping every
         # file's text until the end costs tens of MB on a large project.
         self._sources: OrderedDict[str, SourceFile | None] = OrderedDict()
@@ -152,7 +153,9 @@ class Project(Names):
         goes through these only."""
         if self.reported is None:
             return self.files
-        return [facts for facts in self.files if facts.path in self.reported]
+        if self._reported_files is None:
+            self._reported_files = [facts for facts in self.files if facts.path in self.reported]
+        return self._reported_files
 
     def relative_path(self, path: str) -> str:
         """A file's path relative to the project root (`app/services/report.py`), for messages:
