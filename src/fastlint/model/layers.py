@@ -217,7 +217,9 @@ class Layering:
                     break
 
     def _detect(self) -> None:
-        self.detection = detect(self.project, self._modules())
+        # Names read from no position: kept across edits that only move code.
+        self.detection = self.project.carried_memo(
+            ("layer detection",), lambda: detect(self.project, self._modules()))
         self.parents = self.detection.units
         for module, found in self.detection.classified.items():
             if self.detection.in_layer(module):
