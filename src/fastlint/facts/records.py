@@ -239,3 +239,8 @@ class FileFacts:
     # The module name the file would have if imported relative to the project root,
     # when that differs from its package-based name (`app.api.users` vs `api.users`).
     alt_module: str = ""
+
+
+# The records a file's facts are made of (see cache.pack).
+RECORD_TYPES = (Span, Val, ImportFact, ParamFact, LogicSize, FunctionFact, CallFact, BindingFact,
+                ClassFact)

@@ -75,7 +75,10 @@ class ScopeStack:
         self.scopes.append(scope)
 
     def leave(self) -> None:
-        self.scopes.pop()
+        scope = self.scopes.pop()
+        # A function scope refers to itself: unlinked, it is freed when left, without the
+        # cyclic GC (which a run turns off, and the main process analyses files too).
+        scope.callable_scope = scope.function_scope = None
 
     def innermost_function(self) -> Scope | None:
         """The innermost function or lambda around the current node."""

@@ -6,12 +6,12 @@ is unchanged, else analysed — in worker processes when there are many.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from fastlint.cache import Cache, Entry, content_digest, pack
@@ -224,20 +224,19 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
 
 def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet, jobs: int | None,
               signed: bool) -> Iterator[Analysed]:
-    """Each file's analysis, in order, as it arrives: the main process unpickles one batch
-    while the workers parse the next, and keeps no payload it does not cache."""
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+    """Each file's analysis as it arrives: with several processes, the main process
+    analyses files itself between unpickling the workers' (see pipeline/workers.py)."""
+    processes = jobs if jobs is not None else (os.cpu_count() or 1)
+    if processes <= 1 or len(todo) < PARALLEL_THRESHOLD:
         yield from _analyze_batch(todo, ruleset, signed)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from fastlint.pipeline.workers import shared_map, size_batches
 
-    size = max(8, len(todo) // (workers * 16))
-    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
-        for results in pool.map(_analyze_batch, batches, [ruleset] * len(batches),
-                                [signed] * len(batches), [True] * len(batches)):
-            yield from results
+    batches = size_batches(todo, processes)
+    for results in shared_map(batches, partial(_analyze_batch, ruleset=ruleset, signed=signed),
+                              partial(_analyze_batch, ruleset=ruleset, signed=signed, packed=True),
+                              processes - 1):
+        yield from results
 
 
 def current_source(run: ProjectRun, path: str) -> SourceFile | None:
