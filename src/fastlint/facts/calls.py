@@ -14,7 +14,7 @@ from typing import Any
 
 from fastlint.facts.dispatch import handles
 from fastlint.facts.guards import Guard
-from fastlint.facts.records import PARAMETER_WIRING, UNKNOWN, CallFact, Span, Val
+from fastlint.facts.records import PARAMETER_WIRING, UNKNOWN, CallFact, Span, Val, new_record
 from fastlint.facts.scopes import Scope
 from fastlint.facts.values import dotted_text, intern
 
@@ -68,7 +68,7 @@ class CallRecording:
                 args.append(expr(arg, node))
         kwargs = tuple([(k.arg if k.arg is not None else "**", expr(k.value, node))
                         for k in node.keywords])
-        value = Val("call", callee, self.span(node), tuple(args), kwargs, receiver)
+        value = new_record(Val, ("call", callee, self.span(node), tuple(args), kwargs, receiver))
         if callee is not None:
             self._record_call(node, func, value, parent)
         return value
@@ -82,27 +82,26 @@ class CallRecording:
         if parent_kind is ast.Assign and parent.value is node and len(parent.targets) == 1 \
                 and type(parent.targets[0]) is ast.Name:  # type: ignore[union-attr]
             assigned = parent.targets[0].id  # type: ignore[union-attr]
-        self.calls.append(
-            CallFact(
-                call=value,
-                text=intern(dotted_text(func)),
-                span=value.span,  # type: ignore[arg-type]
-                func_end=self.position(func.end_lineno or node.lineno, func.end_col_offset or 0),
-                function=function_scope.function_index if function_scope is not None else -1,
-                in_lambda=callable_scope is not None and callable_scope.kind == "lambda",
-                awaited=parent_kind is ast.Await,
-                needs_parens=(parent_kind is ast.Attribute or parent_kind is ast.Subscript
-                              or (parent_kind is ast.Call and parent.func is node)),  # type: ignore[union-attr]
-                in_main_guard=self.main_guard > 0,
-                once=self.once > 0,
-                guards=tuple(self.guards) if self.guards else (),
-                context_manager=parent_kind is ast.With or parent_kind is ast.AsyncWith,
-                stmt_row=self.stmt_row,
-                assigned_to=assigned,
-                in_generator=self.generator_depth > 0,
-                in_class_body=function_scope is not None and scope.in_class_body,
-            )
-        )
+        # All of CallFact's fields, in order (see records.new_record).
+        self.calls.append(new_record(CallFact, (
+            value,  # call
+            intern(dotted_text(func)),  # text
+            value.span,  # span
+            self.position(func.end_lineno or node.lineno, func.end_col_offset or 0),  # func_end
+            function_scope.function_index if function_scope is not None else -1,  # function
+            callable_scope is not None and callable_scope.kind == "lambda",  # in_lambda
+            parent_kind is ast.Await,  # awaited
+            (parent_kind is ast.Attribute or parent_kind is ast.Subscript  # needs_parens
+             or (parent_kind is ast.Call and parent.func is node)),  # type: ignore[union-attr]
+            self.main_guard > 0,  # in_main_guard
+            self.stmt_row,  # stmt_row
+            assigned,  # assigned_to
+            self.generator_depth > 0,  # in_generator
+            function_scope is not None and scope.in_class_body,  # in_class_body
+            self.once > 0,  # once
+            parent_kind is ast.With or parent_kind is ast.AsyncWith,  # context_manager
+            tuple(self.guards) if self.guards else (),  # guards
+        )))
 
 
 def _specialised_class(symbol: str | None) -> str | None:

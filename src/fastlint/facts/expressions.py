@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from fastlint.facts.dispatch import handles
-from fastlint.facts.records import UNKNOWN, Span, Val
+from fastlint.facts.records import UNKNOWN, Span, Val, new_record
 from fastlint.facts.scopes import Scope
 from fastlint.facts.values import concat, intern
 
@@ -57,15 +57,18 @@ class ExpressionWalk:
     @handles(ast.Attribute)
     def attribute(self, node: ast.Attribute, parent: ast.AST | None) -> Val:
         base = self.expr(node.value, node).symbol
-        return Val("ref", intern(f"{base}.{node.attr}")) if base is not None else UNKNOWN
+        if base is None:
+            return UNKNOWN
+        return new_record(Val, ("ref", intern(f"{base}.{node.attr}"), None, (), (), None))
 
     @handles(ast.Constant)
     def constant(self, node: ast.Constant, parent: ast.AST | None) -> Val:
-        return Val("const", node.value, self.span(node))
+        return new_record(Val, ("const", node.value, self.span(node), (), (), None))
 
     @handles(ast.List, ast.Tuple, ast.Set)
     def display(self, node: ast.List | ast.Tuple | ast.Set, parent: ast.AST | None) -> Val:
-        return Val("list", tuple([self.expr(e, node) for e in node.elts]), self.span(node))
+        return new_record(Val, ("list", tuple([self.expr(e, node) for e in node.elts]),
+                                self.span(node), (), (), None))
 
     @handles(ast.JoinedStr)
     def f_string(self, node: ast.JoinedStr, parent: ast.AST | None) -> Val:

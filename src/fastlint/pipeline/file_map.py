@@ -78,9 +78,12 @@ def _analyze_one(path: str, info: ModuleInfo, ruleset: RuleSet, signed: bool) ->
                     racy=is_racy(status.st_mtime_ns, seen_at), trivia=trivia)
 
 
-def _analyze_batch(batch: list[tuple[str, ModuleInfo]], ruleset: RuleSet, signed: bool,
+def _analyze_batch(batch: list[tuple[str, str]], root: Path, ruleset: RuleSet, signed: bool,
                    packed: bool = False) -> list[Analysed]:
-    analysed = [_analyze_one(path, info, ruleset, signed) for path, info in batch]
+    """Analyse each (path, absolute path) of the batch, in the project at `root` (the
+    module names are found here, in parallel, not before the map)."""
+    analysed = [_analyze_one(path, module_info(Path(key), root), ruleset, signed)
+                for path, key in batch]
     if packed:
         return [replace(item, result=None, payload=pack(item.result)) for item in analysed]
     return analysed
@@ -197,24 +200,24 @@ def load_full_facts(run: ProjectRun, ruleset: RuleSet, jobs: int | None) -> None
 
 def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int | None) -> None:
     """Analyse files (from the cache, from pending fixed content, or from disk)."""
-    todo: list[tuple[str, ModuleInfo]] = []
+    todo: list[tuple[str, str]] = []  # (path, absolute path)
     for path in paths:
         run.light.discard(path)
         run.results.pop(path, None)
         run.read.pop(path, None)
         if path not in run.overrides and _from_cache(run, path):
             continue
-        # abspath, not Path.absolute(): a display path like `../x/app.py` must be normalised
-        # to be found under the root.
-        info = module_info(Path(run.key(path)), run.root)
         if path in run.overrides:
             from fastlint.analysis import analyze_source
 
+            info = module_info(Path(run.key(path)), run.root)
             run.results[path] = analyze_source(path, run.overrides[path], info, ruleset)
         else:
-            todo.append((path, info))
+            # abspath, not Path.absolute(): a display path like `../x/app.py` must be
+            # normalised to be found under the root.
+            todo.append((path, run.key(path)))
     # A comment-only edit can be recognised only against a cached result.
-    for item in _analysed(todo, ruleset, jobs, signed=run.cache is not None):
+    for item in _analysed(todo, run.root, ruleset, jobs, signed=run.cache is not None):
         result = item.unpacked()
         run.results[result.path] = result
         if run.cache is not None and item.digest and not result.errors:
@@ -222,19 +225,19 @@ def map_files(run: ProjectRun, paths: Iterable[str], ruleset: RuleSet, jobs: int
                             item.digest, result, item.payload, item.racy, item.trivia)
 
 
-def _analysed(todo: list[tuple[str, ModuleInfo]], ruleset: RuleSet, jobs: int | None,
+def _analysed(todo: list[tuple[str, str]], root: Path, ruleset: RuleSet, jobs: int | None,
               signed: bool) -> Iterator[Analysed]:
     """Each file's analysis as it arrives: with several processes, the main process
     analyses files itself between unpickling the workers' (see pipeline/workers.py)."""
     processes = jobs if jobs is not None else (os.cpu_count() or 1)
     if processes <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        yield from _analyze_batch(todo, ruleset, signed)
+        yield from _analyze_batch(todo, root, ruleset, signed)
         return
     from fastlint.pipeline.workers import shared_map, size_batches
 
     batches = size_batches(todo, processes)
-    for results in shared_map(batches, partial(_analyze_batch, ruleset=ruleset, signed=signed),
-                              partial(_analyze_batch, ruleset=ruleset, signed=signed, packed=True),
+    in_main = partial(_analyze_batch, root=root, ruleset=ruleset, signed=signed)
+    for results in shared_map(batches, in_main, partial(in_main, packed=True),
                               processes - 1):
         yield from results
 
