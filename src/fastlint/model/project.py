@@ -218,6 +218,12 @@ class Project(Names):
         graph = previous.__dict__.pop("callgraph", None) if previous is not None else None
         return CallGraph(self, graph, changed)
 
+    def call_symbols(self, facts: FileFacts) -> tuple[str, ...]:
+        """The canonical symbol of what each of a file's calls calls, in the order of
+        `facts.calls`: resolved once for the rules that each go through every call."""
+        return self.file_memo("call symbols", facts, lambda: tuple(
+            [self.canonical(call.call.value) for call in facts.calls]))  # type: ignore[arg-type]
+
     def calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
         for facts in self.files:
             for call in facts.calls:

@@ -102,13 +102,12 @@ def _blocking_in_async(project: Project, facts: FileFacts, extra: frozenset[str]
                        allowed: frozenset[str]) -> Iterator[tuple[CallFact, FunctionFact, str]]:
     """The blocking calls made directly in a file's `async def`s, with the callee's name."""
     functions = facts.functions
-    for call in facts.calls:
+    for call, symbol in zip(facts.calls, project.call_symbols(facts)):
         if call.function < 0 or call.in_lambda or call.awaited or call.once:
             continue
         function = functions[call.function]
         if not function.is_async:
             continue
-        symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
         if is_blocking(symbol, extra, allowed) \
                 and not reads_memory_buffer(symbol, call.call, project.canonical):
             yield call, function, symbol

@@ -53,7 +53,7 @@ class LoopInLoop(ProjectRule):
 def _loop_runners(project: Project, facts: FileFacts) -> Iterator[CallFact]:
     """The calls in a file's `async def`s that start an event loop."""
     functions = facts.functions
-    for call in facts.calls:
+    for call, symbol in zip(facts.calls, project.call_symbols(facts)):
         if call.function >= 0 and not call.in_lambda and functions[call.function].is_async \
-                and is_loop_runner(project.canonical(call.call.value)):  # type: ignore[arg-type]
+                and is_loop_runner(symbol):
             yield call

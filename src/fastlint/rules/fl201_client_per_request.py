@@ -74,10 +74,9 @@ def _clients_built(project: Project, facts: FileFacts) -> Iterator[CallFact]:
     for later in a global or an attribute)."""
     functions = facts.functions
     stored: set | None = None
-    for call in facts.calls:
+    for call, symbol in zip(facts.calls, project.call_symbols(facts)):
         if call.function < 0 or call.in_lambda or call.once:
             continue
-        symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
         if symbol not in CLIENT_CONSTRUCTORS and not (
             symbol in project.stored_factories and _calls_stored_factory(project, call)
         ):

@@ -47,8 +47,7 @@ class CacheWithoutTTL(ProjectRule):
         sets: list[CallFact] = []
         expires: dict[int, list[CallFact]] = {}
         reads: dict[int, list[CallFact]] = {}
-        for call in facts.calls:
-            symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+        for call, symbol in zip(facts.calls, project.call_symbols(facts)):
             if symbol in SETS:
                 sets.append(call)
             elif symbol in EXPIRES:

@@ -45,8 +45,8 @@ class BackgroundTaskDurableWork(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for facts in project.reported_files():
-            for call in facts.calls:
-                if project.canonical(call.call.value) not in ADD_TASK:  # type: ignore[arg-type]
+            for call, symbol in zip(facts.calls, project.call_symbols(facts)):
+                if symbol not in ADD_TASK:
                     continue
                 task = call.call.args[0] if call.call.args else call.call.kwarg("func")
                 target = _task_function(project, task)

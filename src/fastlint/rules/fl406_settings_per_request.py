@@ -56,7 +56,6 @@ class SettingsPerRequest(ProjectRule):
 
 def _constructed(project: Project, facts: FileFacts, classes: set[str]) -> Iterator[CallFact]:
     """The calls in a file's functions that build one of these classes."""
-    for call in facts.calls:
-        if call.function >= 0 and not call.in_lambda \
-                and project.canonical(call.call.value) in classes:  # type: ignore[arg-type]
+    for call, symbol in zip(facts.calls, project.call_symbols(facts)):
+        if call.function >= 0 and not call.in_lambda and symbol in classes:
             yield call

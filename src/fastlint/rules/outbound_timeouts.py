@@ -62,8 +62,7 @@ class TimeoutRule(ProjectRule):
         return self.findings_by_file(project, lambda facts: self._in_file(project, facts))
 
     def _in_file(self, project: Project, facts: FileFacts) -> Iterator[Diagnostic]:
-        for call in facts.calls:
-            symbol = project.canonical(call.call.value)  # type: ignore[arg-type]
+        for call, symbol in zip(facts.calls, project.call_symbols(facts)):
             if symbol in NEEDS_TIMEOUT:
                 timeout = _timeout_argument(call.call, NEEDS_TIMEOUT[symbol])
                 if timeout is not None and not _is_none(project, timeout):
