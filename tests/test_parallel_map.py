@@ -48,6 +48,8 @@ def test_batches_hold_every_file_once_largest_first(tmp_path: Path) -> None:
     assert sorted(flat) == sorted(items)
     assert [sizes[n] for _, n in flat] == sorted(sizes, reverse=True)
     assert len(batches) > 2
+    totals = [sum(sizes[n] for _, n in batch) for batch in batches]
+    assert totals[-1] < totals[0]  # the batches shrink with the work left
     # A file larger than a batch's share is a batch of its own.
     assert all(len(batch) == 1 for batch in batches if sizes[batch[0][1]] == 7000)
 

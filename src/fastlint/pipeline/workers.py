@@ -2,11 +2,10 @@
 
 The main process analyses files too, between taking in the workers' results: on N cores it
 runs beside N-1 workers, and the files it analyses itself are neither pickled nor unpickled
-(a fifth of a file's cost when it travels). Files go largest first, in batches of about equal
-size, so the batches left at the end are small and no process waits long for the last one.
+(a fifth of a file's cost when it travels). Files go largest first, in batches that shrink
+as the work left does, so the last ones are small and no process waits long for another's.
 
-May import `fastlint.facts` (plain data) and nothing else of fastlint: the per-file work is
-a function given by the caller.
+Imports nothing of fastlint's: the per-file work is a function given by the caller.
 """
 
 from __future__ import annotations
@@ -21,24 +20,28 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Batches per process: enough that the last ones are small, few enough that sending each
-# costs nothing next to analysing it.
-BATCHES_PER_PROCESS = 24
+# Each batch holds this share of the bytes left to analyse per process (guided
+# self-scheduling): large batches first, the last ones small, so that no process waits long for
+# another's last batch; but none smaller than a share of the whole, which costs nothing to send.
+SHARE_OF_WHAT_IS_LEFT = 6
+SMALLEST_SHARE = 96
 
 
 def size_batches(items: Sequence[tuple[str, Item]], processes: int) -> list[list[tuple[str, Item]]]:
-    """The (path, item) pairs largest file first, cut into batches of about equal bytes
-    (a file larger than a batch is a batch of its own)."""
+    """The (path, item) pairs largest file first, cut into batches that shrink with the
+    bytes left (a file larger than a batch is a batch of its own)."""
     sized = sorted(((_size(path), index) for index, (path, _) in enumerate(items)), reverse=True)
-    target = max(1, sum(size for size, _ in sized) // (processes * BATCHES_PER_PROCESS))
+    left = sum(size for size, _ in sized)
+    smallest = max(1, left // (processes * SMALLEST_SHARE))
     batches: list[list[tuple[str, Item]]] = []
     current: list[tuple[str, Item]] = []
     filled = 0
     for size, index in sized:
         current.append(items[index])
         filled += size
-        if filled >= target:
+        if filled >= max(smallest, left // (processes * SHARE_OF_WHAT_IS_LEFT)):
             batches.append(current)
+            left -= filled
             current, filled = [], 0
     if current:
         batches.append(current)
