@@ -154,7 +154,10 @@ def reads_memory_buffer(symbol: str, call: Val, canonical: Callable[[str], str])
 def is_blocking(symbol: str, extra: frozenset[str] = frozenset(),
                 allowed: frozenset[str] = frozenset()) -> bool:
     """Whether a canonical callee symbol is a known blocking call."""
-    if symbol in allowed or any(fnmatchcase(symbol, pattern) for pattern in allowed if "*" in pattern):
+    # (Asked of every call by FL101 and FL102: the options, empty by default, are looked
+    # through only when given.)
+    if allowed and (symbol in allowed
+                    or any(fnmatchcase(symbol, pattern) for pattern in allowed if "*" in pattern)):
         return False
     if symbol in BLOCKING_CALLS or symbol in extra:
         return True
@@ -169,5 +172,5 @@ def is_blocking(symbol: str, extra: frozenset[str] = frozenset(),
     if symbol.startswith("redis.Redis."):
         method = symbol[len("redis.Redis."):]
         return "." not in method and not method.startswith("_") and method not in _REDIS_LOCAL_METHODS
-    return any(fnmatchcase(symbol, pattern) for pattern in extra if "*" in pattern)
+    return bool(extra) and any(fnmatchcase(symbol, pattern) for pattern in extra if "*" in pattern)
 

@@ -172,7 +172,9 @@ def _event_methods(facts: FileFacts) -> Iterator[tuple[FunctionFact, ...] | tupl
     candidates, in order."""
     yield tuple(function for function in facts.functions
                 if any(_named(decorator, "on_event") for decorator in function.decorators))
-    yield tuple(call for call in facts.calls if _named(call.call, "add_event_handler"))
+    yield tuple(call for call in facts.calls  # `_named(call.call, "add_event_handler")`, inline
+                if isinstance(call.call.value, str) and call.call.value.endswith(".add_event_handler")
+                and call.call.kind == "call")
 
 
 def _named(value: Val, method: str) -> bool:

@@ -79,6 +79,7 @@ TARGETS: dict[str, Target] = {
     "tortoise.Tortoise.init": Target(None, ("db_url",)),
 }
 _LAST_NAMES = frozenset(symbol.rsplit(".", 1)[-1] for symbol in TARGETS)
+_LAST_NAME_ENDINGS = tuple(_LAST_NAMES)  # a test in C before the split
 
 
 def is_environment_address(text: str, as_host: bool) -> bool:
@@ -177,7 +178,8 @@ def _clients(project: Project, facts: FileFacts) -> Iterator[tuple[CallFact, Tar
     """A file's calls of a database, broker or cache client, with what it connects to."""
     for call in facts.calls:
         callee = call.call.value
-        if isinstance(callee, str) and callee.rsplit(".", 1)[-1] in _LAST_NAMES:
+        if isinstance(callee, str) and callee.endswith(_LAST_NAME_ENDINGS) \
+                and callee.rsplit(".", 1)[-1] in _LAST_NAMES:
             target = TARGETS.get(project.canonical(callee))
             if target is not None:
                 yield call, target

@@ -37,6 +37,10 @@ class CorsWildcardCredentials(ProjectRule):
 
     def _in_file(self, project: Project, facts: FileFacts) -> Iterator[Diagnostic]:
         for call in facts.calls:
+            callee = call.call.value
+            # Only these callees can configure CORS (see _cors_options): a test in C first.
+            if not isinstance(callee, str) or not callee.endswith(("add_middleware", "Middleware")):
+                continue
             options = self._cors_options(project, call.call)
             if options is None:
                 continue
