@@ -190,3 +190,34 @@ def test_python_dash_m_works(project):
     )
     assert completed.returncode == 1
     assert "FL101" in completed.stdout
+
+
+def test_the_command_leaves_the_gc_off_a_caller_gets_it_back(project, monkeypatch):
+    """`fastlint check` exits right after its output: the cyclic GC, turned off for the run,
+    is not turned on again to rescan every fact (cli.console); a caller that goes on
+    (`cli.main`, the tests) gets it back."""
+    import gc
+    import os
+
+    from fastlint import cli
+
+    root = project({"bad.py": BLOCKING})
+    monkeypatch.setattr(cli, "_EXITS_AFTER", False)
+    assert gc.isenabled()
+    assert invoke("check", str(root), "--no-cache").exit_code == 1
+    assert gc.isenabled()
+
+    class Exited(Exception):
+        pass
+
+    def exit_now(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(os, "_exit", exit_now)
+    monkeypatch.setattr(sys, "argv", ["fastlint", "check", str(root), "--no-cache", "--quiet"])
+    try:
+        with pytest.raises(Exited):
+            cli.console()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
