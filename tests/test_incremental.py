@@ -596,3 +596,36 @@ def test_the_fastapi_model_of_moved_files_is_placed_as_a_build_would_place_it(tm
     built = _joined(model.files(), tmp_path)
     assert moved_tables == _model_tables(built) and builds
     assert [route.span for route in moved.fastapi.routes] != [route.span for route in first.fastapi.routes]
+
+
+EDGES_APP = """\
+import time
+
+from fastapi import FastAPI
+
+from app.services import fetch, store
+
+app = FastAPI()
+
+
+@app.get("/")
+async def index():
+    {body}
+    return fetch()
+"""
+
+
+def test_what_the_call_graph_gives_is_kept_only_while_every_edge_is_the_same(tmp_path):
+    files = {"pyproject.toml": "[tool.fastlint]\n", "app/__init__.py": "",
+             "app/services.py": "def fetch():\n    return 1\n\n\ndef store():\n    return 2\n"}
+    first = _joined({**files, "app/main.py": EDGES_APP.format(body="pass")}, tmp_path)
+    kept = first.callgraph.memo("edges", object)
+    # A library call added: the file's facts change, its edges do not.
+    slept = _joined({**files, "app/main.py": EDGES_APP.format(body="time.sleep(1)")}, tmp_path,
+                    previous=first)
+    assert slept.callgraph.memo("edges", object) is kept
+    # A project function called: one more edge.
+    stored = _joined({**files, "app/main.py": EDGES_APP.format(body="store()")}, tmp_path,
+                     previous=slept)
+    assert stored._canonical is slept._canonical  # the same interfaces
+    assert stored.callgraph.memo("edges", object) is not kept

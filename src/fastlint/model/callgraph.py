@@ -1,16 +1,24 @@
-"""The call graph over project functions and methods, built from call facts."""
+"""The call graph over project functions and methods, built from call facts.
+
+Its `memo` keeps what is computed from the graph's edges alone (qualified names, not facts)
+across edits that keep every edge: an edit whose changed files make the same calls of
+project functions from the same functions (a library call added, a line moved).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from fastlint.facts.records import CallFact, FileFacts
+from fastlint.model.interface import positionless
 
 if TYPE_CHECKING:
     from fastlint.model.project import FunctionRef, Project
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,20 @@ def _file_calls(project: "Project", facts: FileFacts) -> _FileCalls:
     return part
 
 
+def _edge_shape(part: _FileCalls) -> tuple:
+    """A file's edges without positions: for each caller, whom it calls, awaited, run once."""
+    return tuple((caller, tuple((edge.callee.qualname, edge.call.awaited, edge.call.once)
+                                for edge in edges))
+                 for caller, edges in part.edges.items())
+
+
+def _definitions(facts: FileFacts) -> tuple:
+    """What the graph's searches read of a file's functions: async, cached, decorated how."""
+    return tuple((function.qualname, function.is_async, function.cached,
+                  tuple(positionless(decorator) for decorator in function.decorators))
+                 for function in facts.functions)
+
+
 def first_leaves(facts: FileFacts,
                  is_leaf: Callable[[FileFacts, CallFact], str | None]) -> dict[str, tuple[CallFact, str]]:
     """The first call in each function of a file that `is_leaf` accepts, with what it says:
@@ -108,8 +130,17 @@ class CallGraph:
         self.callers: dict[str, list[Edge]] = defaultdict(list)
         # Every call of a project function, at module level too: qualname → (file, call).
         self.call_sites: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
+        self._memos: dict[object, object] = {}
         if previous is None or changed is None or not self._update(previous, changed):
             self._build()
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """`compute()`, kept across edits that keep every edge (see the module docstring):
+        it may read the edges (who calls whom, awaited or not, run once or not), the called
+        functions' definitions, and what `key` says, and must hold no fact."""
+        if key not in self._memos:
+            self._memos[key] = compute()
+        return self._memos[key]  # type: ignore[return-value]
 
     def _build(self) -> None:
         for table in (self.calls_by_function, self.edges, self.callers, self.call_sites):
@@ -148,6 +179,9 @@ class CallGraph:
                         del table[key]
         for _, _, facts in parts:
             self._refresh_callees(facts)
+        if all(_edge_shape(old) == _edge_shape(new) for old, new, _ in parts) and \
+                all(_definitions(old) == _definitions(new) for old, new in changed):
+            self._memos = dict(previous._memos)
         return True
 
     def _refresh_callees(self, facts: FileFacts) -> None:

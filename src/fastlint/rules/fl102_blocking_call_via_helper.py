@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from fastlint.model.callgraph import CallGraph, Hop, first_leaves
+from fastlint.model.callgraph import CallGraph, first_leaves
 from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Diagnostic, RelatedLocation
 from fastlint.facts.records import CallFact, FileFacts, Span, Val
@@ -95,14 +95,32 @@ class BlockingCallViaHelper(ProjectRule):
             return project.file_memo((self._options_key, "leaves"), facts,
                                      lambda: first_leaves(facts, blocking_symbol))
 
-        chains = graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth, leaves_in)
+        def leaf_names(facts: FileFacts) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+            leaves = leaves_in(facts)
+            return (facts.path, tuple((name, symbol) for name, (_, symbol) in leaves.items())) \
+                if leaves else None
+
+        # Which functions reach a blocking call, and in how many hops, depends on the edges
+        # and on where the blocking calls are: kept while both are the same.
+        every_leaf = tuple(found for facts in project.files if facts.calls
+                           for found in [project.file_memo((self._options_key, "leaf names"), facts,
+                                                           lambda: leaf_names(facts))] if found)
+        chains = graph.memo((self._options_key, "chain depths", every_leaf), lambda: {
+            name: hop.depth
+            for name, hop in graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth,
+                                             leaves_in).items()})
         if not chains:
             return []
         runs_once = project.per_request.at_startup
         search = _ChainSearch(graph, chains, blocking_symbol, depth)
         files = {facts.path: facts for facts in project.files}
         by_leaf: dict[tuple[str, int, int], list[tuple[str, _At, tuple[_PlannedStep, ...]]]] = defaultdict(list)
+        # Only a function that calls into a chain can reach one; the callers are taken in
+        # the graph's order all the same (the chain search memoises as it goes).
+        into_chains = {edge.caller for callee in chains for edge in graph.callers.get(callee, ())}
         for caller, edges in graph.edges.items():
+            if caller not in into_chains:
+                continue
             for edge in edges:
                 call = edge.call
                 # The def the call is in, not the first def of that name: `@overload async def`
@@ -204,7 +222,7 @@ class _ChainSearch:
 
     _BRANCHES = 3  # helpers tried at each hop, nearest the blocking call first
 
-    def __init__(self, graph: CallGraph, chains: dict[str, Hop],
+    def __init__(self, graph: CallGraph, chains: dict[str, int],
                  is_leaf: Callable[[FileFacts, CallFact], str | None], depth: int) -> None:
         self.graph = graph
         self.chains = chains
@@ -243,7 +261,7 @@ class _ChainSearch:
         if budget <= 1:
             return None
         options = sorted(
-            (self.chains[edge.callee.qualname].depth, index, edge)
+            (self.chains[edge.callee.qualname], index, edge)
             for index, edge in enumerate(self.graph.edges.get(ref.qualname, ()))
             if edge.callee.qualname in self.chains and edge.callee.qualname not in visited
             and not edge.call.awaited and not edge.call.once
