@@ -141,12 +141,16 @@ class FastlintServer(LanguageServer):
         return state
 
     def _load_project(self, root: Path) -> ProjectState:
-        state = ProjectState(root, self.settings, self.use_cache, self.cache_dir)
-        state.load()
-        # The facts of every file live as long as the server: keep them out of the cyclic
-        # collector's scans, which would otherwise walk millions of objects again and again.
-        gc.freeze()
-        gc.disable()  # from now on collected in `schedule`
+        # A load makes garbage as it goes (a second project's too): collected as usual.
+        gc.enable()
+        try:
+            state = ProjectState(root, self.settings, self.use_cache, self.cache_dir)
+            state.load()
+        finally:
+            # The facts of every file live as long as the server: keep them out of the cyclic
+            # collector's scans, which would otherwise walk millions of objects again and again.
+            gc.freeze()
+            gc.disable()  # from now on collected in `schedule`
         return state
 
     def reload(self) -> None:
