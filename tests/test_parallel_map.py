@@ -54,18 +54,19 @@ def test_batches_hold_every_file_once_largest_first(tmp_path: Path) -> None:
     assert all(len(batch) == 1 for batch in batches if sizes[batch[0][1]] == 7000)
 
 
-def test_two_processes_give_what_one_gives(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_several_processes_give_what_one_gives(tmp_path: Path, jobs: int) -> None:
     root = _project(tmp_path)
     results = {}
-    for jobs in (1, 2):
+    for processes in (1, jobs):
         run = plan_projects([root], RunOptions(no_cache=True))[0]
-        map_files(run, run.files, ruleset_of(run.config), jobs)
-        results[jobs] = run.results
+        map_files(run, run.files, ruleset_of(run.config), processes)
+        results[processes] = run.results
     assert len(results[1]) > PARALLEL_THRESHOLD
-    assert results[1] == results[2]
+    assert results[1] == results[jobs]
     one = run_check([root], RunOptions(jobs=1, no_cache=True)).diagnostics
-    two = run_check([root], RunOptions(jobs=2, no_cache=True)).diagnostics
-    assert one and one == two
+    several = run_check([root], RunOptions(jobs=jobs, no_cache=True)).diagnostics
+    assert one and one == several
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -72,6 +72,8 @@ def shared_map(batches: Sequence[Result], in_main: Callable[[Result], list],
             for future in done:
                 yield future.result()
             pending -= done
+            if done:
+                continue  # the workers first: their results taken in, their queue topped up
             if queue:
                 yield in_main(queue.popleft())
             elif pending:
