@@ -159,13 +159,12 @@ class FastAPIModel(FastAPIReader):
 
     def _middleware(self) -> frozenset[str]:
         project = self.project
-        found = set(self.middleware_functions)
-        for qualname in project.classes:
-            if project.is_subclass(qualname, MIDDLEWARE_BASES):
-                dispatch = project.functions.get(f"{qualname}.dispatch")
-                if dispatch is not None:
-                    found.add(dispatch.qualname)
-        return frozenset(found)
+        # The `dispatch` of every middleware class: names alone decide them.
+        dispatches = project.table_memo("middleware dispatch methods", lambda: frozenset(
+            project.functions[f"{qualname}.dispatch"].qualname for qualname in project.classes
+            if project.is_subclass(qualname, MIDDLEWARE_BASES)
+            and f"{qualname}.dispatch" in project.functions))
+        return frozenset(self.middleware_functions) | dispatches
 
     @cached_property
     def request_entry_points(self) -> dict[str, str]:
