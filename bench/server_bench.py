@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `fastlint server`: the time from `didChange` to `publishDiagnostics` on a large project.
 
-    python bench/server_bench.py [--project DIR] [--module REL] [--edits 50] [--json FILE]
+    python bench/server_bench.py [--project DIR] [--module REL] [--edits 50] [--kinds K,...] [--json FILE]
     python bench/server_bench.py --profile     # where one edit's check spends its time
 
 Starts the real server (`python -m fastlint server`, cache in a scratch directory, so the
@@ -9,8 +9,13 @@ first load is cold), opens a route module of the largest corpus project (litellm
 for its first diagnostics (the load), then makes `--edits` edits inside an async route —
 odd edits insert a statement line, even edits delete it, so the lines below move — and
 for each measures the time from sending `didChange` to receiving the `publishDiagnostics`
-of that version. Reports the median and p95, the load time and the server's memory (RSS
-now and peak, from /proc). The debounce (50 ms) is part of every figure.
+of that version. The statements typed take turns (`--kinds`): one that only moves the code
+below (`_ = 1`), one that adds a standard-library call (`_ = len(str(1))`), one that calls
+a project function the route already calls (`_ = helper()`) and one that adds a call edge
+to a project function it does not (`_ = other()`), since each reaches a different part of
+the incremental model. Reports the median and p95, overall and
+per kind, the load time and the server's memory (RSS now and peak, from /proc). The
+debounce (50 ms) is part of every figure.
 """
 
 from __future__ import annotations
@@ -46,13 +51,46 @@ def edit_line(text: str) -> tuple[int, str]:
     return first.lineno - 1, " " * first.col_offset
 
 
+def project_callees(text: str, package: str) -> tuple[str, str]:
+    """Two functions of the project (imported from the project's package or defined in the
+    module): one the first async route calls already, one it does not call."""
+    tree = ast.parse(text)
+    local = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    imported = {alias.asname or alias.name for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(package)
+                for alias in node.names if alias.name != "*"}
+    route = next(node for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)
+                 and any("router." in ast.unparse(d) for d in node.decorator_list))
+    called = [node.func.id for node in ast.walk(route) if isinstance(node, ast.Call)
+              and isinstance(node.func, ast.Name) and node.func.id in local | imported]
+    # Functions are snake_case (constants and classes are not: calling one is another edit).
+    others = sorted(name for name in (local | imported) - set(called) if name.islower())
+    if not called or not others:
+        raise SystemExit("the route calls no project function, or calls them all")
+    return called[0], others[0]
+
+
+# What each odd edit types (even edits delete it again): a statement that only moves the
+# code below it, one that adds a call to the standard library, one that calls a project
+# function the route calls already, one that adds a call edge to a project function.
+EDIT_KINDS = ("move", "library-call", "project-call", "new-call-edge")
+
+
+def typed(kind: str, version: int, callees: tuple[str, str]) -> str:
+    if kind == "move":
+        return f"_ = {version}"
+    if kind == "library-call":
+        return f"_ = len(str({version}))"
+    return f"_ = {callees[0] if kind == 'project-call' else callees[1]}()"
+
+
 def memory_kb(pid: int) -> tuple[int, int]:
     """(RSS now, peak RSS) of a process, in KB."""
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
-async def measure(project: Path, module: str, edits: int) -> dict:
+async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]) -> dict:
     from lsprotocol import types
     from pygls.protocol import default_converter
     from pytest_lsp import LanguageClient, client_capabilities
@@ -92,11 +130,15 @@ async def measure(project: Path, module: str, edits: int) -> dict:
         uri=uri, language_id="python", version=0, text=text)))
     load = await wait_for(0) - start
     latencies = []
+    by_kind: dict[str, list[float]] = {kind: [] for kind in kinds}
+    callees = project_callees(text, module.split("/", 1)[0])
     at = types.Position(line=line, character=0)
     for version in range(1, edits + 1):
+        kind = kinds[(version - 1) // 2 % len(kinds)]
         if version % 2:
             change = types.TextDocumentContentChangePartial(
-                range=types.Range(start=at, end=at), text=f"{indent}_ = {version}\n")
+                range=types.Range(start=at, end=at),
+                text=f"{indent}{typed(kind, version, callees)}\n")
         else:
             change = types.TextDocumentContentChangePartial(
                 range=types.Range(start=at, end=types.Position(line=line + 1, character=0)), text="")
@@ -105,6 +147,7 @@ async def measure(project: Path, module: str, edits: int) -> dict:
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
             content_changes=[change]))
         latencies.append(await wait_for(version) - sent)
+        by_kind[kind].append(latencies[-1])
     pid = client._server.pid  # type: ignore[union-attr]
     rss, peak = memory_kb(pid)
     await client.shutdown_session()
@@ -112,15 +155,22 @@ async def measure(project: Path, module: str, edits: int) -> dict:
     shutil.rmtree(cache, ignore_errors=True)
     latencies.sort()
     return {
+        "kinds": {kind: {"median_seconds": round(statistics.median(times), 3),
+                         "p95_seconds": round(_p95(sorted(times)), 3)}
+                  for kind, times in by_kind.items() if times},
         "project": str(project), "module": module, "edits": edits,
         "files": sum(1 for _ in project.rglob("*.py")),
         "load_seconds": round(load, 3),
         "median_seconds": round(statistics.median(latencies), 3),
-        "p95_seconds": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 3),
+        "p95_seconds": round(_p95(latencies), 3),
         "max_seconds": round(latencies[-1], 3),
         "target_p95_seconds": TARGET_P95,
         "rss_mb": round(rss / 1024), "peak_rss_mb": round(peak / 1024),
     }
+
+
+def _p95(ordered: list[float]) -> float:
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def profile(project: Path, module: str) -> None:
@@ -151,19 +201,26 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--kinds", default=",".join(EDIT_KINDS),
+                        help=f"the edits typed in turn, of {', '.join(EDIT_KINDS)} (default: all)")
     args = parser.parse_args()
     if not args.project.is_dir():
         raise SystemExit(f"{args.project}: missing (CORPUS_SET=pinned bash shared/bench/corpus.sh)")
     if args.profile:
         profile(args.project, args.module)
         return
-    result = asyncio.run(measure(args.project, args.module, args.edits))
+    kinds = tuple(args.kinds.split(","))
+    if not set(kinds) <= set(EDIT_KINDS):
+        raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS)}")
+    result = asyncio.run(measure(args.project, args.module, args.edits, kinds))
     verdict = "met" if result["p95_seconds"] <= TARGET_P95 else "missed"
     print(f"{result['files']} files; load {result['load_seconds']} s; didChange → publishDiagnostics "
           f"over {result['edits']} edits: median {result['median_seconds']} s, "
           f"p95 {result['p95_seconds']} s (target ≤ {TARGET_P95} s: {verdict}), "
           f"max {result['max_seconds']} s; server RSS {result['rss_mb']} MB "
           f"(peak {result['peak_rss_mb']} MB)")
+    for kind, figures in result["kinds"].items():
+        print(f"  {kind}: median {figures['median_seconds']} s, p95 {figures['p95_seconds']} s")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
 

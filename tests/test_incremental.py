@@ -629,3 +629,35 @@ def test_what_the_call_graph_gives_is_kept_only_while_every_edge_is_the_same(tmp
                      previous=slept)
     assert stored._canonical is slept._canonical  # the same interfaces
     assert stored.callgraph.memo("edges", object) is not kept
+
+
+def test_replaced_projects_are_freed_without_the_cyclic_collector_and_one_graph_carried(tmp_path):
+    """The server freezes what its checks keep, so a replaced project left in a reference
+    cycle would never be freed; and a graph dropped while a move-only edit did not need it
+    made the next edit that adds a call build the whole graph again."""
+    import gc
+    import weakref
+
+    from fastlint.model.callgraph import CallGraph
+
+    Disk(tmp_path).write({"pyproject.toml": "[tool.fastlint]\n", "app/__init__.py": "",
+                          "app/services.py": "def fetch():\n    return 1\n\n\ndef store():\n    return 2\n",
+                          "app/main.py": EDGES_APP.format(body="pass")})
+    state = ProjectState(tmp_path, ClientSettings(), use_cache=False)
+    state.load()
+    main = ProjectState.key(tmp_path / "app/main.py")
+    state.check(state.update({main: Buffer(EDGES_APP.format(body="pass"), 0)}))
+    first = weakref.ref(state.run.project)
+    builds = []
+    build = CallGraph._build
+    gc.disable()
+    try:
+        CallGraph._build = lambda self: builds.append(1) or build(self)  # type: ignore[method-assign]
+        # Moved only (nothing asks for the call graph), then one more edge.
+        state.check(state.update({main: Buffer("\n" + EDGES_APP.format(body="pass"), 1)}))
+        state.check(state.update({main: Buffer(EDGES_APP.format(body="store()"), 2)}))
+        assert "callgraph" in state.run.project.__dict__ and not builds  # updated, not built
+        assert first() is None  # freed when its last reference went, with no collection
+    finally:
+        CallGraph._build = build  # type: ignore[method-assign]
+        gc.enable()

@@ -97,6 +97,11 @@ class Project(Names):
         # The FastAPI model of `previous` when the changed files only moved (placed anew).
         self._model_before: "tuple[FastAPIModel, list[tuple[FileFacts, FileFacts]]] | None" = None
         if previous is not None and changed is not None:
+            if previous._updated_from is not None:
+                # `previous` never needed its call graph (its edit only moved code): update
+                # it now (a few ms) so that one graph is carried along, rather than the one
+                # before dropped and the next edit's built again.
+                previous.callgraph  # noqa: B018
             self._reuse_tables(previous, [new for _, new in changed])
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
@@ -129,6 +134,11 @@ class Project(Names):
             names.append("callgraph")
         for name in names:
             self.__dict__.pop(name, None)
+        older, self._updated_from = self._updated_from, None
+        if older is not None:
+            # The graph it would have been updated from refers back to its own project: a
+            # cycle that the server's collections (which freeze what they keep) never free.
+            older[0].__dict__.pop("callgraph", None)
 
     # ------------------------------------------------------------------ files
     def source(self, path: str) -> "SourceFile | None":
