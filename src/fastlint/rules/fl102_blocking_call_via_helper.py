@@ -52,10 +52,11 @@ class BlockingCallViaHelper(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         # Which calls reach which blocking call reads no position: kept while edits only
         # move code (see `Project.carried_memo`); the findings are placed anew each time.
-        plan = project.carried_memo((self._options_key, "reached"), lambda: self._reached(project))
+        files = {facts.path: facts for facts in project.files}
+        plan = project.carried_memo((self._options_key, "reached"),
+                                    lambda: self._reached(project, files))
         if not plan:
             return
-        files = {facts.path: facts for facts in project.files}
 
         def placed(at: _At) -> tuple[FileFacts, CallFact]:
             facts = files[at.path]
@@ -75,7 +76,8 @@ class BlockingCallViaHelper(ProjectRule):
             else:
                 yield self._at_blocking_call(project, sites)
 
-    def _reached(self, project: Project) -> list[list[tuple[str, _At, tuple[_PlannedStep, ...]]]]:
+    def _reached(self, project: Project, files: dict[str, FileFacts],
+                 ) -> list[list[tuple[str, _At, tuple[_PlannedStep, ...]]]]:
         """Every coroutine call site that reaches a blocking call, grouped by that call: the
         coroutine, where it calls, and the chain of calls down to the blocking one."""
         extra, allowed = blocking_settings(self)
@@ -113,7 +115,6 @@ class BlockingCallViaHelper(ProjectRule):
             return []
         runs_once = project.per_request.at_startup
         search = _ChainSearch(graph, chains, blocking_symbol, depth)
-        files = {facts.path: facts for facts in project.files}
         by_leaf: dict[tuple[str, int, int], list[tuple[str, _At, tuple[_PlannedStep, ...]]]] = defaultdict(list)
         # Only a function that calls into a chain can reach one; the callers are taken in
         # the graph's order all the same (the chain search memoises as it goes).

@@ -75,7 +75,7 @@ _EXAMPLE_KEYS = frozenset({"example", "examples", "openapi_examples", "json_sche
 
 
 def _example_spans(tree: ast.Module) -> list[_Range]:
-    """The rows of a file's examples (see `HardcodedSecret._in_example`)."""
+    """Where a file's examples start and end (see `HardcodedSecret._in_example`)."""
     held: list[ast.AST] = []
     for node in ast.walk(tree):
         kind = type(node)

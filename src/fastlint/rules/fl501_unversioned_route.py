@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fnmatch import fnmatchcase
 from functools import cached_property
 
@@ -71,6 +71,20 @@ def _mirrors_upstream(routes: list[Route], versioned: re.Pattern[str], tree: str
                 for p in route.effective_paths):
             return True
     return False
+
+
+def one_per_handler(labelled: Iterable[tuple[Route, str]]) -> Iterator[tuple[Route, str]]:
+    """One (route, label) per handler, in the order the handlers first come: its stacked
+    decorators (`@app.get("/x")` over `@app.head("/x")`) are one function to move. The top
+    decorator's route, its label followed by how many more the handler has."""
+    by_handler: dict[tuple[str, str], list[tuple[Route, str]]] = {}
+    for route, label in labelled:
+        by_handler.setdefault((route.facts.path, route.handler), []).append((route, label))
+    for stacked in by_handler.values():
+        route, label = min(stacked, key=lambda pair: pair[0].span)
+        if len(stacked) > 1:
+            label += f" (and {len(stacked) - 1} more of `{route.handler.rsplit('.', 1)[-1]}`)"
+        yield route, label
 
 
 def is_allowed(path: str, allowed: list[str]) -> bool:
@@ -126,17 +140,12 @@ class UnversionedRoute(ProjectRule):
                 yield self._router_finding(project, api.model, owner,
                                            [path for _, path in outside], tree)
                 continue
-            # One finding per handler: stacked decorators are one function to move.
-            by_handler: dict[str, list[tuple[Route, str]]] = {}
-            for route, path in sorted(outside, key=lambda pair: pair[0].span):
-                by_handler.setdefault(route.handler, []).append((route, path))
-            for declared in by_handler.values():
-                route, path = declared[0]
-                more = (f" (and {len(declared) - 1} more of `{route.handler.rsplit('.', 1)[-1]}`)"
-                        if len(declared) > 1 else "")
+            labelled = [(route, f"{'/'.join(route.methods)} {path}")
+                        for route, path in sorted(outside, key=lambda pair: pair[0].span)]
+            for route, label in one_per_handler(labelled):
                 yield self.diagnostic(
                     route.facts, route.span,
-                    f"{'/'.join(route.methods)} {path}{more} is outside the versioned API "
+                    f"{label} is outside the versioned API "
                     f"(`{tree}/...`): declare it on a router included under `{tree}`",
                 )
 

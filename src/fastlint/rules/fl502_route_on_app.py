@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastlint.diagnostics import Diagnostic
-from fastlint.model.fastapi_model import Route
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
 from fastlint.rules.fl501_unversioned_route import (
     UNVERSIONED_ALLOW,
     ApiRoutes,
     is_allowed,
+    one_per_handler,
 )
 
 
@@ -31,9 +31,7 @@ class RouteOnApp(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         allowed = self.option("unversioned-allow")
         api = ApiRoutes(project, allowed)
-        # One finding per handler: its stacked decorators (`@app.get("/x")` over
-        # `@app.head("/x")`) are one function to move.
-        by_handler: dict[tuple[str, str], list[tuple[Route, str]]] = {}
+        labelled = []
         for route in project.fastapi.resolved_routes:
             owner = route.owner
             if owner is None or owner.kind != "app":
@@ -43,16 +41,11 @@ class RouteOnApp(ProjectRule):
             paths = route.effective_paths or ((route.path,) if route.path is not None else ())
             if paths and all(is_allowed(path, allowed) for path in paths):
                 continue
-            shown = f"{'/'.join(route.methods)} {paths[0] if paths else '?'}"
-            by_handler.setdefault((route.facts.path, route.handler), []).append((route, shown))
-        for declared in by_handler.values():
-            route, _ = min(declared, key=lambda pair: pair[0].span)
+            labelled.append((route, f"{'/'.join(route.methods)} {paths[0] if paths else '?'}"))
+        for route, label in one_per_handler(labelled):
             name = route.owner.name or "app"  # type: ignore[union-attr]
-            shown = [label for _, label in sorted(declared, key=lambda pair: pair[0].span)]
-            handler = route.handler.rsplit(".", 1)[-1]
-            more = f" (and {len(shown) - 1} more of `{handler}`)" if len(shown) > 1 else ""
             yield self.diagnostic(
                 route.facts, route.span,
-                f"{shown[0]}{more} is declared on `{name}` itself: declare it on "
+                f"{label} is declared on `{name}` itself: declare it on "
                 f"an `APIRouter` in its feature module and `{name}.include_router()` it",
             )
