@@ -8,7 +8,7 @@ tests/test_incremental.py does this on a small synthetic project in the suite; t
 on a copy of a real one (default: khoj from the judging corpus), whose code holds patterns
 no fixture has. Each step mutates one random file so that it still parses, the way a
 developer's edit does: a statement added to a function, a function made async or not, a
-blocking call added, a top-level definition deleted or renamed, a string changed, an import
+blocking call added, a call of a function of the module added, a top-level definition deleted or renamed, a string changed, an import
 removed, a line commented out, a blank line inserted. After each step the findings of the
 incremental run must equal the cold run's (path, position, code, message, fix); the first
 difference stops the soak and prints the step and the diff.
@@ -65,6 +65,20 @@ def add_blocking_call(text: str, rng: random.Random) -> str | None:
     statement = _body_start(rng.choice(functions))
     return _insert_line(text.splitlines(keepends=True), statement.lineno,
                         "import time; time.sleep(1)", statement)
+
+
+def add_project_call(text: str, rng: random.Random) -> str | None:
+    """A call of a function the module defines, in another function: a new call edge (to a
+    function that may reach a blocking call, or not)."""
+    tree = ast.parse(text)
+    functions = _functions(tree)
+    defined = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not functions or not defined:
+        return None
+    function = rng.choice(functions)
+    callee = rng.choice(defined)
+    statement = _body_start(function)
+    return _insert_line(text.splitlines(keepends=True), statement.lineno, f"_soak = {callee}()", statement)
 
 
 def toggle_async(text: str, rng: random.Random) -> str | None:
@@ -157,9 +171,9 @@ def insert_blank_line(text: str, rng: random.Random) -> str | None:
     return "".join(lines[:row - 1] + ["\n"] + lines[row - 1:])
 
 
-MUTATIONS: tuple[Mutation, ...] = (add_statement, add_blocking_call, toggle_async, delete_definition,
-                                   rename_definition, change_string, remove_import,
-                                   comment_out_line, insert_blank_line)
+MUTATIONS: tuple[Mutation, ...] = (add_statement, add_blocking_call, add_project_call, toggle_async,
+                                   delete_definition, rename_definition, change_string,
+                                   remove_import, comment_out_line, insert_blank_line)
 
 
 def key(diagnostic) -> tuple:

@@ -61,6 +61,9 @@ class Model:
     worker_callers: set[str] = field(default_factory=set)  # routers with a route calling it
     exported: dict[str, str] = field(default_factory=dict)  # service → name of `job = helper`
     padded: set[str] = field(default_factory=set)  # `module.helper`s whose body starts `_ = 1`
+    # A helper (`module.helper`) or a route (`router:route`) → what it calls first besides:
+    # another helper of the module or one the router imports, or a library function.
+    extra_calls: dict[str, str] = field(default_factory=dict)
     counter: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -114,6 +117,9 @@ class Model:
         text = "import time\n\nimport requests\n"
         for name, body in helpers.items():
             padding = "    _ = 1\n" if f"{module}.{name}" in self.padded else ""
+            extra = self.extra_calls.get(f"{module}.{name}")
+            if extra is not None:
+                padding += f"    _ = {extra}(x)\n"
             text += f"\n\ndef {name}(x):\n{padding}{HELPER_BODIES[body]}"
         if module in self.exported and helpers:
             text += f"\n\n{self.exported[module]} = {next(iter(helpers))}\n"
@@ -136,9 +142,10 @@ class Model:
             if route.helper is None:
                 body = "    time.sleep(1)\n    return {}\n"
             else:
-                name = route.helper.rsplit(".", 1)[1]
-                called = f"{name}_alias" if (module, route.helper) in self.aliased else name
-                body = f"    return {{'value': {called}('x')}}\n"
+                body = f"    return {{'value': {self._called(module, route.helper)}('x')}}\n"
+            extra = self.extra_calls.get(f"{module}:{route.name}")
+            if extra is not None:
+                body = f"    _ = {self._called(module, extra)}('x')\n{body}"
             text += f"\n\n@router.get('/{route.name}')\n{keyword} {route.name}():\n{body}"
         if module in self.worker_callers:
             text += "\n\n@router.get('/work')\nasync def work():\n    return Worker().work('x')\n"
@@ -146,6 +153,14 @@ class Model:
             if self.services.get(owner):
                 text += f"\n\n@router.get('/{name}')\nasync def call_{name}():\n    return {name}('x')\n"
         return text
+
+
+    def _called(self, router: str, helper: str) -> str:
+        """The name a router calls a helper (`svc1.helper2`) by, or a library function."""
+        if "." not in helper or helper.startswith("time."):
+            return helper
+        name = helper.rsplit(".", 1)[1]
+        return f"{name}_alias" if (router, helper) in self.aliased else name
 
 
 WORKERS = """\
@@ -260,6 +275,26 @@ def _pad_a_helper(model: Model, rng: random.Random) -> None:
         model.padded ^= {rng.choice(model.helpers())}
 
 
+def _call_more(model: Model, rng: random.Random) -> None:
+    """Add or take out a call at the top of a route or helper: of a helper the module can
+    call already (a new call edge, perhaps into a chain to a blocking call), or of a library
+    function (`time.sleep` blocks). The interfaces stay: only calls change."""
+    sites = [f"{m}:{r.name}" for m, rs in model.routers.items() for r in rs] + model.helpers()
+    if not sites:
+        return
+    site = rng.choice(sites)
+    if site in model.extra_calls:
+        del model.extra_calls[site]
+        return
+    if ":" in site:
+        module = site.split(":")[0]
+        callable_ = sorted({r.helper for r in model.routers[module] if r.helper})
+    else:
+        module, name = site.rsplit(".", 1)
+        callable_ = [h for h in model.services[module] if h != name]
+    model.extra_calls[site] = rng.choice([*callable_, "len", "time.sleep"])
+
+
 def _append_comment(model: Model, rng: random.Random) -> None:
     paths = [p for p in model.files() if p.endswith(".py")]
     path = rng.choice(paths)
@@ -330,7 +365,7 @@ def _rename_binding(model: Model, rng: random.Random) -> None:
 EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper, _add_helper,
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
          _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
-         _comment_a_blank_line, _pad_a_helper]
+         _comment_a_blank_line, _pad_a_helper, _call_more, _call_more]
 
 
 class Disk:

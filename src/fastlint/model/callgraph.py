@@ -2,12 +2,14 @@
 
 Its `memo` keeps what is computed from the graph's edges alone (qualified names, not facts)
 across edits that keep every edge: an edit whose changed files make the same calls of
-project functions from the same functions (a library call added, a line moved).
+project functions from the same functions (a library call added, a line moved). After an edit
+that added or removed edges, it offers what was computed before to be reused when the
+functions they lead to (`changed_callees`) do not matter to it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -81,6 +83,14 @@ def _edge_shape(part: _FileCalls) -> tuple:
                  for caller, edges in part.edges.items())
 
 
+def _changed_callees(old: _FileCalls, new: _FileCalls) -> set[str]:
+    """The functions that edges only one of two parts of a file has lead to."""
+    def edges(part: _FileCalls) -> Counter:
+        return Counter((caller, *edge) for caller, edges in _edge_shape(part) for edge in edges)
+    before, after = edges(old), edges(new)
+    return {edge[1] for edge in (before - after) + (after - before)}
+
+
 def _definitions(facts: FileFacts) -> tuple:
     """What the graph's searches read of a file's functions: async, cached, decorated how."""
     return tuple((function.qualname, function.is_async, function.cached,
@@ -131,15 +141,26 @@ class CallGraph:
         # Every call of a project function, at module level too: qualname → (file, call).
         self.call_sites: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
         self._memos: dict[object, object] = {}
+        # After an edit that kept every definition but added or removed edges: the memos of
+        # the graph before it, and the functions those edges lead to.
+        self._memos_before: dict[object, object] = {}
+        self.changed_callees: frozenset[str] = frozenset()
         if previous is None or changed is None or not self._update(previous, changed):
             self._build()
 
-    def memo(self, key: object, compute: Callable[[], T]) -> T:
+    def memo(self, key: object, compute: Callable[[], T],
+             reuse: "Callable[[T], T | None] | None" = None) -> T:
         """`compute()`, kept across edits that keep every edge (see the module docstring):
         it may read the edges (who calls whom, awaited or not, run once or not), the called
-        functions' definitions, and what `key` says, and must hold no fact."""
+        functions' definitions, and what `key` says, and must hold no fact.
+
+        After an edit that added or removed edges to `changed_callees` only, `reuse` is given
+        what was computed before and returns it when it still holds, or None."""
         if key not in self._memos:
-            self._memos[key] = compute()
+            value = None
+            if reuse is not None and key in self._memos_before:
+                value = reuse(self._memos_before[key])  # type: ignore[arg-type]
+            self._memos[key] = compute() if value is None else value
         return self._memos[key]  # type: ignore[return-value]
 
     def _build(self) -> None:
@@ -179,9 +200,14 @@ class CallGraph:
                         del table[key]
         for _, _, facts in parts:
             self._refresh_callees(facts)
-        if all(_edge_shape(old) == _edge_shape(new) for old, new, _ in parts) and \
-                all(_definitions(old) == _definitions(new) for old, new in changed):
+        if not all(_definitions(old) == _definitions(new) for old, new in changed):
+            return True
+        if all(_edge_shape(old) == _edge_shape(new) for old, new, _ in parts):
             self._memos = dict(previous._memos)
+        else:
+            self._memos_before = previous._memos
+            self.changed_callees = frozenset(callee for old, new, _ in parts
+                                             for callee in _changed_callees(old, new))
         return True
 
     def _refresh_callees(self, facts: FileFacts) -> None:

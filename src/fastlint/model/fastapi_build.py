@@ -76,21 +76,40 @@ class FastAPIReader(OwnerResolution):
         constructors = []
         wiring = []
         for call in facts.calls:
-            callee = call.call.value
-            if not isinstance(callee, str):
-                continue
-            method = callee.rsplit(".", 1)[-1]
-            if (method.endswith("()") and call.call.receiver is not None) or method in WIRING_METHODS:
+            kind, method = self._call_role(call, names_of_owner_classes)
+            if method is not None:
                 wiring.append((call, method))
-            elif callee in SERVER_CALLS:
-                wiring.append((call, "serve"))
-            # Canonicalising every callee is the costly part: look at the name first.
-            if method not in names_of_owner_classes:
-                continue
-            kind = self.owner_kind(callee)
             if kind is not None:
                 constructors.append((call, kind))
         return tuple(constructors), tuple(wiring)
+
+    def _call_role(self, call: CallFact, names_of_owner_classes: frozenset[str],
+                   ) -> tuple[str | None, str | None]:
+        """Whether a call constructs an app or router (its kind), and whether it may wire
+        routes, routers or handlers (the method's name, or "serve")."""
+        callee = call.call.value
+        if not isinstance(callee, str):
+            return None, None
+        method = callee.rsplit(".", 1)[-1]
+        wires = None
+        if (method.endswith("()") and call.call.receiver is not None) or method in WIRING_METHODS:
+            wires = method
+        elif callee in SERVER_CALLS:
+            wires = "serve"
+        # Canonicalising every callee is the costly part: look at the name first.
+        if method not in names_of_owner_classes:
+            return None, wires
+        return self.owner_kind(callee), wires
+
+    def reads_call(self, facts: FileFacts, call: CallFact) -> bool:
+        """Whether building the model read this call: it constructs an app or router, may
+        wire one, or calls a function whose call sites tell the owner a parameter is given."""
+        names = self.project.table_memo("owner class names", self._owner_class_names)
+        if self._call_role(call, names) != (None, None):
+            return True
+        target = self.project.function_target(call.call.value) \
+            if isinstance(call.call.value, str) else None
+        return target is not None and target.qualname in self.call_sites_read
 
     def _served_by_name(self, facts: FileFacts, binding: BindingFact) -> None:
         """`app = create_app()` at module level: the name an ASGI server is pointed at

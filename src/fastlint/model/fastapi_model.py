@@ -25,6 +25,7 @@ from fastlint.model.fastapi_records import MIDDLEWARE_BASES, Route, RouteOwner
 __all__ = ["FastAPIModel", "MIDDLEWARE_BASES", "Route", "RouteOwner"]
 
 if TYPE_CHECKING:
+    from fastlint.model.interface import CallsEdit
     from fastlint.model.project import Project
 
 
@@ -37,12 +38,17 @@ class FastAPIModel(FastAPIReader):
 
     @classmethod
     def moved(cls, project: "Project", before: "FastAPIModel",
-              changed: list[tuple[FileFacts, FileFacts]]) -> "FastAPIModel | None":
-        """The model of a project whose changed files only moved: `before`'s, placed in the
-        new facts (see fastlint.model.fastapi_moved); None when it cannot be placed."""
+              changed: list[tuple[FileFacts, FileFacts]],
+              edits: "dict[str, CallsEdit]") -> "FastAPIModel | None":
+        """The model of a project whose changed files only moved, or changed calls the model
+        does not read: `before`'s, placed in the new facts (see fastlint.model.fastapi_moved);
+        None when it cannot be placed."""
         model = cls.__new__(cls)
         super(FastAPIModel, model).__init__(project)
-        return model if place_moved(model, before, changed) else None
+        model.call_sites_read.update(before.call_sites_read)
+        if any(model.reads_call(facts, call) for facts, call in project.replaced_calls()):
+            return None
+        return model if place_moved(model, before, changed, edits) else None
 
     def owner_dependencies(self, key: tuple[str, int, int],
                            seen: frozenset = frozenset()) -> tuple[str, ...]:
@@ -121,11 +127,13 @@ class FastAPIModel(FastAPIReader):
         return {route.handler: route for route in self.resolved_routes if route.handler != "?"}
 
     # The functions FastAPI calls, and how, are names read from no position: kept across
-    # edits that only move code (see `Project.carried_memo`).
+    # edits that only move code or change calls the model does not read (see
+    # `Project.carried_memo`).
     @cached_property
     def dependencies(self) -> frozenset[str]:
         """Every function used as a dependency, directly or as a sub-dependency."""
-        return self.project.carried_memo(("fastapi", "dependencies"), self._dependencies)
+        return self.project.carried_memo(("fastapi", "dependencies"), self._dependencies,
+                                         self.project.kept_with_model)
 
     def _dependencies(self) -> frozenset[str]:
         project = self.project
@@ -155,7 +163,8 @@ class FastAPIModel(FastAPIReader):
 
     @cached_property
     def middleware(self) -> frozenset[str]:
-        return self.project.carried_memo(("fastapi", "middleware"), self._middleware)
+        return self.project.carried_memo(("fastapi", "middleware"), self._middleware,
+                                         self.project.kept_with_model)
 
     def _middleware(self) -> frozenset[str]:
         project = self.project
@@ -169,7 +178,8 @@ class FastAPIModel(FastAPIReader):
     @cached_property
     def request_entry_points(self) -> dict[str, str]:
         """Functions FastAPI calls on every request, with what they are (route, dependency…)."""
-        return self.project.carried_memo(("fastapi", "entry points"), self._request_entry_points)
+        return self.project.carried_memo(("fastapi", "entry points"), self._request_entry_points,
+                                         self.project.kept_with_model)
 
     def _request_entry_points(self) -> dict[str, str]:
         # Sorted: the order decides which entry a shared function is reported as reached

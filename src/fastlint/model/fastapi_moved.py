@@ -3,25 +3,30 @@
 When every changed file has the positionless facts it had (see
 `fastlint.model.interface.positionless_facts`), building the model again would make the same
 decisions on the same records: only where the changed files' records are written differs.
+So it is too when only calls the model does not read changed (a statement typed in a route:
+see `FastAPIModel.moved`); the calls kept before and after them are paired in order.
 `place_moved` fills a new model's tables from the previous model's, with each record of a
 changed file pointing at the new facts (its file, call, function, span, owner key). When a
 position of an old file cannot be told apart from another (two spans that move differently
 from one place), or a record points at something not paired, it gives up and the model is
 built.
 
-May import `fastlint.facts` and `fastlint.model.fastapi_records`.
+May import `fastlint.facts` and `fastlint.model.fastapi_records` (`fastlint.model.interface`
+for annotations).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fastlint.facts.records import FileFacts, Span, Val
+from fastlint.facts.records import CallFact, FileFacts, Span, Val
 from fastlint.model.fastapi_records import RouteOwner
 
 if TYPE_CHECKING:
     from fastlint.model.fastapi_owners import OwnerResolution
+    from fastlint.model.interface import CallsEdit
 
 Key = tuple[str, int, int]
 
@@ -35,7 +40,8 @@ class _Placement:
     model's records point at (calls, decorators, bindings' values, functions) are in their
     new facts, paired record by record (both have the same shape)."""
 
-    def __init__(self, changed: list[tuple[FileFacts, FileFacts]]) -> None:
+    def __init__(self, changed: list[tuple[FileFacts, FileFacts]],
+                 edits: "dict[str, CallsEdit]") -> None:
         self.files: dict[int, FileFacts] = {id(old): new for old, new in changed}
         self.paths = {old.path for old, _ in changed}
         self.objects: dict[int, object] = {}  # id of an old Val or FunctionFact → the new one
@@ -44,7 +50,7 @@ class _Placement:
         self.clear = True  # False when one old position is two new ones
         for old, new in changed:
             path = old.path
-            for was, now in zip(old.calls, new.calls):
+            for was, now in _kept_calls(old, new, edits.get(path)):
                 self._pair(path, was.call, now.call)
                 self._span(path, was.span, now.span)
             for was, now in zip(old.functions, new.functions):
@@ -93,11 +99,23 @@ class _Placement:
         return self.spans[(path, span)]
 
 
+def _kept_calls(old: FileFacts, new: FileFacts,
+                edit: "CallsEdit | None") -> Iterator[tuple[CallFact, CallFact]]:
+    """The calls of a file before and after an edit that are the same call, paired."""
+    if edit is None:
+        yield from zip(old.calls, new.calls)
+        return
+    yield from zip(old.calls[:edit.kept_before], new.calls[:edit.kept_before])
+    if edit.kept_after:
+        yield from zip(old.calls[-edit.kept_after:], new.calls[-edit.kept_after:])
+
+
 def place_moved(model: "OwnerResolution", before: "OwnerResolution",
-                changed: list[tuple[FileFacts, FileFacts]]) -> bool:
+                changed: list[tuple[FileFacts, FileFacts]], edits: "dict[str, CallsEdit]") -> bool:
     """Fill `model`'s tables from `before`'s with the changed files' records placed in their
-    new facts; False when one cannot be placed (`model` is then not to be used)."""
-    place = _Placement(changed)
+    new facts (`edits`: how the calls of those whose calls changed did); False when one
+    cannot be placed (`model` is then not to be used)."""
+    place = _Placement(changed, edits)
     if not place.clear:
         return False
     try:

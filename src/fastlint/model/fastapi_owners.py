@@ -44,6 +44,8 @@ class OwnerResolution:
         self.startup_handlers: set[str] = set()
         # Apps and routers constructed inside a function (a `create_app()` factory).
         self.owners_by_function: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        # The functions whose call sites were read (to tell the owner a parameter is given).
+        self.call_sites_read: set[str] = set()
 
     @cached_property
     def app_classes(self) -> frozenset[str]:
@@ -139,6 +141,7 @@ class OwnerResolution:
         ):
             index -= 1  # `self` is not passed at the call site
         found: dict[tuple[str, int, int], RouteOwner] = {}
+        self.call_sites_read.add(function.qualname)
         served = self.lifespan_apps.get(function.qualname)
         if served is not None and index == 0 and param.kind == "positional":
             found[served.key] = served  # FastAPI calls its lifespan with the app

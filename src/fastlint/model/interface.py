@@ -16,10 +16,16 @@ inserted or deleted, a statement without a call added to a function) moves what 
 declares and calls without changing any of it, so every project analysis that reads no
 position gives the same answer (see `Project.carried_memo`).
 
+When only the calls differ — one run of calls replaced by another, as typing a statement in a
+function does — `calls_edit` tells which (a `CallsEdit`): an analysis that does not read those
+calls is still right, once the indexes of the calls after them are shifted.
+
 Imports only `fastlint.facts.records`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from fastlint.facts.records import (
     BindingFact, CallFact, ClassFact, FileFacts, FunctionFact, ImportFact, Val,
@@ -102,3 +108,56 @@ def positionless_facts(facts: FileFacts) -> tuple:
         *map(_records_without_positions,
              (facts.imports, facts.functions, facts.classes, facts.calls, facts.bindings)),
     )
+
+
+# Where the calls are in a file's positionless facts, and where the uses of imported names
+# are: no project analysis reads those (the layer rules read them when they report).
+_CALLS = 11
+_IMPORT_USES = 6
+
+
+@dataclass(frozen=True, slots=True)
+class CallsEdit:
+    """How the calls of a file changed when nothing else did: its first `kept_before` calls
+    and its last `kept_after` are the same calls (moved, perhaps), those between were
+    replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there."""
+
+    old_count: int
+    new_count: int
+    kept_before: int
+    kept_after: int
+
+    @property
+    def moved_only(self) -> bool:
+        return self.old_count == self.new_count == self.kept_before + self.kept_after
+
+    def removed(self, old: FileFacts) -> tuple[CallFact, ...]:
+        return old.calls[self.kept_before:self.old_count - self.kept_after]
+
+    def added(self, new: FileFacts) -> tuple[CallFact, ...]:
+        return new.calls[self.kept_before:self.new_count - self.kept_after]
+
+    def new_index(self, index: int) -> int | None:
+        """Where the old call at `index` is in the new calls; None for a replaced one."""
+        if index < self.kept_before:
+            return index
+        if index >= self.old_count - self.kept_after:
+            return index + self.new_count - self.old_count
+        return None
+
+
+def calls_edit(old_form: tuple, new_form: tuple) -> CallsEdit | None:
+    """Given two `positionless_facts` of a file, how its calls changed, when nothing else
+    did but where imported names are used; else None."""
+    if any(was != now for index, (was, now) in enumerate(zip(old_form, new_form))
+           if index != _CALLS and index != _IMPORT_USES):
+        return None
+    old, new = old_form[_CALLS], new_form[_CALLS]
+    shortest = min(len(old), len(new))
+    before = 0
+    while before < shortest and old[before] == new[before]:
+        before += 1
+    after = 0
+    while after < shortest - before and old[-1 - after] == new[-1 - after]:
+        after += 1
+    return CallsEdit(len(old), len(new), before, after)

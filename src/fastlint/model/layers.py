@@ -217,9 +217,11 @@ class Layering:
                     break
 
     def _detect(self) -> None:
-        # Names read from no position: kept across edits that only move code.
+        # Names read from no position: kept across edits that only move code, or that change
+        # calls in functions (it reads the model, the scope, definitions and imports).
         self.detection = self.project.carried_memo(
-            ("layer detection",), lambda: detect(self.project, self._modules()))
+            ("layer detection",), lambda: detect(self.project, self._modules()),
+            self.project.kept_with_scope)
         self.parents = self.detection.units
         for module, found in self.detection.classified.items():
             if self.detection.in_layer(module):

@@ -52,7 +52,8 @@ class PerRequest:
     def runs_once(self) -> frozenset[str]:
         """Functions that run once per process, not per request: lifespans (startup before
         the `yield`, shutdown after), startup/shutdown handlers, and app factories."""
-        return self.project.carried_memo(("per request", "runs once"), self._runs_once)
+        return self.project.carried_memo(("per request", "runs once"), self._runs_once,
+                                         self.project.kept_with_model)
 
     def _runs_once(self) -> frozenset[str]:
         model = self.project.fastapi

@@ -23,7 +23,7 @@ from fastlint.files.layout import ProjectLayout
 from fastlint.files.source import SourceError, SourceFile, read_source
 from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
-from fastlint.model.interface import positionless_facts, resolution_interface
+from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts, resolution_interface
 from fastlint.model.names import Names
 from fastlint.model.per_request import PerRequest
 from fastlint.model.scope import ApplicationScope, ScopeConfig
@@ -92,10 +92,17 @@ class Project(Names):
         # What `carried_memo` computed: kept from `previous` while the files are the same
         # but for positions.
         self._carried: dict[object, object] = {}
+        # When the changed files' calls changed and nothing else of them but positions:
+        # what `previous` had carried (`carried_memo` asks each analysis whether it still
+        # holds), and the changed files with how their calls changed (old, new, edit).
+        self._carried_before: dict[object, object] = {}
+        self._replaced: list[tuple[FileFacts, FileFacts, CallsEdit]] = []
         # The positionless facts of the files changed last (the next edit compares with them).
         self._positionless: dict[str, tuple[FileFacts, tuple]] = {}
-        # The FastAPI model of `previous` when the changed files only moved (placed anew).
-        self._model_before: "tuple[FastAPIModel, list[tuple[FileFacts, FileFacts]]] | None" = None
+        # The FastAPI model of `previous` when the changed files only moved or changed calls
+        # (placed anew when no call it reads changed), and whether it was.
+        self._model_before: "tuple[FastAPIModel, list[tuple[FileFacts, FileFacts]], dict[str, CallsEdit]] | None" = None
+        self._model_placed = False
         if previous is not None and changed is not None:
             if previous._updated_from is not None:
                 # `previous` never needed its call graph (its edit only moved code): update
@@ -105,25 +112,39 @@ class Project(Names):
             self._reuse_tables(previous, [new for _, new in changed])
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
-            if self._only_moved(previous, changed):
-                self._carried = dict(previous._carried)
+            edits = self._calls_edits(previous, changed)
+            if edits is not None:
                 model = previous.__dict__.get("fastapi")
-                self._model_before = (model, changed) if model is not None else None
+                self._model_before = (model, changed, edits) if model is not None else None
+                if edits:
+                    self._carried_before = previous._carried
+                    self._replaced = [(old, new, edits[new.path]) for old, new in changed
+                                      if new.path in edits]
+                else:
+                    self._carried = dict(previous._carried)
         else:
             self._build_tables()
         if previous is not None:
             previous._let_go(keep_callgraph=self._updated_from is not None)
 
-    def _only_moved(self, previous: "Project", changed: list[tuple[FileFacts, FileFacts]]) -> bool:
-        """Whether every changed file has the positionless facts it had in `previous`."""
-        moved = True
+    def _calls_edits(self, previous: "Project",
+                     changed: list[tuple[FileFacts, FileFacts]]) -> "dict[str, CallsEdit] | None":
+        """How the calls of each changed file changed, for the files whose positionless facts
+        differ from `previous`'s only in their calls (empty when every file only moved);
+        None when another fact changed."""
+        edits: dict[str, CallsEdit] = {}
         for old, new in changed:
             form = positionless_facts(new)
             self._positionless[new.path] = (new, form)
             kept = previous._positionless.get(old.path)
-            if moved and form != (kept[1] if kept is not None and kept[0] is old else positionless_facts(old)):
-                moved = False
-        return moved
+            old_form = kept[1] if kept is not None and kept[0] is old else positionless_facts(old)
+            if form == old_form:
+                continue
+            edit = calls_edit(old_form, form)
+            if edit is None:
+                return None
+            edits[new.path] = edit
+        return edits
 
     def _let_go(self, keep_callgraph: bool) -> None:
         """Drop the analyses built from this replaced project (built again lazily if it is
@@ -179,14 +200,55 @@ class Project(Names):
             found = self._table_memos[key] = path if relative.startswith("..") else relative.replace(os.sep, "/")
         return found  # type: ignore[return-value]
 
-    def carried_memo(self, key: object, compute: "Callable[[], T]") -> "T":
+    def carried_memo(self, key: object, compute: "Callable[[], T]",
+                     reuse: "Callable[[T], T | None] | None" = None) -> "T":
         """`compute()`, kept across edits that only move things (see
         `fastlint.model.interface.positionless_facts`): it must read no position and hold no
-        fact (qualified names, paths and indexes into a file's facts, not the facts)."""
+        fact (qualified names, paths and indexes into a file's facts, not the facts).
+
+        After an edit that changed calls and nothing else (see `replaced_calls`), `reuse` is
+        given what was computed before the edit and returns what still holds of it (with the
+        indexes of moved calls shifted, see `calls_edits`), or None to have it computed."""
         carried = self._carried
         if key not in carried:
-            carried[key] = compute()
+            value = None
+            if reuse is not None and key in self._carried_before:
+                value = reuse(self._carried_before[key])  # type: ignore[arg-type]
+            carried[key] = compute() if value is None else value
         return carried[key]  # type: ignore[return-value]
+
+    def calls_edits(self) -> "dict[str, CallsEdit]":
+        """The files whose calls changed in the edit this project was made after, by path,
+        with how (see `carried_memo`)."""
+        return {new.path: edit for _, new, edit in self._replaced}
+
+    def replaced_calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
+        """The calls the edit this project was made after took out (with the old facts of
+        their file) and put in (with the new): every call a kept analysis must not read."""
+        for old, new, edit in self._replaced:
+            for call in edit.removed(old):
+                yield old, call
+            for call in edit.added(new):
+                yield new, call
+
+    def model_placed(self) -> bool:
+        """Whether the FastAPI model is the one before the edit, placed anew (no call or
+        fact it reads changed): what the model's tables give is then the same."""
+        self.fastapi  # noqa: B018
+        return self._model_placed
+
+    def kept_with_model(self, value: T) -> "T | None":
+        """`reuse` (see `carried_memo`) for an analysis that reads the FastAPI model and the
+        files' definitions, but no call."""
+        return value if self.model_placed() else None
+
+    def kept_with_scope(self, value: T) -> "T | None":
+        """`reuse` for an analysis that reads the model and the calls the application scope
+        reads: those made at module level or under `if __name__ == "__main__":`."""
+        if not self.model_placed() or any(call.function < 0 or call.in_main_guard
+                                          for _, call in self.replaced_calls()):
+            return None
+        return value
 
     def function_of(self, facts: FileFacts, call: CallFact) -> FunctionFact | None:
         """The function a call is made in (the innermost `def`), or None at module level."""
@@ -207,6 +269,7 @@ class Project(Names):
     def fastapi(self) -> FastAPIModel:
         before, self._model_before = self._model_before, None
         moved = FastAPIModel.moved(self, *before) if before is not None else None
+        self._model_placed = moved is not None
         return moved if moved is not None else FastAPIModel(self)
 
     @cached_property
@@ -214,7 +277,8 @@ class Project(Names):
         """Every module's application scope: `project.scope.is_application(facts)`."""
         by_path = self.carried_memo(
             ("scope", self.root, self.layout, self.scope_config),
-            lambda: ApplicationScope(self, self.layout, self.scope_config).by_path)
+            lambda: ApplicationScope(self, self.layout, self.scope_config).by_path,
+            self.kept_with_scope)
         return ApplicationScope.known(by_path)
 
     @cached_property

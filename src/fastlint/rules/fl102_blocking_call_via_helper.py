@@ -51,10 +51,12 @@ class BlockingCallViaHelper(ProjectRule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         # Which calls reach which blocking call reads no position: kept while edits only
-        # move code (see `Project.carried_memo`); the findings are placed anew each time.
+        # move code, or change calls that are not on a chain (see `Project.carried_memo`);
+        # the findings are placed anew each time.
         files = {facts.path: facts for facts in project.files}
         plan = project.carried_memo((self._options_key, "reached"),
-                                    lambda: self._reached(project, files))
+                                    lambda: self._reached(project, files),
+                                    lambda before: self._replanned(project, before)).reached
         if not plan:
             return
 
@@ -76,12 +78,9 @@ class BlockingCallViaHelper(ProjectRule):
             else:
                 yield self._at_blocking_call(project, sites)
 
-    def _reached(self, project: Project, files: dict[str, FileFacts],
-                 ) -> list[list[tuple[str, _At, tuple[_PlannedStep, ...]]]]:
-        """Every coroutine call site that reaches a blocking call, grouped by that call: the
-        coroutine, where it calls, and the chain of calls down to the blocking one."""
+    def _blocking_symbol(self, project: Project) -> Callable[[FileFacts, CallFact], str | None]:
+        """What a call blocks on (its canonical symbol) when it is a leaf of a chain."""
         extra, allowed = blocking_settings(self)
-        graph = project.callgraph
 
         def blocking_symbol(facts: FileFacts, call: CallFact) -> str | None:
             if call.in_lambda or call.awaited or call.once:
@@ -91,8 +90,15 @@ class BlockingCallViaHelper(ProjectRule):
                     or reads_memory_buffer(symbol, call.call, project.canonical):
                 return None
             return symbol
+        return blocking_symbol
 
+    def _chain_depths(self, project: Project,
+                      blocking_symbol: Callable[[FileFacts, CallFact], str | None]) -> dict[str, int]:
+        """Each sync function that reaches a blocking call → the functions on its shortest
+        chain, itself included."""
+        graph = project.callgraph
         depth = max(1, self.option("max-helper-depth"))
+
         def leaves_in(facts: FileFacts) -> dict[str, tuple[CallFact, str]]:
             return project.file_memo((self._options_key, "leaves"), facts,
                                      lambda: first_leaves(facts, blocking_symbol))
@@ -103,16 +109,62 @@ class BlockingCallViaHelper(ProjectRule):
                 if leaves else None
 
         # Which functions reach a blocking call, and in how many hops, depends on the edges
-        # and on where the blocking calls are: kept while both are the same.
+        # and on where the blocking calls are: kept while both are the same, or while the
+        # edges that changed lead to functions on no chain.
         every_leaf = tuple(found for facts in project.files if facts.calls
                            for found in [project.file_memo((self._options_key, "leaf names"), facts,
                                                            lambda: leaf_names(facts))] if found)
-        chains = graph.memo((self._options_key, "chain depths", every_leaf), lambda: {
-            name: hop.depth
-            for name, hop in graph.chains_to(blocking_symbol, _runs_in_caller_thread, depth,
-                                             leaves_in).items()})
+        return graph.memo(
+            (self._options_key, "chain depths", every_leaf),
+            lambda: {name: hop.depth for name, hop in graph.chains_to(
+                blocking_symbol, _runs_in_caller_thread, depth, leaves_in).items()},
+            lambda before: before if before.keys().isdisjoint(graph.changed_callees) else None)
+
+    def _replanned(self, project: Project, before: "_Plan") -> "_Plan | None":
+        """The plan before an edit that changed calls only, when none of those calls is on a
+        chain (a blocking call, or a call of a function that reaches one) and the chains and
+        startup work are the same: with the indexes of the moved calls shifted."""
+        blocking_symbol = self._blocking_symbol(project)
+        chains = self._chain_depths(project, blocking_symbol)
+        if chains != before.chains:
+            return None
+        for facts, call in project.replaced_calls():
+            target = project.function_target(call.call.value)  # type: ignore[arg-type]
+            if blocking_symbol(facts, call) is not None or target is not None and target.qualname in chains:
+                return None
         if not chains:
-            return []
+            return before
+        runs_once = project.per_request.at_startup
+        if runs_once != before.runs_once:
+            return None
+        edits = project.calls_edits()
+
+        def at(place: _At) -> _At:
+            edit = edits.get(place.path)
+            if edit is None:
+                return place
+            index = edit.new_index(place.call)
+            if index is None:
+                raise _Replaced
+            return _At(place.path, index)
+
+        try:
+            reached = [[(caller, at(place), tuple(replace(step, at=at(step.at)) for step in steps))
+                        for caller, place, steps in group] for group in before.reached]
+        except _Replaced:
+            return None
+        return _Plan(chains, runs_once, reached)
+
+    def _reached(self, project: Project, files: dict[str, FileFacts]) -> "_Plan":
+        """Every coroutine call site that reaches a blocking call, grouped by that call: the
+        coroutine, where it calls, and the chain of calls down to the blocking one."""
+        extra, allowed = blocking_settings(self)
+        graph = project.callgraph
+        blocking_symbol = self._blocking_symbol(project)
+        depth = max(1, self.option("max-helper-depth"))
+        chains = self._chain_depths(project, blocking_symbol)
+        if not chains:
+            return _Plan(chains, frozenset(), [])
         runs_once = project.per_request.at_startup
         search = _ChainSearch(graph, chains, blocking_symbol, depth)
         by_leaf: dict[tuple[str, int, int], list[tuple[str, _At, tuple[_PlannedStep, ...]]]] = defaultdict(list)
@@ -139,7 +191,7 @@ class BlockingCallViaHelper(ProjectRule):
                 leaf = steps[-1].at
                 span = files[leaf.path].calls[leaf.call].span
                 by_leaf[(leaf.path, span.row, span.col)].append((caller, search.at(edge.facts, call), steps))
-        return list(by_leaf.values())
+        return _Plan(chains, runs_once, list(by_leaf.values()))
 
     def _at_call_site(self, project: Project, caller: str, facts: FileFacts, call: CallFact,
                       steps: tuple[_Step, ...]) -> Diagnostic:
@@ -179,6 +231,21 @@ class BlockingCallViaHelper(ProjectRule):
             for item in reached
         )
         return replace(finding, related=related)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What FL102 finds, before it is placed: each blocking call reached, with the coroutine
+    call sites that reach it and their chains; and the chain depths and startup work it was
+    found with (an edit that keeps both may keep the plan, see `_replanned`)."""
+
+    chains: dict[str, int]
+    runs_once: frozenset[str]
+    reached: list[list[tuple[str, "_At", tuple["_PlannedStep", ...]]]]
+
+
+class _Replaced(Exception):
+    """A call the plan points at was replaced by the edit."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,225 @@
+"""Edits that change calls and nothing else: the analyses that do not read those calls are kept.
+
+Typing a statement in a route adds a call; the project's definitions, imports and bindings
+stay. The language server then keeps the FastAPI model (placed in the new facts), the
+application scope, the layer detection and FL102's plan (its call indexes shifted) when the
+calls it replaced are not ones they read, and computes them again when they are. Each case
+here checks which happened, and that the findings are a fresh server's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastlint.facts.records import CallFact, FileFacts, Val
+from fastlint.model.fastapi_model import FastAPIModel
+from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts
+from fastlint.rules.fl102_blocking_call_via_helper import BlockingCallViaHelper
+from fastlint.server.project_state import Buffer, ProjectState
+from fastlint.server.settings import ClientSettings
+
+SERVICES = """\
+import time
+
+from fastapi import FastAPI
+
+
+def clean():
+    return 1
+
+
+def slow():
+    time.sleep(1)
+    return 2
+
+
+def other():
+    return 3
+
+
+def register(app: FastAPI):
+    app.add_api_route("/registered", clean)
+"""
+
+MAIN = """\
+import time
+
+from fastapi import FastAPI
+
+from app.services import clean, other, register, slow
+
+app = FastAPI()
+register(app)
+{module_level}
+
+def middle():
+    {middle}
+    return other()
+
+
+@app.get("/")
+async def index():
+    {body}
+    return {{"value": clean(), "middle": middle()}}
+
+
+async def later():
+    return slow()
+"""
+
+
+def _write(root: Path, main: str) -> None:
+    for path, text in {"pyproject.toml": "[tool.fastlint]\n", "app/__init__.py": "",
+                       "app/services.py": SERVICES, "app/main.py": main}.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+
+
+def _findings(checked) -> dict[str, list[tuple]]:
+    return {path: [(d.row, d.col, d.code, d.message, d.fix) for d in found]
+            for path, (_, found) in checked.findings.items()}
+
+
+class Server:
+    """A server with app/main.py and app/services.py open, counting what it builds again."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root = root
+        _write(root, MAIN.format(body="pass", module_level="", middle="pass"))
+        self.state = ProjectState(root, ClientSettings(), use_cache=False)
+        self.state.load()
+        self.main = ProjectState.key(root / "app/main.py")
+        self.state.update({ProjectState.key(root / "app/services.py"): Buffer(SERVICES, 0)})
+        self.version = 0
+        self.builds: list[str] = []
+        build, reached = FastAPIModel._build, BlockingCallViaHelper._reached
+        monkeypatch.setattr(FastAPIModel, "_build",
+                            lambda model: self.builds.append("model") or build(model))
+        monkeypatch.setattr(BlockingCallViaHelper, "_reached",
+                            lambda rule, *args: self.builds.append("FL102") or reached(rule, *args))
+        self.edit(body="pass")
+
+    def edit(self, body: str, module_level: str = "", middle: str = "pass") -> list[tuple]:
+        """Type in main.py; its findings and services.py's, which must be a fresh server's."""
+        self.version += 1
+        self.builds.clear()
+        text = MAIN.format(body=body, module_level=module_level, middle=middle)
+        found = _findings(self.state.check(self.state.update({self.main: Buffer(text, self.version)})))
+        built = list(self.builds)
+        cold_root = self.root / "cold"
+        _write(cold_root, text)
+        cold = ProjectState(cold_root, ClientSettings(), use_cache=False)
+        cold.load()
+        expected = _findings(cold.check(cold.update({
+            ProjectState.key(cold_root / path): Buffer((cold_root / path).read_text(), 0)
+            for path in ("app/main.py", "app/services.py")})))
+        assert sorted(found.values()) == sorted(expected.values()) and len(found) == 2
+        self.builds[:] = built  # not the fresh server's
+        return [finding for findings in found.values() for finding in findings]
+
+    @property
+    def project(self):  # type: ignore[no-untyped-def]
+        return self.state.run.project
+
+    def scope_table(self) -> object:
+        return self.project.scope.by_path
+
+
+def _codes(found: list[tuple]) -> list[str]:
+    return [finding[2] for finding in found]
+
+
+def test_a_new_call_edge_off_every_chain_keeps_the_model_the_scope_and_fl102s_plan(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    scope = server.scope_table()
+    before = server.edit(body="_ = other()")
+    assert server.builds == [] and server.project.model_placed()
+    assert server.scope_table() is scope
+    reached = [row for row, _, code, *_ in before if code == "FL102"]
+    assert len(reached) == 1  # `later()` reaches `time.sleep`
+    # The calls below moved one call and one line down: the plan's indexes were shifted.
+    shifted = server.edit(body="_ = other()\n    _ = other()")
+    assert server.builds == []
+    assert [row for row, _, code, *_ in shifted if code == "FL102"] == [reached[0] + 1]
+
+
+def test_a_new_call_edge_into_a_chain_finds_it_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    found = server.edit(body="_ = slow()")
+    assert server.builds == ["FL102"] and server.project.model_placed()
+    assert "2 coroutines reach it" in found[0][3]  # one finding, at the blocking call
+    server.edit(body="pass")  # and taken out again
+    assert server.builds == ["FL102"]
+
+
+def test_a_new_call_edge_that_makes_a_chain_finds_the_chains_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    found = server.edit(body="pass", middle="_ = slow()")  # the route calls `middle()`
+    assert server.builds == ["FL102"]
+    # `index` → `middle` → `time.sleep`, beside `later` → `slow`: one finding at the sleep.
+    assert [message for _, _, code, message, _ in found if code == "FL102" and "2 coroutines" in message]
+
+
+def test_a_blocking_call_typed_in_a_route_finds_the_chains_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    found = server.edit(body="time.sleep(1)")
+    assert server.builds == ["FL102"] and "FL101" in _codes(found)
+
+
+def test_a_call_at_module_level_classifies_the_scope_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    scope = server.scope_table()
+    server.edit(body="pass", module_level="other()")
+    assert server.project.model_placed() and server.scope_table() is not scope
+
+
+def test_a_call_the_model_reads_builds_it_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="app.add_api_route('/more', clean)")  # wires a route
+    assert "model" in server.builds and not server.project.model_placed()
+    server.edit(body="pass")
+    server.edit(body="register(app)")  # its call sites tell which app `register` is given
+    assert "model" in server.builds
+
+
+# ---------------------------------------------------------------------- calls_edit
+def _call(name: str, function: int = 0) -> CallFact:
+    return CallFact(Val("call", name), name, None, (0, 0), function, False, False, False, False, 0)  # type: ignore[arg-type]
+
+
+def _facts(*calls: CallFact, module: str = "app.main") -> FileFacts:
+    return FileFacts("app/main.py", module, False, calls=calls)
+
+
+@pytest.mark.parametrize(("old", "new", "edit"), [
+    (["a", "b"], ["a", "b"], CallsEdit(2, 2, 2, 0)),
+    (["a", "b"], ["a", "x", "b"], CallsEdit(2, 3, 1, 1)),
+    (["a", "b"], ["x", "a", "b"], CallsEdit(2, 3, 0, 2)),
+    (["a", "b"], ["a", "b", "x"], CallsEdit(2, 3, 2, 0)),
+    (["a", "b", "c"], ["a", "c"], CallsEdit(3, 2, 1, 1)),
+    (["a", "b", "c"], ["a", "x", "y", "c"], CallsEdit(3, 4, 1, 1)),
+    (["a", "a"], ["a", "a", "a"], CallsEdit(2, 3, 2, 0)),  # what is kept is never counted twice
+])
+def test_calls_edit_keeps_the_calls_before_and_after_the_replaced_ones(old, new, edit):
+    found = calls_edit(positionless_facts(_facts(*map(_call, old))),
+                       positionless_facts(_facts(*map(_call, new))))
+    assert found == edit
+    assert found.kept_before + found.kept_after <= min(len(old), len(new))
+
+
+def test_calls_edit_tells_where_each_kept_call_went():
+    edit = CallsEdit(old_count=4, new_count=5, kept_before=1, kept_after=2)
+    assert [edit.new_index(index) for index in range(4)] == [0, None, 3, 4]
+    old, new = _facts(*map(_call, "abcd")), _facts(*map(_call, "axycd"))
+    assert [c.text for c in edit.removed(old)] == ["b"]
+    assert [c.text for c in edit.added(new)] == ["x", "y"]
+
+
+def test_calls_edit_is_none_when_more_than_calls_changed():
+    assert calls_edit(positionless_facts(_facts(_call("a"))),
+                      positionless_facts(_facts(_call("a"), module="app.other"))) is None
+    # A call moved to another function is a changed call, not a kept one.
+    assert calls_edit(positionless_facts(_facts(_call("a", 0))),
+                      positionless_facts(_facts(_call("a", 1)))) == CallsEdit(1, 1, 0, 0)
