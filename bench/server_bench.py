@@ -11,9 +11,10 @@ odd edits insert a statement line, even edits delete it, so the lines below move
 for each measures the time from sending `didChange` to receiving the `publishDiagnostics`
 of that version. The statements typed take turns (`--kinds`): one that only moves the code
 below (`_ = 1`), one that adds a standard-library call (`_ = len(str(1))`), one that calls
-a project function the route already calls (`_ = helper()`) and one that adds a call edge
-to a project function it does not (`_ = other()`), since each reaches a different part of
-the incremental model. Reports the median and p95, overall and
+a project function the route already calls (`_ = helper()`), one that adds a call edge
+to a project function it does not (`_ = other()`), and one that adds a call edge to a
+function that reaches a blocking call (`--chain-callee`: FL102's chains are searched
+again), since each reaches a different part of the incremental model. Reports the median and p95, overall and
 per kind, the load time and the server's memory (RSS now and peak, from /proc). The
 debounce (50 ms) is part of every figure.
 """
@@ -73,15 +74,18 @@ def project_callees(text: str, package: str) -> tuple[str, str]:
 # What each odd edit types (even edits delete it again): a statement that only moves the
 # code below it, one that adds a call to the standard library, one that calls a project
 # function the route calls already, one that adds a call edge to a project function.
-EDIT_KINDS = ("move", "library-call", "project-call", "new-call-edge")
+EDIT_KINDS = ("move", "library-call", "project-call", "new-call-edge", "new-blocking-chain")
+# A function of MODULE that reaches a blocking call through sync helpers (found with
+# FL102's chain depths): calling it from the route adds the route to a chain.
+CHAIN_CALLEE = "_resolve_cursor_model_variant"
 
 
-def typed(kind: str, version: int, callees: tuple[str, str]) -> str:
+def typed(kind: str, version: int, callees: tuple[str, str, str]) -> str:
     if kind == "move":
         return f"_ = {version}"
     if kind == "library-call":
         return f"_ = len(str({version}))"
-    return f"_ = {callees[0] if kind == 'project-call' else callees[1]}()"
+    return f"_ = {callees[EDIT_KINDS.index(kind) - 2]}()"
 
 
 def memory_kb(pid: int) -> tuple[int, int]:
@@ -90,7 +94,8 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
-async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]) -> dict:
+async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...],
+                  chain_callee: str) -> dict:
     from lsprotocol import types
     from pygls.protocol import default_converter
     from pytest_lsp import LanguageClient, client_capabilities
@@ -131,7 +136,7 @@ async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]
     load = await wait_for(0) - start
     latencies = []
     by_kind: dict[str, list[float]] = {kind: [] for kind in kinds}
-    callees = project_callees(text, module.split("/", 1)[0])
+    callees = (*project_callees(text, module.split("/", 1)[0]), chain_callee)
     at = types.Position(line=line, character=0)
     for version in range(1, edits + 1):
         kind = kinds[(version - 1) // 2 % len(kinds)]
@@ -203,6 +208,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--kinds", default=",".join(EDIT_KINDS),
                         help=f"the edits typed in turn, of {', '.join(EDIT_KINDS)} (default: all)")
+    parser.add_argument("--chain-callee", default=CHAIN_CALLEE,
+                        help="what new-blocking-chain calls: a function the module defines that "
+                             "reaches a blocking call through sync helpers")
     args = parser.parse_args()
     if not args.project.is_dir():
         raise SystemExit(f"{args.project}: missing (CORPUS_SET=pinned bash shared/bench/corpus.sh)")
@@ -212,7 +220,10 @@ def main() -> None:
     kinds = tuple(args.kinds.split(","))
     if not set(kinds) <= set(EDIT_KINDS):
         raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS)}")
-    result = asyncio.run(measure(args.project, args.module, args.edits, kinds))
+    if "new-blocking-chain" in kinds and f"def {args.chain_callee}(" not in \
+            (args.project / args.module).read_text(encoding="utf-8"):
+        raise SystemExit(f"--chain-callee: {args.module} defines no {args.chain_callee}()")
+    result = asyncio.run(measure(args.project, args.module, args.edits, kinds, args.chain_callee))
     verdict = "met" if result["p95_seconds"] <= TARGET_P95 else "missed"
     print(f"{result['files']} files; load {result['load_seconds']} s; didChange → publishDiagnostics "
           f"over {result['edits']} edits: median {result['median_seconds']} s, "

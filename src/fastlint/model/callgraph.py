@@ -3,8 +3,8 @@
 Its `memo` keeps what is computed from the graph's edges alone (qualified names, not facts)
 across edits that keep every edge: an edit whose changed files make the same calls of
 project functions from the same functions (a library call added, a line moved). After an edit
-that added or removed edges, it offers what was computed before to be reused when the
-functions they lead to (`changed_callees`) do not matter to it.
+that added or removed edges, it offers what was computed before to be reused when those
+edges (`changed_edges`) do not matter to it.
 """
 
 from __future__ import annotations
@@ -83,12 +83,12 @@ def _edge_shape(part: _FileCalls) -> tuple:
                  for caller, edges in part.edges.items())
 
 
-def _changed_callees(old: _FileCalls, new: _FileCalls) -> set[str]:
-    """The functions that edges only one of two parts of a file has lead to."""
+def _changed_edges(old: _FileCalls, new: _FileCalls) -> set[tuple[str, str, bool, bool]]:
+    """The edges only one of two parts of a file has: (caller, callee, awaited, run once)."""
     def edges(part: _FileCalls) -> Counter:
         return Counter((caller, *edge) for caller, edges in _edge_shape(part) for edge in edges)
     before, after = edges(old), edges(new)
-    return {edge[1] for edge in (before - after) + (after - before)}
+    return set((before - after) + (after - before))
 
 
 def _definitions(facts: FileFacts) -> tuple:
@@ -144,7 +144,7 @@ class CallGraph:
         # After an edit that kept every definition but added or removed edges: the memos of
         # the graph before it, and the functions those edges lead to.
         self._memos_before: dict[object, object] = {}
-        self.changed_callees: frozenset[str] = frozenset()
+        self.changed_edges: frozenset[tuple[str, str, bool, bool]] = frozenset()
         if previous is None or changed is None or not self._update(previous, changed):
             self._build()
 
@@ -154,8 +154,9 @@ class CallGraph:
         it may read the edges (who calls whom, awaited or not, run once or not), the called
         functions' definitions, and what `key` says, and must hold no fact.
 
-        After an edit that added or removed edges to `changed_callees` only, `reuse` is given
-        what was computed before and returns it when it still holds, or None."""
+        After an edit that added or removed the edges `changed_edges` (caller, callee,
+        awaited, run once), `reuse` is given what was computed before and returns it when it
+        still holds, or None."""
         if key not in self._memos:
             value = None
             if reuse is not None and key in self._memos_before:
@@ -206,8 +207,8 @@ class CallGraph:
             self._memos = dict(previous._memos)
         else:
             self._memos_before = previous._memos
-            self.changed_callees = frozenset(callee for old, new, _ in parts
-                                             for callee in _changed_callees(old, new))
+            self.changed_edges = frozenset(edge for old, new, _ in parts
+                                           for edge in _changed_edges(old, new))
         return True
 
     def _refresh_callees(self, facts: FileFacts) -> None:

@@ -104,13 +104,26 @@ class BlockingCallViaHelper(ProjectRule):
                                      lambda: first_leaves(facts, blocking_symbol))
 
         def leaf_names(facts: FileFacts) -> tuple[str, tuple[tuple[str, str], ...]] | None:
-            leaves = leaves_in(facts)
-            return (facts.path, tuple((name, symbol) for name, (_, symbol) in leaves.items())) \
-                if leaves else None
+            functions = project.functions
+            # A function defined here that can be on no chain (a coroutine) is left out.
+            leaves = tuple((name, symbol) for name, (_, symbol) in leaves_in(facts).items()
+                           if name not in functions or functions[name].facts is not facts
+                           or _runs_in_caller_thread(functions[name]))
+            return (facts.path, leaves) if leaves else None
+
+        def still_holds(depths: dict[str, int]) -> dict[str, int] | None:
+            """The depths before an edit whose changed edges the search never follows: from
+            a coroutine (a route calling a helper), awaited or run once, or off every chain."""
+            functions = project.functions
+            for caller, callee, awaited, once in graph.changed_edges:
+                if callee in depths and not awaited and not once and caller in functions \
+                        and _runs_in_caller_thread(functions[caller]):
+                    return None
+            return depths
 
         # Which functions reach a blocking call, and in how many hops, depends on the edges
-        # and on where the blocking calls are: kept while both are the same, or while the
-        # edges that changed lead to functions on no chain.
+        # and on where the blocking calls of the functions that can be on a chain are: kept
+        # while both are the same, or while the edges that changed are not followed.
         every_leaf = tuple(found for facts in project.files if facts.calls
                            for found in [project.file_memo((self._options_key, "leaf names"), facts,
                                                            lambda: leaf_names(facts))] if found)
@@ -118,7 +131,7 @@ class BlockingCallViaHelper(ProjectRule):
             (self._options_key, "chain depths", every_leaf),
             lambda: {name: hop.depth for name, hop in graph.chains_to(
                 blocking_symbol, _runs_in_caller_thread, depth, leaves_in).items()},
-            lambda before: before if before.keys().isdisjoint(graph.changed_callees) else None)
+            still_holds)
 
     def _replanned(self, project: Project, before: "_Plan") -> "_Plan | None":
         """The plan before an edit that changed calls only, when none of those calls is on a
@@ -166,7 +179,12 @@ class BlockingCallViaHelper(ProjectRule):
         if not chains:
             return _Plan(chains, frozenset(), [])
         runs_once = project.per_request.at_startup
-        search = _ChainSearch(graph, chains, blocking_symbol, depth)
+        search = _ChainSearch(
+            graph, chains, depth,
+            lambda facts: project.file_memo((self._options_key, "leaf calls"), facts,
+                                            lambda: _leaf_calls(facts, blocking_symbol)),
+            lambda facts: project.file_memo("call indexes", facts,
+                                            lambda: {id(call): i for i, call in enumerate(facts.calls)}))
         by_leaf: dict[tuple[str, int, int], list[tuple[str, _At, tuple[_PlannedStep, ...]]]] = defaultdict(list)
         # Only a function that calls into a chain can reach one; the callers are taken in
         # the graph's order all the same (the chain search memoises as it goes).
@@ -290,24 +308,22 @@ class _ChainSearch:
 
     _BRANCHES = 3  # helpers tried at each hop, nearest the blocking call first
 
-    def __init__(self, graph: CallGraph, chains: dict[str, int],
-                 is_leaf: Callable[[FileFacts, CallFact], str | None], depth: int) -> None:
+    def __init__(self, graph: CallGraph, chains: dict[str, int], depth: int,
+                 leaves_of: Callable[[FileFacts], dict[str, list[tuple[int, CallFact, str]]]],
+                 indexes_of: Callable[[FileFacts], dict[int, int]]) -> None:
         self.graph = graph
         self.chains = chains
-        self.is_leaf = is_leaf
         self.depth = depth
+        self.leaves_of = leaves_of  # a file's blocking calls by function: (index, call, symbol)
+        self.indexes_of = indexes_of  # a file's calls: id → index
         self._memo: dict[tuple, tuple[_PlannedStep, ...] | None] = {}
-        self._indexes: dict[str, dict[int, int]] = {}
 
     def steps(self, callee: FunctionRef, call: CallFact) -> tuple[_PlannedStep, ...] | None:
         return self._from(callee, call.call, self.depth, frozenset())
 
     def at(self, facts: FileFacts, call: CallFact) -> _At:
         """Where a call is, by index."""
-        indexes = self._indexes.get(facts.path)
-        if indexes is None:
-            indexes = self._indexes[facts.path] = {id(c): i for i, c in enumerate(facts.calls)}
-        return _At(facts.path, indexes[id(call)])
+        return _At(facts.path, self.indexes_of(facts)[id(call)])
 
     def _from(self, ref: FunctionRef, incoming: Val, budget: int,
               visited: frozenset[str]) -> tuple[_PlannedStep, ...] | None:
@@ -322,10 +338,11 @@ class _ChainSearch:
     def _search(self, ref: FunctionRef, incoming: Val, budget: int,
                 visited: frozenset[str]) -> tuple[_PlannedStep, ...] | None:
         function = ref.function
-        for facts, call in self.graph.calls_by_function.get(ref.qualname, ()):
-            symbol = self.is_leaf(facts, call)
-            if symbol is not None and not contradicted(call.guards, incoming, function):
-                return (_PlannedStep(self.at(facts, call), symbol, True),)
+        calls = self.graph.calls_by_function.get(ref.qualname, ())
+        for facts in _files_of(calls):
+            for index, call, symbol in self.leaves_of(facts).get(ref.qualname, ()):
+                if not contradicted(call.guards, incoming, function):
+                    return (_PlannedStep(_At(facts.path, index), symbol, True),)
         if budget <= 1:
             return None
         options = sorted(
@@ -340,6 +357,29 @@ class _ChainSearch:
             if rest is not None:
                 return (_PlannedStep(self.at(edge.facts, edge.call), f"{edge.call.text}()", False), *rest)
         return None
+
+
+def _files_of(calls: list[tuple[FileFacts, CallFact]]) -> list[FileFacts]:
+    """The files a function's calls are in, in order (one, but for a qualname two files share)."""
+    if not calls:
+        return []
+    if calls[0][0] is calls[-1][0]:
+        return [calls[0][0]]
+    return list({id(facts): facts for facts, _ in calls}.values())
+
+
+def _leaf_calls(facts: FileFacts, is_leaf: Callable[[FileFacts, CallFact], str | None],
+                ) -> dict[str, list[tuple[int, CallFact, str]]]:
+    """A file's blocking calls, by the function they are in: (index, call, symbol)."""
+    found: dict[str, list[tuple[int, CallFact, str]]] = {}
+    functions = facts.functions
+    for index, call in enumerate(facts.calls):
+        if call.function < 0:
+            continue
+        symbol = is_leaf(facts, call)
+        if symbol is not None:
+            found.setdefault(functions[call.function].qualname, []).append((index, call, symbol))
+    return found
 
 
 def _constants(call: Val) -> tuple:
