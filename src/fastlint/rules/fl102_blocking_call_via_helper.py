@@ -20,16 +20,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from fastlint.model.callgraph import CallGraph, first_leaves
+from fastlint.model.callgraph import first_leaves
 from fastlint.facts.catalog import is_blocking, reads_memory_buffer
 from fastlint.diagnostics import Diagnostic, RelatedLocation
-from fastlint.facts.records import CallFact, FileFacts, Span, Val
+from fastlint.facts.records import CallFact, FileFacts
 from fastlint.rules.fixes import to_thread
-from fastlint.facts.guards import contradicted
 from fastlint.model.project import FunctionRef, Project
 from fastlint.rules.base import Option, ProjectRule
+from fastlint.rules.blocking_chains import (
+    At, ChainSearch, Plan, PlannedStep, Replaced, Step, leaf_calls, locations,
+)
 from fastlint.rules.fl101_blocking_call_in_async import BLOCKING_OPTIONS, blocking_settings
 
 # A sync function under one of these runs in a worker thread when called.
@@ -60,7 +62,7 @@ class BlockingCallViaHelper(ProjectRule):
         if not plan:
             return
 
-        def placed(at: _At) -> tuple[FileFacts, CallFact]:
+        def placed(at: At) -> tuple[FileFacts, CallFact]:
             facts = files[at.path]
             return facts, facts.calls[at.call]
 
@@ -133,7 +135,7 @@ class BlockingCallViaHelper(ProjectRule):
                 blocking_symbol, _runs_in_caller_thread, depth, leaves_in).items()},
             still_holds)
 
-    def _replanned(self, project: Project, before: "_Plan") -> "_Plan | None":
+    def _replanned(self, project: Project, before: Plan) -> Plan | None:
         """The plan before an edit that changed calls only, when none of those calls is on a
         chain (a blocking call, or a call of a function that reaches one) and the chains and
         startup work are the same: with the indexes of the moved calls shifted."""
@@ -152,23 +154,23 @@ class BlockingCallViaHelper(ProjectRule):
             return None
         edits = project.calls_edits()
 
-        def at(place: _At) -> _At:
+        def at(place: At) -> At:
             edit = edits.get(place.path)
             if edit is None:
                 return place
             index = edit.new_index(place.call)
             if index is None:
-                raise _Replaced
-            return _At(place.path, index)
+                raise Replaced
+            return At(place.path, index)
 
         try:
             reached = [[(caller, at(place), tuple(replace(step, at=at(step.at)) for step in steps))
                         for caller, place, steps in group] for group in before.reached]
-        except _Replaced:
+        except Replaced:
             return None
-        return _Plan(chains, runs_once, reached)
+        return Plan(chains, runs_once, reached)
 
-    def _reached(self, project: Project, files: dict[str, FileFacts]) -> "_Plan":
+    def _reached(self, project: Project, files: dict[str, FileFacts]) -> Plan:
         """Every coroutine call site that reaches a blocking call, grouped by that call: the
         coroutine, where it calls, and the chain of calls down to the blocking one."""
         extra, allowed = blocking_settings(self)
@@ -177,15 +179,15 @@ class BlockingCallViaHelper(ProjectRule):
         depth = max(1, self.option("max-helper-depth"))
         chains = self._chain_depths(project, blocking_symbol)
         if not chains:
-            return _Plan(chains, frozenset(), [])
+            return Plan(chains, frozenset(), [])
         runs_once = project.per_request.at_startup
-        search = _ChainSearch(
+        search = ChainSearch(
             graph, chains, depth,
             lambda facts: project.file_memo((self._options_key, "leaf calls"), facts,
-                                            lambda: _leaf_calls(facts, blocking_symbol)),
+                                            lambda: leaf_calls(facts, blocking_symbol)),
             lambda facts: project.file_memo("call indexes", facts,
                                             lambda: {id(call): i for i, call in enumerate(facts.calls)}))
-        by_leaf: dict[tuple[str, int, int], list[tuple[str, _At, tuple[_PlannedStep, ...]]]] = defaultdict(list)
+        by_leaf: dict[tuple[str, int, int], list[tuple[str, At, tuple[PlannedStep, ...]]]] = defaultdict(list)
         # Only a function that calls into a chain can reach one; the callers are taken in
         # the graph's order all the same (the chain search memoises as it goes).
         into_chains = {edge.caller for callee in chains for edge in graph.callers.get(callee, ())}
@@ -209,10 +211,10 @@ class BlockingCallViaHelper(ProjectRule):
                 leaf = steps[-1].at
                 span = files[leaf.path].calls[leaf.call].span
                 by_leaf[(leaf.path, span.row, span.col)].append((caller, search.at(edge.facts, call), steps))
-        return _Plan(chains, runs_once, list(by_leaf.values()))
+        return Plan(chains, runs_once, list(by_leaf.values()))
 
     def _at_call_site(self, project: Project, caller: str, facts: FileFacts, call: CallFact,
-                      steps: tuple[_Step, ...]) -> Diagnostic:
+                      steps: tuple[Step, ...]) -> Diagnostic:
         """One coroutine reaches the blocking call: reported at its call, with the fix."""
         source = project.source(facts.path)
         chain = " → ".join([f"{call.text}()", *(step.describe(project) for step in steps)])
@@ -223,10 +225,10 @@ class BlockingCallViaHelper(ProjectRule):
             to_thread(source, call) if source is not None else None,
             call.stmt_row,
         )
-        return replace(finding, related=_locations(steps))
+        return replace(finding, related=locations(steps))
 
     def _at_blocking_call(self, project: Project,
-                          reached: list[tuple[str, FileFacts, CallFact, tuple[_Step, ...]]]) -> Diagnostic:
+                          reached: list[tuple[str, FileFacts, CallFact, tuple[Step, ...]]]) -> Diagnostic:
         """Several coroutines reach the same blocking call: one finding, at it, naming how
         many and the shortest chain (one root cause, fixed in one place)."""
         reached = sorted(reached, key=lambda item: (len(item[3]), item[1].path, item[2].span.row))
@@ -249,152 +251,6 @@ class BlockingCallViaHelper(ProjectRule):
             for item in reached
         )
         return replace(finding, related=related)
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What FL102 finds, before it is placed: each blocking call reached, with the coroutine
-    call sites that reach it and their chains; and the chain depths and startup work it was
-    found with (an edit that keeps both may keep the plan, see `_replanned`)."""
-
-    chains: dict[str, int]
-    runs_once: frozenset[str]
-    reached: list[list[tuple[str, "_At", tuple["_PlannedStep", ...]]]]
-
-
-class _Replaced(Exception):
-    """A call the plan points at was replaced by the edit."""
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    """A call, by the file it is in and its index in that file's calls (not its position)."""
-
-    path: str
-    call: int
-
-
-@dataclass(frozen=True, slots=True)
-class _PlannedStep:
-    """One call on a chain, before it is placed: a call of the next helper, or (last) the
-    blocking call."""
-
-    at: _At
-    text: str  # `helper()`, or the blocking call's symbol
-    blocking: bool
-
-    def placed(self, facts: FileFacts, call: CallFact) -> _Step:
-        return _Step(facts, call.span, self.text, call.stmt_row, self.blocking)
-
-
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """One call on a chain: a call of the next helper, or (last) the blocking call."""
-
-    facts: FileFacts
-    span: Span
-    text: str  # `helper()`, or the blocking call's symbol
-    stmt_row: int
-    blocking: bool
-
-    def describe(self, project: Project) -> str:
-        return f"{project.relative_path(self.facts.path)}:{self.span.row} {self.text}"
-
-
-class _ChainSearch:
-    """A chain from a call into a helper down to a blocking call, through calls that the
-    caller's constant arguments do not rule out (`if name.startswith("oidc/"): open(...)` is
-    not reached by `get_secret("API_KEY")`). The shortest such chain is preferred."""
-
-    _BRANCHES = 3  # helpers tried at each hop, nearest the blocking call first
-
-    def __init__(self, graph: CallGraph, chains: dict[str, int], depth: int,
-                 leaves_of: Callable[[FileFacts], dict[str, list[tuple[int, CallFact, str]]]],
-                 indexes_of: Callable[[FileFacts], dict[int, int]]) -> None:
-        self.graph = graph
-        self.chains = chains
-        self.depth = depth
-        self.leaves_of = leaves_of  # a file's blocking calls by function: (index, call, symbol)
-        self.indexes_of = indexes_of  # a file's calls: id → index
-        self._memo: dict[tuple, tuple[_PlannedStep, ...] | None] = {}
-
-    def steps(self, callee: FunctionRef, call: CallFact) -> tuple[_PlannedStep, ...] | None:
-        return self._from(callee, call.call, self.depth, frozenset())
-
-    def at(self, facts: FileFacts, call: CallFact) -> _At:
-        """Where a call is, by index."""
-        return _At(facts.path, self.indexes_of(facts)[id(call)])
-
-    def _from(self, ref: FunctionRef, incoming: Val, budget: int,
-              visited: frozenset[str]) -> tuple[_PlannedStep, ...] | None:
-        key = (ref.qualname, _constants(incoming), budget)
-        if key in self._memo:
-            return self._memo[key]
-        self._memo[key] = None  # a recursive chain back to here finds nothing
-        found = self._search(ref, incoming, budget, visited | {ref.qualname})
-        self._memo[key] = found
-        return found
-
-    def _search(self, ref: FunctionRef, incoming: Val, budget: int,
-                visited: frozenset[str]) -> tuple[_PlannedStep, ...] | None:
-        function = ref.function
-        calls = self.graph.calls_by_function.get(ref.qualname, ())
-        for facts in _files_of(calls):
-            for index, call, symbol in self.leaves_of(facts).get(ref.qualname, ()):
-                if not contradicted(call.guards, incoming, function):
-                    return (_PlannedStep(_At(facts.path, index), symbol, True),)
-        if budget <= 1:
-            return None
-        options = sorted(
-            (self.chains[edge.callee.qualname], index, edge)
-            for index, edge in enumerate(self.graph.edges.get(ref.qualname, ()))
-            if edge.callee.qualname in self.chains and edge.callee.qualname not in visited
-            and not edge.call.awaited and not edge.call.once
-            and not contradicted(edge.call.guards, incoming, function)
-        )
-        for _, _, edge in options[:self._BRANCHES]:
-            rest = self._from(edge.callee, edge.call.call, budget - 1, visited)
-            if rest is not None:
-                return (_PlannedStep(self.at(edge.facts, edge.call), f"{edge.call.text}()", False), *rest)
-        return None
-
-
-def _files_of(calls: list[tuple[FileFacts, CallFact]]) -> list[FileFacts]:
-    """The files a function's calls are in, in order (one, but for a qualname two files share)."""
-    if not calls:
-        return []
-    if calls[0][0] is calls[-1][0]:
-        return [calls[0][0]]
-    return list({id(facts): facts for facts, _ in calls}.values())
-
-
-def _leaf_calls(facts: FileFacts, is_leaf: Callable[[FileFacts, CallFact], str | None],
-                ) -> dict[str, list[tuple[int, CallFact, str]]]:
-    """A file's blocking calls, by the function they are in: (index, call, symbol)."""
-    found: dict[str, list[tuple[int, CallFact, str]]] = {}
-    functions = facts.functions
-    for index, call in enumerate(facts.calls):
-        if call.function < 0:
-            continue
-        symbol = is_leaf(facts, call)
-        if symbol is not None:
-            found.setdefault(functions[call.function].qualname, []).append((index, call, symbol))
-    return found
-
-
-def _constants(call: Val) -> tuple:
-    """What of a call's arguments can rule out a guard: its constants, by position and name."""
-    return (tuple(a.value if a.kind == "const" else ... for a in call.args),
-            tuple((k, v.value if v.kind == "const" else ...) for k, v in call.kwargs))
-
-
-def _locations(steps: tuple[_Step, ...]) -> tuple[RelatedLocation, ...]:
-    """The chain's hops as locations (an editor lists them under the finding)."""
-    return tuple(
-        RelatedLocation(step.facts.path, step.span.row, step.span.col, step.span.end_row,
-                        step.span.end_col, f"blocks: {step.text}" if step.blocking else f"calls {step.text}")
-        for step in steps
-    )
 
 
 def _runs_in_caller_thread(ref: FunctionRef) -> bool:
