@@ -221,6 +221,33 @@ NOT_CONFIGURATION = [
         """,
         id="from-env-factories-values-passed-inside-a-parameter-and-terminal-variables",
     ),
+    pytest.param(
+        """
+        import os
+
+        def create_batch(custom_llm_provider, *args, **kwargs):
+            optional_params = Params.model_validate(kwargs)
+            params: dict = build(*args)
+            api_base = optional_params.api_base or litellm.api_base or os.getenv("OPENAI_API_BASE")
+            protocol = kwargs.get("protocol") or os.environ.get("REALTIME_PROTOCOL")
+            return params.get("org") or os.getenv("OPENAI_ORGANIZATION")
+        """,
+        id="options-the-caller-passed-in-bulk",
+    ),
+    pytest.param(
+        """
+        import os
+
+        VAR_PREFIX = "AIRFLOW_VAR_"
+
+        class EnvironmentVariablesBackend:
+            def get_variable(self, key: str, team: str | None = None):
+                if team:
+                    return os.environ.get(f"{VAR_PREFIX}_{team.upper()}___" + key.upper())
+                return os.environ.get(VAR_PREFIX + key.upper())
+        """,
+        id="a-variable-name-built-from-the-callers-key",
+    ),
 ]
 
 
@@ -297,3 +324,19 @@ def client():
     return os.environ.get("SERVICE_URL")
 """
     assert lines({**APP, "app/service.py": source}, "FL404") == [8]
+
+
+def test_a_local_the_function_computes_or_a_name_built_from_constants_is_still_reported():
+    source = """import os
+PREFIX = "APP_"
+
+class Auth:
+    def trusted_issuer(self, token, **kwargs):
+        issuer = self.lookup(token)
+        found = issuer.name if issuer is not None else os.getenv("JWT_ISSUER")
+        return found or self.issuer or os.getenv("FALLBACK_ISSUER")
+
+def region():
+    return os.getenv(PREFIX + "REGION")
+"""
+    assert lines({**APP, "app/service.py": source}, "FL404") == [7, 8, 11]

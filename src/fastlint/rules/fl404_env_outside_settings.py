@@ -117,10 +117,11 @@ class EnvOutsideSettings(FileRule):
 class _Functions:
     """Where in one file an environment read is not configuration: development entry points
     (CLI defaults, `main()`), functions that also write the environment (save and restore),
-    helpers that read a variable named by their caller (`def env_flag(name)`), factories
+    helpers that read a variable named by their caller (`def env_flag(name)`, `PREFIX + key`), factories
     that build an object from the environment (`from_env()`), and the stand-in for a value
     the caller did not pass (`api_key or os.getenv("API_KEY")`, `overrides.get("region") or
-    ...`: the value is passed in, the environment only stands in for it, as SDK clients do).
+    ...`, `Params(**kwargs).api_base or ...`: the value is passed in, the environment only stands
+    in for it, as SDK clients do).
 
     Only the functions around a read are looked at (found by descending through the
     statements whose rows hold it), each walked for writes at most once."""
@@ -143,8 +144,8 @@ class _Functions:
             return True
         if self._may_write and any(self._function_writes(function) for function in around):
             return True
-        if isinstance(key, ast.Name) and any(key.id in _parameter_names(function)
-                                             for function in around):
+        if key is not None and any(_names_parameter(key, _parameter_names(function))
+                                   for function in around):
             return True
         position = (row, read.col_offset)
         return any(position in self._parameter_fallbacks(function) for function in around)
@@ -187,7 +188,7 @@ def _parameter_fallbacks(function: ast.FunctionDef | ast.AsyncFunctionDef,
     """The positions of the expressions that stand in for a parameter the caller left out:
     `api_key or <here>`, `<here> if api_key is None else api_key`, and
     `if api_key is None: api_key = <here>` (also `if not api_key:`)."""
-    names = _parameter_names(function)
+    names = _parameter_names(function) | _built_from_parameters(function)
     stand_ins: list[ast.expr] = []
     for node in ast.walk(function):
         kind = type(node)
@@ -202,6 +203,33 @@ def _parameter_fallbacks(function: ast.FunctionDef | ast.AsyncFunctionDef,
                              and any(_is_parameter(target, names) for target in stmt.targets))
     return frozenset((inner.lineno, inner.col_offset) for expr in stand_ins
                      for inner in ast.walk(expr) if isinstance(inner, (ast.Call, ast.Subscript)))
+
+
+def _built_from_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Locals built from the options the caller passed in bulk (`params = Params(**kwargs)`,
+    `Params.model_validate(kwargs)`): their values were passed in too, so `params.api_base or
+    os.getenv(...)` stands in for one. Only `*args`/`**kwargs`: a local computed from a named
+    parameter (`issuer = self.lookup(token)`) is the function's own work."""
+    args = function.args
+    names = {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    built: set[str] = set()
+    if not names:
+        return built
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            arguments = [argument.value if isinstance(argument, ast.Starred) else argument
+                         for argument in node.value.args]  # `*args` too
+            arguments += [keyword.value for keyword in node.value.keywords]  # `**kwargs` too
+            if any(_passed_in(argument, names) for argument in arguments):
+                built.update(target.id for target in targets if isinstance(target, ast.Name))
+    return built
+
+
+def _names_parameter(key: ast.expr, names: set[str]) -> bool:
+    """`os.environ[key]`, `os.getenv(PREFIX + key.upper())`: the caller names the variable."""
+    return any(isinstance(node, ast.Name) and node.id in names and node.id not in ("self", "cls")
+               for node in ast.walk(key))
 
 
 def _passed_in(node: ast.expr, names: set[str]) -> bool:
@@ -233,7 +261,8 @@ def _tests_parameter(test: ast.expr, names: set[str]) -> bool:
 
 def _parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     args = function.args
-    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    rest = [a.arg for a in (args.vararg, args.kwarg) if a is not None]  # `*args`, `**kwargs`
+    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} | set(rest)
 
 
 def _may_name(node: ast.expr, attributes: frozenset[str]) -> bool:
