@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fastlint.facts.records import CallFact, FileFacts, Val
+from fastlint.facts.records import CallFact, FileFacts, ImportFact, Val
 from fastlint.model.fastapi_model import FastAPIModel
 from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts
 from fastlint.rules.fl102_blocking_call_via_helper import BlockingCallViaHelper
@@ -223,3 +223,30 @@ def test_calls_edit_is_none_when_more_than_calls_changed():
     # A call moved to another function is a changed call, not a kept one.
     assert calls_edit(positionless_facts(_facts(_call("a", 0))),
                       positionless_facts(_facts(_call("a", 1)))) == CallsEdit(1, 1, 0, 0)
+
+
+def test_an_import_inside_a_function_keeps_the_name_resolution_and_the_model(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    names = server.project._canonical
+    scope = server.scope_table()
+    server.edit(body="import json\n    _ = json.dumps(other())")
+    assert server.project._canonical is names  # the tables hold no import made in a function
+    assert server.builds == [] and server.project.model_placed()
+    assert server.scope_table() is not scope  # the import graph reads every import
+    # An import at module level binds a name of the module: the tables are built again.
+    server.edit(body="pass", module_level="import json")
+    assert server.project._canonical is not names and "model" in server.builds
+
+
+def _import(module: str, in_function: bool) -> ImportFact:
+    return ImportFact(module, None, module, None, False, in_function)  # type: ignore[arg-type]
+
+
+def test_calls_edit_tells_when_imports_inside_functions_changed_too():
+    calls = (_call("a"),)
+    plain = FileFacts("app/main.py", "app.main", False, calls=calls)
+    local = FileFacts("app/main.py", "app.main", False, calls=calls, imports=(_import("json", True),))
+    module = FileFacts("app/main.py", "app.main", False, calls=calls, imports=(_import("json", False),))
+    edit = calls_edit(positionless_facts(plain), positionless_facts(local))
+    assert edit == CallsEdit(1, 1, 1, 0, imports_changed=True)
+    assert calls_edit(positionless_facts(plain), positionless_facts(module)) is None

@@ -119,7 +119,7 @@ class Model:
             padding = "    _ = 1\n" if f"{module}.{name}" in self.padded else ""
             extra = self.extra_calls.get(f"{module}.{name}")
             if extra is not None:
-                padding += f"    _ = {extra}(x)\n"
+                padding += _local_import(extra) + f"    _ = {extra}(x)\n"
             text += f"\n\ndef {name}(x):\n{padding}{HELPER_BODIES[body]}"
         if module in self.exported and helpers:
             text += f"\n\n{self.exported[module]} = {next(iter(helpers))}\n"
@@ -145,7 +145,7 @@ class Model:
                 body = f"    return {{'value': {self._called(module, route.helper)}('x')}}\n"
             extra = self.extra_calls.get(f"{module}:{route.name}")
             if extra is not None:
-                body = f"    _ = {self._called(module, extra)}('x')\n{body}"
+                body = f"{_local_import(extra)}    _ = {self._called(module, extra)}('x')\n{body}"
             text += f"\n\n@router.get('/{route.name}')\n{keyword} {route.name}():\n{body}"
         if module in self.worker_callers:
             text += "\n\n@router.get('/work')\nasync def work():\n    return Worker().work('x')\n"
@@ -157,10 +157,15 @@ class Model:
 
     def _called(self, router: str, helper: str) -> str:
         """The name a router calls a helper (`svc1.helper2`) by, or a library function."""
-        if "." not in helper or helper.startswith("time."):
+        if "." not in helper or helper.startswith(("time.", "json.")):
             return helper
         name = helper.rsplit(".", 1)[1]
         return f"{name}_alias" if (router, helper) in self.aliased else name
+
+
+def _local_import(called: str) -> str:
+    """`json.dumps` is imported inside the function that calls it (the module does not)."""
+    return "    import json\n" if called.startswith("json.") else ""
 
 
 WORKERS = """\
@@ -278,7 +283,8 @@ def _pad_a_helper(model: Model, rng: random.Random) -> None:
 def _call_more(model: Model, rng: random.Random) -> None:
     """Add or take out a call at the top of a route or helper: of a helper the module can
     call already (a new call edge, perhaps into a chain to a blocking call), or of a library
-    function (`time.sleep` blocks). The interfaces stay: only calls change."""
+    function (`time.sleep` blocks; `json.dumps` is imported in the function). The interfaces
+    stay: only calls (and imports inside functions) change."""
     sites = [f"{m}:{r.name}" for m, rs in model.routers.items() for r in rs] + model.helpers()
     if not sites:
         return
@@ -292,7 +298,7 @@ def _call_more(model: Model, rng: random.Random) -> None:
     else:
         module, name = site.rsplit(".", 1)
         callable_ = [h for h in model.services[module] if h != name]
-    model.extra_calls[site] = rng.choice([*callable_, "len", "time.sleep"])
+    model.extra_calls[site] = rng.choice([*callable_, "len", "time.sleep", "json.dumps"])
 
 
 def _append_comment(model: Model, rng: random.Random) -> None:

@@ -1,7 +1,8 @@
 """A file's cross-module interface: what of its facts other modules' name resolution reads.
 
 Its names, classes with their bases, bindings with their values (so `binding_value` and
-`string_value` answer the same), functions with what they return, and imports.
+`string_value` answer the same), functions with what they return, and the imports that bind
+a name of the module (not those inside functions: the tables do not hold them).
 
 The project's resolution tables (`Project.functions/classes/bindings/aliases/...`) and every
 answer memoised from them (`canonical`, `function_target`, `class_lineage`) are a function
@@ -74,8 +75,14 @@ def resolution_interface(facts: FileFacts) -> tuple:
                tuple(decorator.symbol for decorator in f.decorators)) for f in facts.functions),
         tuple((c.qualname, c.bases) for c in facts.classes),
         tuple((b.qualname, positionless(b.value), b.annotation, b.depends) for b in facts.bindings),
-        tuple((i.in_function, i.name, i.bound, i.target) for i in facts.imports),
+        tuple((i.name, i.bound, i.target) for i in facts.imports if binds_module_name(i)),
     )
+
+
+def binds_module_name(imported: ImportFact) -> bool:
+    """Whether an import binds a name of its module that other modules can import from it
+    (not one inside a function, nor a `*`): what the resolution tables hold."""
+    return not imported.in_function and imported.name != "*"
 
 
 # The fields of each record that say where it is written, or how big a function is.
@@ -110,26 +117,30 @@ def positionless_facts(facts: FileFacts) -> tuple:
     )
 
 
-# Where the calls are in a file's positionless facts, and where the uses of imported names
-# are: no project analysis reads those (the layer rules read them when they report).
+# Where the calls are in a file's positionless facts, where its imports are, and where the
+# uses of imported names are: no project analysis reads those (the layer rules read them
+# when they report); and the fields of an import's positionless record that tell whether
+# it binds a name of the module.
 _CALLS = 11
+_IMPORTS = 8
 _IMPORT_USES = 6
+_IMPORT_IN_FUNCTION = _KEPT[ImportFact].index(ImportFact._fields.index("in_function"))
+_IMPORT_NAME = _KEPT[ImportFact].index(ImportFact._fields.index("name"))
 
 
 @dataclass(frozen=True, slots=True)
 class CallsEdit:
     """How the calls of a file changed when nothing else did: its first `kept_before` calls
     and its last `kept_after` are the same calls (moved, perhaps), those between were
-    replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there."""
+    replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there.
+    Imports inside functions may have changed too (`imports_changed`): the import graph
+    reads them, name resolution does not."""
 
     old_count: int
     new_count: int
     kept_before: int
     kept_after: int
-
-    @property
-    def moved_only(self) -> bool:
-        return self.old_count == self.new_count == self.kept_before + self.kept_after
+    imports_changed: bool = False
 
     def removed(self, old: FileFacts) -> tuple[CallFact, ...]:
         return old.calls[self.kept_before:self.old_count - self.kept_after]
@@ -148,9 +159,12 @@ class CallsEdit:
 
 def calls_edit(old_form: tuple, new_form: tuple) -> CallsEdit | None:
     """Given two `positionless_facts` of a file, how its calls changed, when nothing else
-    did but where imported names are used; else None."""
+    did but where imported names are used and what is imported inside functions; else None."""
     if any(was != now for index, (was, now) in enumerate(zip(old_form, new_form))
-           if index != _CALLS and index != _IMPORT_USES):
+           if index not in (_CALLS, _IMPORT_USES, _IMPORTS)):
+        return None
+    imports_changed = old_form[_IMPORTS] != new_form[_IMPORTS]
+    if imports_changed and _module_imports(old_form) != _module_imports(new_form):
         return None
     old, new = old_form[_CALLS], new_form[_CALLS]
     shortest = min(len(old), len(new))
@@ -160,4 +174,9 @@ def calls_edit(old_form: tuple, new_form: tuple) -> CallsEdit | None:
     after = 0
     while after < shortest - before and old[-1 - after] == new[-1 - after]:
         after += 1
-    return CallsEdit(len(old), len(new), before, after)
+    return CallsEdit(len(old), len(new), before, after, imports_changed)
+
+
+def _module_imports(form: tuple) -> tuple:
+    return tuple(record for record in form[_IMPORTS]
+                 if not record[_IMPORT_IN_FUNCTION] and record[_IMPORT_NAME] != "*")

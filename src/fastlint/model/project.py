@@ -243,10 +243,11 @@ class Project(Names):
         return value if self.model_placed() else None
 
     def kept_with_scope(self, value: T) -> "T | None":
-        """`reuse` for an analysis that reads the model and the calls the application scope
-        reads: those made at module level or under `if __name__ == "__main__":`."""
-        if not self.model_placed() or any(call.function < 0 or call.in_main_guard
-                                          for _, call in self.replaced_calls()):
+        """`reuse` for an analysis that reads the model, the imports and the calls the
+        application scope reads: those made at module level or under `if __name__ ==
+        "__main__":`."""
+        if not self.model_placed() or any(edit.imports_changed for _, _, edit in self._replaced) \
+                or any(call.function < 0 or call.in_main_guard for _, call in self.replaced_calls()):
             return None
         return value
 
