@@ -14,7 +14,9 @@ below (`_ = 1`), one that adds a standard-library call (`_ = len(str(1))`), one 
 a project function the route already calls (`_ = helper()`), one that adds a call edge
 to a project function it does not (`_ = other()`), and one that adds a call edge to a
 function that reaches a blocking call (`--chain-callee`: FL102's chains are searched
-again), since each reaches a different part of the incremental model. Reports the median and p95, overall and
+again), and an import inside the route, since each reaches a different part of the
+incremental model. `--kinds module-import` types an import at the top of the module instead:
+it changes what the module binds, and the name resolution is built again. Reports the median and p95, overall and
 per kind, the load time and the server's memory (RSS now and peak, from /proc). The
 debounce (50 ms) is part of every figure.
 """
@@ -74,10 +76,24 @@ def project_callees(text: str, package: str) -> tuple[str, str]:
 # What each odd edit types (even edits delete it again): a statement that only moves the
 # code below it, one that adds a call to the standard library, one that calls a project
 # function the route calls already, one that adds a call edge to a project function.
-EDIT_KINDS = ("move", "library-call", "project-call", "new-call-edge", "new-blocking-chain")
+EDIT_KINDS = ("move", "library-call", "project-call", "new-call-edge", "new-blocking-chain",
+              "local-import")
+# Typed at the top of the module, not in the route: an import that binds a name of the module
+# changes its interface (what other modules can import from it), so the name resolution is
+# built again. Not in the default mix; `--kinds module-import` measures it.
+OTHER_KINDS = ("module-import",)
 # A function of MODULE that reaches a blocking call through sync helpers (found with
 # FL102's chain depths): calling it from the route adds the route to a chain.
 CHAIN_CALLEE = "_resolve_cursor_model_variant"
+
+
+def first_import_row(text: str) -> int:
+    """The 0-based row of the module's first import after any `from __future__` one."""
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and \
+                not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            return node.lineno - 1
+    return 0
 
 
 def typed(kind: str, version: int, callees: tuple[str, str, str]) -> str:
@@ -85,6 +101,8 @@ def typed(kind: str, version: int, callees: tuple[str, str, str]) -> str:
         return f"_ = {version}"
     if kind == "library-call":
         return f"_ = len(str({version}))"
+    if kind in ("local-import", "module-import"):
+        return f"import json as _json{version}"
     return f"_ = {callees[EDIT_KINDS.index(kind) - 2]}()"
 
 
@@ -130,6 +148,7 @@ async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]
 
     text = target.read_text(encoding="utf-8")
     line, indent = edit_line(text)
+    import_row = first_import_row(text)
     start = time.perf_counter()
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=uri, language_id="python", version=0, text=text)))
@@ -137,16 +156,17 @@ async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]
     latencies = []
     by_kind: dict[str, list[float]] = {kind: [] for kind in kinds}
     callees = (*project_callees(text, module.split("/", 1)[0]), chain_callee)
-    at = types.Position(line=line, character=0)
     for version in range(1, edits + 1):
         kind = kinds[(version - 1) // 2 % len(kinds)]
+        row, margin = (import_row, "") if kind in OTHER_KINDS else (line, indent)
+        at = types.Position(line=row, character=0)
         if version % 2:
             change = types.TextDocumentContentChangePartial(
                 range=types.Range(start=at, end=at),
-                text=f"{indent}{typed(kind, version, callees)}\n")
+                text=f"{margin}{typed(kind, version, callees)}\n")
         else:
             change = types.TextDocumentContentChangePartial(
-                range=types.Range(start=at, end=types.Position(line=line + 1, character=0)), text="")
+                range=types.Range(start=at, end=types.Position(line=row + 1, character=0)), text="")
         sent = time.perf_counter()
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
@@ -207,7 +227,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--kinds", default=",".join(EDIT_KINDS),
-                        help=f"the edits typed in turn, of {', '.join(EDIT_KINDS)} (default: all)")
+                        help=f"the edits typed in turn, of {', '.join(EDIT_KINDS + OTHER_KINDS)} "
+                             f"(default: {', '.join(EDIT_KINDS)})")
     parser.add_argument("--chain-callee", default=CHAIN_CALLEE,
                         help="what new-blocking-chain calls: a function the module defines that "
                              "reaches a blocking call through sync helpers")
@@ -218,8 +239,8 @@ def main() -> None:
         profile(args.project, args.module)
         return
     kinds = tuple(args.kinds.split(","))
-    if not set(kinds) <= set(EDIT_KINDS):
-        raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS)}")
+    if not set(kinds) <= set(EDIT_KINDS + OTHER_KINDS):
+        raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS + OTHER_KINDS)}")
     if "new-blocking-chain" in kinds and f"def {args.chain_callee}(" not in \
             (args.project / args.module).read_text(encoding="utf-8"):
         raise SystemExit(f"--chain-callee: {args.module} defines no {args.chain_callee}()")
