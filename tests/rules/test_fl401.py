@@ -167,6 +167,15 @@ def test_secret_never_appears_in_any_output_format(output_format, tmp_path, monk
                  'RESPONSES = {200: {"content": {"application/json": {"example": {"access_token": "eyJ0eXAiOiJKV1Qi"}}}}}\n'
                  'def example_payload():\n    return [{"token": "quick", "label": "adj"}]\n',
                  id="examples"),
+    pytest.param('UNATTRIBUTED_API_KEY = "unattributed"\n'
+                 'class LemonadeChatConfig:\n    _DEFAULT_API_KEY = "lemonade"\n',
+                 id="a-key-whose-value-is-a-word-of-its-name-or-class"),
+    pytest.param('AMPLITUDE_API_KEY = "c97dd2acbf306ab7bf54aca0aeb7ffa1"\nMIXPANEL_TOKEN = "3f9a8b7c6d5e4f"\n'
+                 'stripe_api_key = "pk_live_51HxYzAbCdEf"\nPOSTHOG_API_KEY = "phc_4f9a8b7c6d5e3f2a"\n',
+                 id="keys-public-by-design"),
+    pytest.param('def mock_completion(logging):\n    logging.post_call(api_key="my-secret-key")\n'
+                 'client = openai.OpenAI(api_key="My API Key", base_url=api_base)\n',
+                 id="a-mock-and-a-key-that-spells-its-kind"),
 ])
 def test_labels_of_real_projects_are_not_secrets(source):
     assert lines(source, "FL401") == []
@@ -182,3 +191,14 @@ def test_near_misses_of_placeholders_sentinels_and_examples_are_still_secrets():
 
 def test_a_class_that_is_not_an_enum_still_has_secrets():
     assert lines('class Config:\n    ADMIN_PASSWORD = "Sup3rS3cret!"\n', "FL401") == [2]
+
+
+def test_near_misses_of_word_sentinels_public_keys_and_kind_placeholders_are_still_secrets():
+    source = ('UNATTRIBUTED_API_KEY = "unattributed"\nBILLING_API_KEY = "sk-live-4f9a8b7c"\n'
+              'DEFAULT_API_KEY = "default"\nSERVICE_PASSWORD = "service"\n'
+              'class LemonadeConfig:\n    SECRET_KEY = "lemonade"\n'
+              'AMPLITUDE_SECRET_KEY = "c97dd2acbf306ab7"\nstripe_api_key = "sk_live_51HxYzAbCdEf"\n'
+              'POSTHOG_API_KEY = "phx_4f9a8b7c6d5e3f2a"\n'
+              'def completion(logging):\n    logging.post_call(api_key="sk-83hf92hf0a")\n'
+              'API_KEY = "my-api-key"\nclient.login(password="my password")\n')
+    assert lines(source, "FL401") == [2, 3, 4, 6, 7, 8, 9, 11, 12, 13]

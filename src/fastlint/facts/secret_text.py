@@ -144,6 +144,54 @@ def is_label(name: str, value: str, assigned: bool = False) -> bool:
     return value_words <= set(named) or named[-1] in value_words
 
 
+# The last words of a key or token an outside service issues: a random string, never a word.
+_ISSUED_LAST_WORDS = frozenset({"key", "apikey", "token"})
+# Client-side analytics keys, public by design (sent from every user's browser or CLI); their
+# vendors' secret keys are named `*_SECRET*` and stay secrets.
+_PUBLIC_KEY_VENDORS = frozenset({"amplitude", "mixpanel"})
+# Stripe's publishable keys and PostHog's project keys: public by design.
+_PUBLIC_KEY_PREFIXES = ("pk_live_", "pk_test_", "phc_")
+# Words that may spell the kind of a key without being one: `"My API Key"`, `"your-api-key"`.
+_KIND_WORDS = frozenset({"my", "your", "the", "a", "an", "api", "key", "secret", "token"})
+
+
+def is_issued_key(name: str) -> bool:
+    """An API key or token an outside service issues (`api_key`, `UNATTRIBUTED_API_KEY`,
+    `MIXPANEL_TOKEN`): not a password a person picks, nor a key that signs or encrypts."""
+    words = name_words(name)
+    return bool(words) and words[-1] in _ISSUED_LAST_WORDS and "secret" not in words \
+        and not is_signing_key(name)
+
+
+def is_public_key(name: str, value: str) -> bool:
+    """A key that is public by design: an analytics vendor's client key (`AMPLITUDE_API_KEY`),
+    a Stripe publishable key (`pk_live_…`), a PostHog project key (`phc_…`)."""
+    if value.startswith(_PUBLIC_KEY_PREFIXES):
+        return True
+    words = name_words(name)
+    return is_issued_key(name) and bool(_PUBLIC_KEY_VENDORS.intersection(words)) \
+        and "private" not in words and "personal" not in words
+
+
+def is_word_sentinel(name: str, value: str, owner: str = "") -> bool:
+    """An issued key whose value is one lowercase word of its own name or of the class that
+    holds it (`UNATTRIBUTED_API_KEY = "unattributed"`; `_DEFAULT_API_KEY = "lemonade"` in
+    `LemonadeChatConfig`): a marker, or the stand-in a keyless local server accepts. A word
+    that tells a weak secret (`"default"`, `"admin"`) is not one."""
+    if not (value.isalpha() and value.islower()) or value in _SECRET_TELLS \
+            or not is_issued_key(name):
+        return False
+    return value in set(name_words(name)[:-1]) - _KIND_WORDS or value in name_words(owner)
+
+
+def names_its_kind(name: str, value: str) -> bool:
+    """An issued key whose value only spells what it is (`api_key="My API Key"`,
+    `"your-api-key"`): a placeholder, no service issues such a key."""
+    spelled = set(name_words(value))
+    return is_issued_key(name) and len(spelled) > 1 and spelled <= _KIND_WORDS | set(name_words(name)) \
+        and bool(spelled & {"key", "token"})
+
+
 def url_password(value: str) -> re.Match[str] | None:
     """The `scheme://user:password@host` in a value, when its password is a real one."""
     match = URL_WITH_PASSWORD.search(value)

@@ -15,16 +15,21 @@ The message and the text report never show the secret itself, only `"sk_l…"`.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from fastlint.facts.context import FileContext
 from fastlint.rules.base import FileRule
 from fastlint.facts.secret_text import (
     is_label,
     is_placeholder,
+    is_public_key,
     is_secret_name,
     is_signing_key,
+    is_word_sentinel,
     mask,
     mask_url,
+    name_words,
+    names_its_kind,
     url_password,
 )
 
@@ -72,6 +77,8 @@ def _enum_members(siblings: ast.Call | ast.Dict | None) -> frozenset[str]:
 
 _Range = tuple[tuple[int, int], tuple[int, int]]  # (row, col) of the start and the end
 _EXAMPLE_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_extra"})
+# A function named for a stand-in (`mock_completion()`) returns values that are not real.
+_STAND_IN_WORDS = frozenset({"mock", "fake", "dummy", "stub"})
 
 
 def _example_spans(tree: ast.Module) -> list[_Range]:
@@ -84,11 +91,21 @@ def _example_spans(tree: ast.Module) -> list[_Range]:
         elif kind is ast.Dict:
             held.extend(value for key, value in zip(node.keys, node.values)  # type: ignore[attr-defined]
                         if isinstance(key, ast.Constant) and key.value in _EXAMPLE_KEYS)
-        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef) and "example" in node.name.lower():  # type: ignore[attr-defined]
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef) and (
+                "example" in node.name.lower()  # type: ignore[attr-defined]
+                or _STAND_IN_WORDS.intersection(name_words(node.name))):  # type: ignore[attr-defined]
             held.append(node)
     return [((node.lineno, node.col_offset),  # type: ignore[attr-defined]
              (node.end_lineno or node.lineno, node.end_col_offset or 0))  # type: ignore[attr-defined]
             for node in held]
+
+
+@dataclass(frozen=True)
+class _ClassSpan:
+    start: int
+    end: int
+    name: str
+    is_enum: bool
 
 
 class HardcodedSecret(FileRule):
@@ -101,7 +118,7 @@ class HardcodedSecret(FileRule):
 
     def __init__(self, settings: dict | None = None) -> None:
         super().__init__(settings)
-        self._enum_spans: tuple[FileContext | None, list[tuple[int, int]]] = (None, [])
+        self._class_spans: tuple[FileContext | None, list[_ClassSpan]] = (None, [])
         self._example_spans: tuple[FileContext | None, list[_Range]] = (None, [])
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.Constant)
 
@@ -140,8 +157,12 @@ class HardcodedSecret(FileRule):
         if is_placeholder(secret) or is_label(name, secret, assigned is not None) \
                 or secret in _enum_members(siblings) or url_password(secret) is not None:  # a URL is reported as a URL
             return
-        if assigned is not None and self._in_enum(assigned, ctx):
+        owner = self._class_around(assigned, ctx) if assigned is not None else None
+        if owner is not None and owner.is_enum:
             return  # an enum member's value is a label (`OAUTH_PASSWORD = "password"`)
+        if is_public_key(name, secret) or is_word_sentinel(name, secret, owner.name if owner else "") \
+                or (assigned is None and names_its_kind(name, secret)):
+            return  # a key public by design, a one-word marker, `api_key="My API Key"`
         if self._in_example(literal, ctx):
             return
         what = "signing key" if is_signing_key(name) else "secret"
@@ -158,15 +179,17 @@ class HardcodedSecret(FileRule):
         where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
         return any(start <= where <= end for start, end in spans)
 
-    def _in_enum(self, node: ast.AST, ctx: FileContext) -> bool:
-        checked, spans = self._enum_spans
+    def _class_around(self, node: ast.AST, ctx: FileContext) -> _ClassSpan | None:
+        """The innermost class whose rows hold `node`."""
+        checked, spans = self._class_spans
         if checked is not ctx:
-            spans = [(c.lineno, c.end_lineno or c.lineno) for c in ast.walk(ctx.tree)
-                     if isinstance(c, ast.ClassDef) and any(
-                         (ctx.symbol(b) or "").rsplit(".", 1)[-1] in _ENUM_BASES for b in c.bases)]
-            self._enum_spans = (ctx, spans)
+            spans = [_ClassSpan(c.lineno, c.end_lineno or c.lineno, c.name, any(
+                         (ctx.symbol(b) or "").rsplit(".", 1)[-1] in _ENUM_BASES for b in c.bases))
+                     for c in ast.walk(ctx.tree) if isinstance(c, ast.ClassDef)]
+            self._class_spans = (ctx, spans)
         row = getattr(node, "lineno", 0)
-        return any(start <= row <= end for start, end in spans)
+        holding = [span for span in spans if span.start <= row <= span.end]
+        return max(holding, key=lambda span: span.start, default=None)
 
     @classmethod
     def severity_of(cls, message: str) -> str:
