@@ -440,3 +440,15 @@ def test_a_few_spec_fixed_versioned_paths_do_not_make_a_project_versioned():
         app.include_router(admin)
     """}
     assert lines(files, "FL501") == []
+
+
+def test_a_handler_also_served_in_the_tree_keeps_its_other_paths_as_aliases():
+    files = project_with(VERSIONED_USERS + """
+@app.get("/api/models")
+@app.get("/api/v1/models")
+def get_models(): ...
+@app.get("/api/config")
+def get_config(): ...
+""")
+    found = lint(files, "FL501")
+    assert [(d.row, d.message.split(" is ")[0]) for d in found] == [(11, "GET /api/config")]

@@ -5,7 +5,9 @@ the route, its router's include, or an app with `openapi_url=None`), not HTML, r
 file responses, not websockets, and not the well-known paths (`/`, `/.well-known/*`,
 `/favicon.ico`, `/robots.txt`, health, metrics, docs; `unversioned-allow`), nor the paths
 others fix: sign-in flows registered with an identity provider (`/oauth/...`) and files
-browsers fetch at the root (`/manifest.json`). A router that mirrors another API (it declares
+browsers fetch at the root (`/manifest.json`), nor the other paths of a handler also served
+in the versioned tree (`@app.get("/api/models")` over `@app.get("/api/v1/models")`: aliases
+kept for old clients). A router that mirrors another API (it declares
 that API's `/v1/...` paths itself, or forwards `/{path:path}`) is that API's to version.
 
 In a project that versions its API (at least half of its API paths match
@@ -128,8 +130,12 @@ class UnversionedRoute(ProjectRule):
                 yield self._unversioned_project(project, api, [p for _, p in routes])
             return
         tree = trees.most_common(1)[0][0]
+        # A handler also served in the tree keeps its other paths as aliases for old clients.
+        in_tree = {(route.facts.path, route.handler) for route, path in routes
+                   if versioned.search(path) or _tree_further_down(path, tree)}
         for owner, owned in api.by_owner():
             outside = [(route, bare[0]) for route in owned
+                       if (route.facts.path, route.handler) not in in_tree
                        for bare in [[p for p in api.paths(route)
                                      if not versioned.search(p) and not _tree_further_down(p, tree)
                                      and not _fixed_by_others(p)]]
