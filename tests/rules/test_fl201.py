@@ -170,6 +170,22 @@ async def fetch(url: str, allow_private: bool = False):
 """,
         id="a-shared-pool-or-one-pinned-to-this-request",
     ),
+    pytest.param(
+        APP + """
+def rds_client(region, key_id=None, secret=None, token=None):
+    if key_id is not None:
+        return boto3.client("rds", region_name=region, aws_access_key_id=key_id,
+                            aws_secret_access_key=secret, aws_session_token=token)
+    sts = boto3.client("sts", region_name=region, aws_session_token=token)
+    creds = sts.assume_role(RoleArn="arn:aws:iam::1:role/db")["Credentials"]
+    return boto3.client("rds", region_name=region, aws_session_token=creds["SessionToken"])
+
+@router.post("/token")
+async def token(region: str):
+    return rds_client(region)
+""",
+        id="an-aws-client-signed-with-credentials-of-this-call",
+    ),
 ]
 
 
@@ -226,3 +242,18 @@ def deep():
     return h0()
 """
     assert lines(source, "FL201") == []
+
+
+def test_an_aws_client_with_settings_credentials_or_none_is_still_reported():
+    source = APP + """
+class Settings:
+    aws_key = "x"
+settings = Settings()
+
+@router.get("/files")
+async def files(region: str):
+    s3 = boto3.client("s3", aws_access_key_id=settings.aws_key, aws_session_token="t")
+    kms = boto3.client("kms", region_name=region)
+    return s3, kms
+"""
+    assert lines(source, "FL201") == [15, 16]

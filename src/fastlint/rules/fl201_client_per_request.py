@@ -81,7 +81,7 @@ def _clients_built(project: Project, facts: FileFacts) -> Iterator[CallFact]:
             symbol in project.stored_factories and _calls_stored_factory(project, call)
         ):
             continue
-        if _pool_not_built_here(call.call):
+        if _pool_not_built_here(call.call) or _credentials_of_the_call(symbol, call.call):
             continue
         if stored is None:
             stored = {b.value.span for b in facts.bindings if b.value.kind == "call"}
@@ -116,6 +116,16 @@ def _from_call_data(value: Val) -> bool:
 
 
 _POOL_ARGUMENTS = frozenset({"transport", "connector"})
+_AWS_CREDENTIALS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+
+
+def _credentials_of_the_call(symbol: str | None, built: Val) -> bool:
+    """An AWS client signed with credentials this call was given or just obtained
+    (`aws_session_token=sts_response["Credentials"]["SessionToken"]`, a caller's keys): a
+    client holds its credentials, so it cannot be one shared client. Credentials from settings
+    or constants are reported."""
+    return (symbol or "").startswith(("boto3.", "aioboto3.")) and any(
+        name in _AWS_CREDENTIALS and _from_call_data(value) for name, value in built.kwargs)
 
 
 def _calls_stored_factory(project: Project, call: CallFact) -> bool:
