@@ -35,23 +35,15 @@ router = APIRouter()
 def stats():
     return {}
 """), [("app/services/users.py", 6)], id="route-in-a-service"),
-    pytest.param(project(app__main="""
-from fastapi import FastAPI
-app = FastAPI()
+    pytest.param(project(app__services__users="""
+from fastapi import APIRouter
+router = APIRouter()
 
-@app.get("/users")
+@router.get("/users")
+@router.get("/v1/users")
 def users():
     return []
-"""), [("app/main.py", 6)], id="business-route-on-the-app-module"),
-    pytest.param(project(app__main="""
-from fastapi import FastAPI
-app = FastAPI()
-
-@app.get("/users")
-@app.get("/v1/users")
-def users():
-    return []
-"""), [("app/main.py", 7)], id="one-finding-per-handler-with-two-paths"),
+"""), [("app/services/users.py", 7)], id="one-finding-per-handler-with-two-paths"),
     pytest.param(project(app__schemas__users="from pydantic import BaseModel\nclass UserOut(BaseModel):\n    name: str\n", app__routers__users="""
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -210,3 +202,17 @@ def test_route_message_says_where_to_put_it():
         "path operation GET /stats is declared in services (app/services/users.py): "
         "declare it on an APIRouter in the routers layer and include that router in the app"
     )
+
+
+def test_a_route_on_the_app_is_reported_once_by_fl502_not_again_here():
+    files = project(app__main="""
+from fastapi import FastAPI
+app = FastAPI()
+
+@app.get("/users")
+@app.get("/v1/users")
+def users():
+    return []
+""")
+    assert findings(files) == []
+    assert [(d.code, d.row) for d in lint(files, "FL502")] == [("FL502", 5)]

@@ -23,7 +23,6 @@ from fastlint.model.layers import LAYERS_OPTION, Layering, layering, module_path
 from fastlint.model.orm import SQLMODEL, ancestors, is_orm_model
 from fastlint.model.project import Project
 from fastlint.rules.base import ProjectRule
-from fastlint.rules.fl501_unversioned_route import UNVERSIONED_ALLOW, is_allowed
 
 
 # A settings package or module of its own is a fine home for settings (`prefect/settings/`).
@@ -35,7 +34,7 @@ class MisplacedDefinition(ProjectRule):
     name = "misplaced-definition"
     application_code_only = True
     summary = "A route, schema, ORM model or settings class is defined outside its layer"
-    options = (LAYERS_OPTION, UNVERSIONED_ALLOW)
+    options = (LAYERS_OPTION,)
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         layers = layering(project, self.option("layers"))
@@ -58,7 +57,6 @@ class MisplacedDefinition(ProjectRule):
                     yield self.diagnostic(facts, _class_line(cls), message.format(where=module_path(facts)))
 
     def _routes_outside_routers(self, project: Project, layers: Layering) -> Iterator[Diagnostic]:
-        allowed = self.option("unversioned-allow")
         model = project.fastapi
         # A `routers`-named package with no router or route in it (litellm's `endpoints/`
         # holds transformations) is not where the project keeps its routes.
@@ -73,10 +71,8 @@ class MisplacedDefinition(ProjectRule):
                     or layers.parent_of(facts.module) not in with_routers \
                     or (facts.path, function.def_span) in reported:
                 continue
-            on_app = route.owner is not None and route.owner.kind == "app"
-            paths = route.effective_paths or ((route.path,) if route.path is not None else ())
-            if on_app and paths and all(is_allowed(path, allowed) for path in paths):
-                continue
+            if route.owner is not None and route.owner.kind == "app":
+                continue  # FL502's: one route, one finding, the advice that fits it
             place = layers.layer_of(facts.module) or "a module outside every layer"
             reported.add((facts.path, function.def_span))
             yield self.diagnostic(
