@@ -69,7 +69,7 @@ CATALOGUE: tuple[RuleEntry, ...] = (
     _rule("FL301", "fat-route", "app", ("max-route-statements", "max-route-branches")),
     _rule("FL302", "db-in-route", "app"),
     _rule("FL303", "layer-violation", "app", ("layers",)),
-    _rule("FL304", "misplaced-definition", "app", ("layers", "unversioned-allow")),
+    _rule("FL304", "misplaced-definition", "app", ("layers",)),
     _rule("FL305", "no-app-factory", "off"),
     _rule("FL401", "hardcoded-secret", "quiet-in:docs error redacts by-message"),
     _rule("FL402", "hardcoded-config", "app redacts"),
