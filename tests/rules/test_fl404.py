@@ -248,6 +248,23 @@ NOT_CONFIGURATION = [
         """,
         id="a-variable-name-built-from-the-callers-key",
     ),
+    pytest.param(
+        """
+        import os
+
+        class Blocks:
+            def __init__(self, root_path=None):
+                if root_path is None:
+                    self.root_path = os.environ.get("APP_ROOT_PATH", "")
+                else:
+                    self.root_path = root_path
+
+        MULTIPROC = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        WORKLOAD = (os.getenv("AZURE_CLIENT_ID"), os.getenv("AZURE_TENANT_ID"),
+                    os.getenv("AZURE_FEDERATED_TOKEN_FILE"))
+        """,
+        id="kept-on-the-object-in-place-of-a-parameter-and-variables-other-tools-set",
+    ),
 ]
 
 
@@ -340,3 +357,14 @@ def region():
     return os.getenv(PREFIX + "REGION")
 """
     assert lines({**APP, "app/service.py": source}, "FL404") == [7, 8, 11]
+
+
+def test_an_attribute_not_named_for_the_tested_parameter_or_a_users_azure_secret_is_still_reported():
+    source = """import os
+class Client:
+    def __init__(self, region=None):
+        if region is None:
+            self.endpoint = os.getenv("ENDPOINT")
+        self.secret = os.getenv("AZURE_CLIENT_SECRET")
+"""
+    assert lines({**APP, "app/service.py": source}, "FL404") == [5, 6]

@@ -33,7 +33,11 @@ RUNTIME_VARIABLES = ("HOME", "PATH", "USER", "TMPDIR", "TERM", "LANG", "TZ", "HO
                      "HF_TOKEN", "HF_HOME", "DD_", "OTEL_", "KUBERNETES_SERVICE", "UVICORN_",
                      "GUNICORN_", "WEB_CONCURRENCY", "MODAL_", "CUDA_", "KUBECONFIG",
                      "GOOGLE_APPLICATION_CREDENTIALS", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                     "AWS_ROLE_ARN", "ITERM_", "WEZTERM_", "COLORTERM", "KITTY_", "VSCODE_")
+                     "AWS_ROLE_ARN", "ITERM_", "WEZTERM_", "COLORTERM", "KITTY_", "VSCODE_",
+                     # prometheus_client's multiprocess directory; the variables AKS workload
+                     # identity injects for azure-identity (as EKS does `AWS_ROLE_ARN`).
+                     "PROMETHEUS_MULTIPROC_DIR", "AZURE_CLIENT_ID", "AZURE_TENANT_ID",
+                     "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST")
 # Modules named like this are where a project keeps its configuration.
 SETTINGS_MODULE_NAMES = frozenset({"config", "settings", "conf", "configuration", "constants",
                                    "env", "environment"})
@@ -198,9 +202,11 @@ def _parameter_fallbacks(function: ast.FunctionDef | ast.AsyncFunctionDef,
         elif kind is ast.IfExp and _tests_parameter(node.test, names):  # type: ignore[attr-defined]
             stand_ins.extend((node.body, node.orelse))  # type: ignore[attr-defined]
         elif kind is ast.If and _tests_parameter(node.test, names):  # type: ignore[attr-defined]
+            tested = _tested_name(node.test)  # type: ignore[attr-defined]
             stand_ins.extend(stmt.value for stmt in node.body  # type: ignore[attr-defined]
                              if isinstance(stmt, ast.Assign)
-                             and any(_is_parameter(target, names) for target in stmt.targets))
+                             and any(_is_parameter(target, names) or _attribute_named(target, tested)
+                                     for target in stmt.targets))
     return frozenset((inner.lineno, inner.col_offset) for expr in stand_ins
                      for inner in ast.walk(expr) if isinstance(inner, (ast.Call, ast.Subscript)))
 
@@ -248,6 +254,17 @@ def _passed_in(node: ast.expr, names: set[str]) -> bool:
 
 def _is_parameter(node: ast.expr, names: set[str]) -> bool:
     return isinstance(node, ast.Name) and node.id in names
+
+
+def _tested_name(test: ast.expr) -> str | None:
+    """The name `p is None`, `p is not None` or `not p` tests."""
+    node = test.operand if isinstance(test, ast.UnaryOp) else getattr(test, "left", None)
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _attribute_named(target: ast.expr, name: str | None) -> bool:
+    """`self.root_path` for the parameter `root_path`: where the object keeps what was passed."""
+    return isinstance(target, ast.Attribute) and target.attr == name
 
 
 def _tests_parameter(test: ast.expr, names: set[str]) -> bool:
