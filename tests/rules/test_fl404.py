@@ -260,6 +260,9 @@ NOT_CONFIGURATION = [
                     self.root_path = root_path
 
         MULTIPROC = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        LOCALE = (os.getenv("LANG"), os.getenv("LC_ALL"), os.getenv("TERM_PROGRAM"))
+        HAS_SCREEN = os.getenv("DISPLAY") or os.getenv("WAYLAND_DISPLAY")
+        CI_TOKEN = os.getenv("CIRCLE_OIDC_TOKEN")
         WORKLOAD = (os.getenv("AZURE_CLIENT_ID"), os.getenv("AZURE_TENANT_ID"),
                     os.getenv("AZURE_FEDERATED_TOKEN_FILE"))
         """,
@@ -368,3 +371,10 @@ class Client:
         self.secret = os.getenv("AZURE_CLIENT_SECRET")
 """
     assert lines({**APP, "app/service.py": source}, "FL404") == [5, 6]
+
+
+def test_the_apps_own_variables_that_start_like_a_platform_variable_are_still_reported():
+    source = ('import os\nA = os.getenv("LANGFUSE_SECRET_KEY")\nB = os.getenv("USER_AGENT_SUFFIX")\n'
+              'C = os.getenv("HOMEPAGE_URL")\nD = os.getenv("CISCO_AI_DEFENSE_TIMEOUT")\n'
+              'E = os.getenv("DISPLAY_TIMEZONE")\n')
+    assert lines({**APP, "app/service.py": source}, "FL404") == [2, 3, 4, 5, 6]

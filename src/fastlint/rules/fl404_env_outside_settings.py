@@ -28,16 +28,22 @@ _DECLARED_VARIABLE = re.compile(r"^ENV_|_ENV(_VAR|_VARIABLE)?$")
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 ENVIRON = "os.environ"
 # Variables the platform or another tool sets, read where they matter: not the app's settings.
-RUNTIME_VARIABLES = ("HOME", "PATH", "USER", "TMPDIR", "TERM", "LANG", "TZ", "HOSTNAME",
-                     "VIRTUAL_ENV", "PYTHON", "CI", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR",
-                     "HF_TOKEN", "HF_HOME", "DD_", "OTEL_", "KUBERNETES_SERVICE", "UVICORN_",
-                     "GUNICORN_", "WEB_CONCURRENCY", "MODAL_", "CUDA_", "KUBECONFIG",
-                     "GOOGLE_APPLICATION_CREDENTIALS", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                     "AWS_ROLE_ARN", "ITERM_", "WEZTERM_", "COLORTERM", "KITTY_", "VSCODE_",
-                     # prometheus_client's multiprocess directory; the variables AKS workload
-                     # identity injects for azure-identity (as EKS does `AWS_ROLE_ARN`).
-                     "PROMETHEUS_MULTIPROC_DIR", "AZURE_CLIENT_ID", "AZURE_TENANT_ID",
-                     "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST")
+# Names, matched whole (`LANG` is the locale; `LANGFUSE_SECRET_KEY` is the app's own).
+RUNTIME_VARIABLES = frozenset({
+    "HOME", "PATH", "USER", "TMPDIR", "TERM", "LANG", "TZ", "HOSTNAME", "VIRTUAL_ENV", "CI",
+    "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "HF_TOKEN", "HF_HOME", "WEB_CONCURRENCY",
+    "KUBECONFIG", "GOOGLE_APPLICATION_CREDENTIALS", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+    "COLORTERM", "DISPLAY", "WAYLAND_DISPLAY",
+    # prometheus_client's multiprocess directory; the variables AKS workload identity injects
+    # for azure-identity (as EKS does `AWS_ROLE_ARN`).
+    "PROMETHEUS_MULTIPROC_DIR", "AZURE_CLIENT_ID", "AZURE_TENANT_ID",
+    "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST",
+})
+# Families, matched by prefix: `PYTHONPATH`, `DD_AGENT_HOST`, `KUBERNETES_SERVICE_HOST`, the
+# terminal's `TERM_PROGRAM`, CircleCI's `CIRCLE_OIDC_TOKEN`.
+RUNTIME_PREFIXES = ("PYTHON", "DD_", "OTEL_", "KUBERNETES_SERVICE", "UVICORN_", "GUNICORN_",
+                    "MODAL_", "CUDA_", "ITERM_", "WEZTERM_", "KITTY_", "VSCODE_", "LC_", "TERM_",
+                    "CIRCLE_")
 # Modules named like this are where a project keeps its configuration.
 SETTINGS_MODULE_NAMES = frozenset({"config", "settings", "conf", "configuration", "constants",
                                    "env", "environment"})
@@ -86,7 +92,7 @@ class EnvOutsideSettings(FileRule):
         if ctx.in_main_guard or self._is_settings_module(ctx):
             return
         if isinstance(first, ast.Constant) and isinstance(first.value, str) \
-                and first.value.startswith(RUNTIME_VARIABLES):
+                and (first.value in RUNTIME_VARIABLES or first.value.startswith(RUNTIME_PREFIXES)):
             return
         if isinstance(first, ast.Name) and not first.id.isupper():
             return  # `os.environ[key]` in a loop or a helper: the caller names the variable
