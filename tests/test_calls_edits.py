@@ -70,9 +70,14 @@ async def later():
 """
 
 
+# Imports from app.main a name it does not bind (yet).
+USES_MAIN = "from app.main import helper_x\n\n\ndef use():\n    return helper_x()\n"
+
+
 def _write(root: Path, main: str) -> None:
     for path, text in {"pyproject.toml": "[tool.fastlint]\n", "app/__init__.py": "",
-                       "app/services.py": SERVICES, "app/main.py": main}.items():
+                       "app/services.py": SERVICES, "app/uses_main.py": USES_MAIN,
+                       "app/main.py": main}.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text)
 
@@ -233,9 +238,30 @@ def test_an_import_inside_a_function_keeps_the_name_resolution_and_the_model(tmp
     assert server.project._canonical is names  # the tables hold no import made in a function
     assert server.builds == [] and server.project.model_placed()
     assert server.scope_table() is not scope  # the import graph reads every import
-    # An import at module level binds a name of the module: the tables are built again.
-    server.edit(body="pass", module_level="import json")
+
+
+def test_an_import_at_module_level_that_nothing_else_reads_patches_the_name_resolution(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    names = server.project._canonical
+    server.edit(body="_ = j.dumps(other())", module_level="import json as j")
+    project = server.project
+    assert project._canonical is names and project.aliases["app.main.j"] == "json"
+    assert server.builds == [] and project.model_placed()
+    server.edit(body="pass")  # and taken out again
+    assert server.project._canonical is names and "app.main.j" not in server.project.aliases
+    # The tables are what a fresh build makes of the same files.
+    fresh = Server(tmp_path / "fresh", monkeypatch).project
+    assert server.project.aliases == fresh.aliases
+    assert server.project._every_alias == fresh._every_alias
+
+
+def test_an_import_of_a_name_another_module_imports_builds_the_name_resolution_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    names = server.project._canonical
+    # app/uses_main.py imports `helper_x` from app.main: what it calls changes.
+    server.edit(body="pass", module_level="from app.services import slow as helper_x")
     assert server.project._canonical is not names and "model" in server.builds
+    assert server.project.function_target("app.uses_main.helper_x").qualname == "app.services.slow"
 
 
 def _import(module: str, in_function: bool) -> ImportFact:

@@ -64,6 +64,8 @@ class Model:
     # A helper (`module.helper`) or a route (`router:route`) → what it calls first besides:
     # another helper of the module or one the router imports, or a library function.
     extra_calls: dict[str, str] = field(default_factory=dict)
+    # (router, helper): app/reexports.py imports from the router a helper the router imports.
+    reexported: tuple[str, str] | None = None
     counter: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -84,6 +86,11 @@ class Model:
         }
         for module, helpers in self.services.items():
             rendered[f"app/services/{module}.py"] = self._service(module, helpers)
+        if self.reexported is not None:
+            router, helper = self.reexported
+            name = helper.rsplit(".", 1)[1]
+            rendered["app/reexports.py"] = (f"from app.routers.{router} import {name}\n\n\n"
+                                            f"def call():\n    return {name}('x')\n")
         for module, routes in self.routers.items():
             text = self._router(module, routes)
             if module in self.double_quoted:
@@ -301,6 +308,13 @@ def _call_more(model: Model, rng: random.Random) -> None:
     model.extra_calls[site] = rng.choice([*callable_, "len", "time.sleep", "json.dumps"])
 
 
+def _reexport(model: Model, rng: random.Random) -> None:
+    """Import from a router a helper it imports (or stop): a module reads what the router's
+    imports bind, so changing those imports changes what its name resolves to."""
+    pairs = sorted({(m, r.helper) for m, rs in model.routers.items() for r in rs if r.helper})
+    model.reexported = rng.choice(pairs) if pairs and model.reexported is None else None
+
+
 def _append_comment(model: Model, rng: random.Random) -> None:
     paths = [p for p in model.files() if p.endswith(".py")]
     path = rng.choice(paths)
@@ -371,7 +385,7 @@ def _rename_binding(model: Model, rng: random.Random) -> None:
 EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper, _add_helper,
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
          _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
-         _comment_a_blank_line, _pad_a_helper, _call_more, _call_more]
+         _comment_a_blank_line, _pad_a_helper, _call_more, _call_more, _reexport]
 
 
 class Disk:

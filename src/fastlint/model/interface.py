@@ -79,6 +79,28 @@ def resolution_interface(facts: FileFacts) -> tuple:
     )
 
 
+def import_aliases(facts: FileFacts) -> dict[str, str]:
+    """What a file's imports bind in the resolution tables: `app.main.j` → `json` for
+    `import json as j` (the first import of a name; none where a binding of the module
+    aliases the name already)."""
+    module = facts.module
+    bound_by_bindings = {binding.qualname for binding in facts.bindings
+                         if bound_symbol(binding.value) not in (None, binding.qualname)}
+    found: dict[str, str] = {}
+    for imported in facts.imports:
+        if not binds_module_name(imported):
+            continue
+        bound = f"{module}.{imported.bound}"
+        if bound != imported.target and bound not in bound_by_bindings and bound not in found:
+            found[bound] = imported.target
+    return found
+
+
+def only_imports_differ(old: FileFacts, new: FileFacts) -> bool:
+    """Whether two interfaces of a file differ in the imports that bind its names alone."""
+    return resolution_interface(old)[:-1] == resolution_interface(new)[:-1]
+
+
 def binds_module_name(imported: ImportFact) -> bool:
     """Whether an import binds a name of its module that other modules can import from it
     (not one inside a function, nor a `*`): what the resolution tables hold."""
@@ -133,8 +155,8 @@ class CallsEdit:
     """How the calls of a file changed when nothing else did: its first `kept_before` calls
     and its last `kept_after` are the same calls (moved, perhaps), those between were
     replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there.
-    Imports inside functions may have changed too (`imports_changed`): the import graph
-    reads them, name resolution does not."""
+    Imports may have changed too (`imports_changed`): inside functions, or, when what they
+    bind matters to no other name, at module level; the import graph reads them."""
 
     old_count: int
     new_count: int
@@ -157,14 +179,16 @@ class CallsEdit:
         return None
 
 
-def calls_edit(old_form: tuple, new_form: tuple) -> CallsEdit | None:
+def calls_edit(old_form: tuple, new_form: tuple, module_imports: bool = False) -> CallsEdit | None:
     """Given two `positionless_facts` of a file, how its calls changed, when nothing else
-    did but where imported names are used and what is imported inside functions; else None."""
+    did but where imported names are used and what is imported inside functions (at module
+    level too, with `module_imports`: when what they bind was found to matter to no other
+    name, see `Project`); else None."""
     if any(was != now for index, (was, now) in enumerate(zip(old_form, new_form))
            if index not in (_CALLS, _IMPORT_USES, _IMPORTS)):
         return None
     imports_changed = old_form[_IMPORTS] != new_form[_IMPORTS]
-    if imports_changed and _module_imports(old_form) != _module_imports(new_form):
+    if imports_changed and not module_imports and _module_imports(old_form) != _module_imports(new_form):
         return None
     old, new = old_form[_CALLS], new_form[_CALLS]
     shortest = min(len(old), len(new))

@@ -23,9 +23,12 @@ from fastlint.files.layout import ProjectLayout
 from fastlint.files.source import SourceError, SourceFile, read_source
 from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
-from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts, resolution_interface
+from fastlint.model.interface import (
+    CallsEdit, calls_edit, import_aliases, only_imports_differ, positionless_facts, resolution_interface,
+)
 from fastlint.model.names import Names
 from fastlint.model.per_request import PerRequest
+from fastlint.model.references import References, any_mentions, dotted_strings
 from fastlint.model.scope import ApplicationScope, ScopeConfig
 from fastlint.model.tables import FunctionRef
 
@@ -42,20 +45,54 @@ def _read_from_disk(path: str) -> SourceFile | None:
         return None
 
 
-def _changed_files(previous: "Project",
-                   files: list[FileFacts]) -> list[tuple[FileFacts, FileFacts]] | None:
+def _changed_files(previous: "Project", files: list[FileFacts],
+                   ) -> tuple[list[tuple[FileFacts, FileFacts]], set[str]] | None:
     """The files whose facts differ from `previous`'s (a new object), as (old, new), when the
-    paths are the same and every changed file kept its interface; else None."""
+    paths are the same and every changed file kept its interface, or changed only the
+    imports that bind its names (the paths of those: the second item); else None."""
     if len(files) != len(previous.files):
         return None
     changed = []
+    rebound = set()
     for old, new in zip(previous.files, files):
         if old is new:
             continue
-        if old.path != new.path or resolution_interface(old) != resolution_interface(new):
+        if old.path != new.path:
             return None
+        if resolution_interface(old) != resolution_interface(new):
+            if not only_imports_differ(old, new):
+                return None
+            rebound.add(new.path)
         changed.append((old, new))
-    return changed
+    return changed, rebound
+
+
+def _rebound_aliases(previous: "Project", references: "References | None",
+                     pairs: list[tuple[FileFacts, FileFacts]]) -> "dict[str, str | None] | None":
+    """The aliases the imports of these files (old, new) now bind differently (a name → its
+    new target, None when unbound), when no other name's resolution can read them: nothing
+    in any file mentions them (the files' own old facts included), no alias leads to them,
+    no definition or module has their name and no answer was looked up for them. Else None
+    (the tables are then built again)."""
+    if references is None:
+        return None
+    rebound: dict[str, str | None] = {}
+    for old, new in pairs:
+        before, after = import_aliases(old), import_aliases(new)
+        for name in before.keys() | after.keys():
+            if before.get(name) != after.get(name):
+                rebound[name] = after.get(name)
+    names = tuple(rebound)
+    if any(name in previous.functions or name in previous.classes or name in previous.bindings
+           or name in previous.modules for name in names):
+        return None
+    if references.mention(names) or any(any_mentions(dotted_strings(old), names) for old, _ in pairs):
+        return None
+    for texts in (previous.aliases.values(), previous.module_aliases.values(), previous._canonical,
+                  previous._targets):
+        if any_mentions(texts, names):
+            return None
+    return rebound
 
 
 class Project(Names):
@@ -85,7 +122,19 @@ class Project(Names):
         self._sources: OrderedDict[str, SourceFile | None] = OrderedDict()
         self._source_reads = 0
         self.files: list[FileFacts] = sorted(files, key=lambda f: f.path)
-        changed = _changed_files(previous, self.files) if previous is not None else None
+        # Every dotted name the files mention, when tracked (an editor's project: see
+        # `track_references`), kept in step with the files of each project made after.
+        self._references: References | None = previous._references if previous is not None else None
+        if self._references is not None:
+            self._references.sync(self.files)
+        found = _changed_files(previous, self.files) if previous is not None else None
+        changed, rebound = found if found is not None else (None, set())
+        aliases: "dict[str, str | None] | None" = None
+        if changed is not None and rebound:
+            aliases = _rebound_aliases(previous, self._references,  # type: ignore[arg-type]
+                                       [(old, new) for old, new in changed if new.path in rebound])
+            if aliases is None:
+                changed = None
         # The project this one was updated from, and its files that changed (old, new): the
         # call graph is then updated from the previous one (read once, then let go).
         self._updated_from: "tuple[Project, list[tuple[FileFacts, FileFacts]]] | None" = None
@@ -109,10 +158,10 @@ class Project(Names):
                 # it now (a few ms) so that one graph is carried along, rather than the one
                 # before dropped and the next edit's built again.
                 previous.callgraph  # noqa: B018
-            self._reuse_tables(previous, [new for _, new in changed])
+            self._reuse_tables(previous, [new for _, new in changed], aliases)
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
-            edits = self._calls_edits(previous, changed)
+            edits = self._calls_edits(previous, changed, rebound)
             if edits is not None:
                 model = previous.__dict__.get("fastapi")
                 self._model_before = (model, changed, edits) if model is not None else None
@@ -127,11 +176,12 @@ class Project(Names):
         if previous is not None:
             previous._let_go(keep_callgraph=self._updated_from is not None)
 
-    def _calls_edits(self, previous: "Project",
-                     changed: list[tuple[FileFacts, FileFacts]]) -> "dict[str, CallsEdit] | None":
+    def _calls_edits(self, previous: "Project", changed: list[tuple[FileFacts, FileFacts]],
+                     rebound: set[str]) -> "dict[str, CallsEdit] | None":
         """How the calls of each changed file changed, for the files whose positionless facts
-        differ from `previous`'s only in their calls (empty when every file only moved);
-        None when another fact changed."""
+        differ from `previous`'s only in their calls (and imports: in functions, or at module
+        level for the `rebound` files; empty when every file only moved); None when another
+        fact changed."""
         edits: dict[str, CallsEdit] = {}
         for old, new in changed:
             form = positionless_facts(new)
@@ -140,11 +190,19 @@ class Project(Names):
             old_form = kept[1] if kept is not None and kept[0] is old else positionless_facts(old)
             if form == old_form:
                 continue
-            edit = calls_edit(old_form, form)
+            edit = calls_edit(old_form, form, module_imports=new.path in rebound)
             if edit is None:
                 return None
             edits[new.path] = edit
         return edits
+
+    def track_references(self) -> None:
+        """Count every dotted name the files mention, and keep counting for the projects made
+        after this one: an edit that changes only what a module's imports bind then patches
+        the resolution tables when nothing mentions those names (see `_rebound_aliases`)."""
+        if self._references is None:
+            self._references = References()
+            self._references.sync(self.files)
 
     def _let_go(self, keep_callgraph: bool) -> None:
         """Drop the analyses built from this replaced project (built again lazily if it is

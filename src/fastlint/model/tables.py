@@ -95,9 +95,14 @@ class Tables:
                 self.aliases.setdefault(f"{qualname}()", product)
                 self.stored_factories.add(qualname)
 
-    def _reuse_tables(self, previous: "Tables", changed: list[FileFacts]) -> None:
+    def _reuse_tables(self, previous: "Tables", changed: list[FileFacts],
+                      rebound: "dict[str, str | None] | None" = None) -> None:
         """The tables of `previous`, whose files had the same interfaces, with the changed
-        files' facts put in place of the old ones (the memos hold only names: kept whole)."""
+        files' facts put in place of the old ones (the memos hold only names: kept whole).
+
+        `rebound`: the aliases the changed files' imports now bind differently (a name →
+        its new target, or None when no import binds it any more), when no other name's
+        resolution reads them (see `Project`)."""
         self.modules = dict(previous.modules)
         self.functions = dict(previous.functions)
         self.classes = dict(previous.classes)
@@ -114,6 +119,8 @@ class Tables:
         for derived in ("_every_alias", "_alias_heads"):
             if derived in previous.__dict__:
                 self.__dict__[derived] = previous.__dict__[derived]
+        if rebound:
+            self._rebind(rebound)
         for facts in changed:
             path = facts.path
             if self.modules[facts.module].path == path:
@@ -150,6 +157,31 @@ class Tables:
         if self._source_reads == reads:
             values[path] = value
         return value
+
+    def _rebind(self, rebound: "dict[str, str | None]") -> None:
+        """Patch copies of the alias tables with the aliases imports now bind differently."""
+        self.aliases = dict(self.aliases)
+        for name, target in rebound.items():
+            if target is None:
+                self.aliases.pop(name, None)
+            else:
+                self.aliases[name] = target
+        every = self.__dict__.get("_every_alias")
+        if every is not None:
+            every = self.__dict__["_every_alias"] = dict(every)
+            for name, target in rebound.items():
+                # What the table would hold built anew: the project's bindings win over
+                # library class aliases, which win over root-relative module names.
+                found = self.aliases.get(name, CLASS_ALIASES.get(name, self.module_aliases.get(name)))
+                if found is None:
+                    every.pop(name, None)
+                else:
+                    every[name] = found
+        heads = self.__dict__.get("_alias_heads")
+        if heads is not None:
+            # A head left over from a name no longer bound only makes a lookup go on.
+            self.__dict__["_alias_heads"] = heads | {name.partition(".")[0].partition("(")[0]
+                                                     for name in rebound}
 
     def table_memo(self, key: object, compute: "Callable[[], T]") -> "T":
         """`compute()`, kept across joins while every file keeps its interface: it may read

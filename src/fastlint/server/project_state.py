@@ -85,8 +85,9 @@ class ProjectState:
         if self.run.cache is not None:
             self.run.cache.save()
         # Join once now: every file's full facts and the project's name resolution are then
-        # loaded before the server freezes what it keeps (the first edit reuses them).
-        joined_project(self.run)
+        # loaded before the server freezes what it keeps (the first edit reuses them). The
+        # names the files mention are counted too, for edits that add or drop an import.
+        joined_project(self.run).track_references()
 
     def is_checked(self, path: str) -> bool:
         """Whether an open document belongs to the project: a discovered file, or one that
