@@ -16,6 +16,7 @@ import pytest
 from fastlint.facts.records import CallFact, FileFacts, ImportFact, Val
 from fastlint.model.fastapi_model import FastAPIModel
 from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts
+from fastlint.model.references import References, mentions_name
 from fastlint.rules.fl102_blocking_call_via_helper import BlockingCallViaHelper
 from fastlint.server.project_state import Buffer, ProjectState
 from fastlint.server.settings import ClientSettings
@@ -237,7 +238,11 @@ def test_an_import_inside_a_function_keeps_the_name_resolution_and_the_model(tmp
     server.edit(body="import json\n    _ = json.dumps(other())")
     assert server.project._canonical is names  # the tables hold no import made in a function
     assert server.builds == [] and server.project.model_placed()
-    assert server.scope_table() is not scope  # the import graph reads every import
+    assert server.scope_table() is scope  # a library's: the import graph is the same
+    # A project module's: the import graph, which the scope follows, changes.
+    server.edit(body="from app import uses_main\n    _ = uses_main.use()")
+    assert server.project._canonical is names and server.builds == []
+    assert server.scope_table() is not scope
 
 
 def test_an_import_at_module_level_that_nothing_else_reads_patches_the_name_resolution(tmp_path, monkeypatch):
@@ -276,3 +281,25 @@ def test_calls_edit_tells_when_imports_inside_functions_changed_too():
     edit = calls_edit(positionless_facts(plain), positionless_facts(local))
     assert edit == CallsEdit(1, 1, 1, 0, imports_changed=True)
     assert calls_edit(positionless_facts(plain), positionless_facts(module)) is None
+
+
+# ---------------------------------------------------------------------- references
+def test_references_count_what_the_files_mention_as_they_change():
+    first = _facts(_call("app.main.j.dumps"), _call("json.loads"))
+    other = FileFacts("app/other.py", "app.other", False, calls=(_call("app.main.jx"),))
+    references = References([first, other])
+    assert references.mention(["app.main.j"])  # `app.main.j.dumps`
+    assert not references.mention(["app.main.json", "app.mai"])  # no name starts so
+    second = _facts(_call("json.loads"))
+    references.sync([second, other])
+    assert "app.main.j.dumps" in references.strings(first)  # the facts it replaces
+    assert not references.mention(["app.main.j"]) and references.mention(["app.main.jx"])
+    references.sync([second])  # app/other.py deleted
+    assert not references.mention(["app.main.jx"])
+
+
+def test_a_name_is_mentioned_by_itself_its_attributes_and_its_calls():
+    assert mentions_name("app.main.j", "app.main.j")
+    assert mentions_name("app.main.j.dumps", "app.main.j")
+    assert mentions_name("app.main.j().x", "app.main.j")
+    assert not mentions_name("app.main.json", "app.main.j")

@@ -28,8 +28,8 @@ from fastlint.model.interface import (
 )
 from fastlint.model.names import Names
 from fastlint.model.per_request import PerRequest
-from fastlint.model.references import References, any_mentions, dotted_strings
-from fastlint.model.scope import ApplicationScope, ScopeConfig
+from fastlint.model.references import References, any_mentions
+from fastlint.model.scope import ApplicationScope, ScopeConfig, import_inputs
 from fastlint.model.tables import FunctionRef
 
 __all__ = ["FunctionRef", "Project"]
@@ -86,12 +86,14 @@ def _rebound_aliases(previous: "Project", references: "References | None",
     if any(name in previous.functions or name in previous.classes or name in previous.bindings
            or name in previous.modules for name in names):
         return None
-    if references.mention(names) or any(any_mentions(dotted_strings(old), names) for old, _ in pairs):
+    if any(any_mentions(references.strings(old), names) for old, _ in pairs) or references.mention(names):
         return None
-    for texts in (previous.aliases.values(), previous.module_aliases.values(), previous._canonical,
-                  previous._targets):
-        if any_mentions(texts, names):
-            return None
+    if any_mentions(previous.aliases.values(), names) or any_mentions(previous.module_aliases.values(), names):
+        return None
+    # What is looked up is built from what files mention (above) or from the tables' names.
+    if any(looked_up in memo for name in names for looked_up in (name, f"{name}()")
+           for memo in (previous._canonical, previous._targets)):
+        return None
     return rebound
 
 
@@ -201,8 +203,7 @@ class Project(Names):
         after this one: an edit that changes only what a module's imports bind then patches
         the resolution tables when nothing mentions those names (see `_rebound_aliases`)."""
         if self._references is None:
-            self._references = References()
-            self._references.sync(self.files)
+            self._references = References(self.files)
 
     def _let_go(self, keep_callgraph: bool) -> None:
         """Drop the analyses built from this replaced project (built again lazily if it is
@@ -301,10 +302,12 @@ class Project(Names):
         return value if self.model_placed() else None
 
     def kept_with_scope(self, value: T) -> "T | None":
-        """`reuse` for an analysis that reads the model, the imports and the calls the
-        application scope reads: those made at module level or under `if __name__ ==
-        "__main__":`."""
-        if not self.model_placed() or any(edit.imports_changed for _, _, edit in self._replaced) \
+        """`reuse` for an analysis that reads the model, and what the application scope reads
+        of imports (`scope.import_inputs`) and calls (those made at module level or under
+        `if __name__ == "__main__":`)."""
+        if not self.model_placed() or any(
+                edit.imports_changed and import_inputs(self, old) != import_inputs(self, new)
+                for old, new, edit in self._replaced) \
                 or any(call.function < 0 or call.in_main_guard for _, call in self.replaced_calls()):
             return None
         return value
@@ -316,10 +319,11 @@ class Project(Names):
     @cached_property
     def import_graph(self) -> dict[str, frozenset[str]]:
         """Module → the project modules it imports."""
-        graph: dict[str, frozenset[str]] = {}
-        for facts in self.files:
-            graph[facts.module] = self.file_memo("imports", facts, lambda: self._imported_modules(facts))
-        return graph
+        return {facts.module: self.imported_modules(facts) for facts in self.files}
+
+    def imported_modules(self, facts: FileFacts) -> frozenset[str]:
+        """The project modules a file imports (itself left out)."""
+        return self.file_memo("imports", facts, lambda: self._imported_modules(facts))
 
     def _imported_modules(self, facts: FileFacts) -> frozenset[str]:
         found = {self.imported_module(imported) for imported in facts.imports}

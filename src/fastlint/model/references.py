@@ -14,6 +14,7 @@ Imports only `fastlint.facts.records`.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
 
@@ -44,39 +45,75 @@ def mentions_name(text: str, name: str) -> bool:
 
 class References:
     """How many times each dotted string is written in the facts of a project's files, kept
-    in step with the files of each new project (`sync`)."""
+    in step with the files of each new project (`sync`: counted when next asked), and in
+    order (to find the strings that start with a name without reading them all)."""
 
-    def __init__(self) -> None:
-        self._counts: Counter[str] = Counter()
-        self._counted: dict[str, FileFacts] = {}  # path → the facts counted for it
+    def __init__(self, files: Iterable[FileFacts]) -> None:
+        self._latest: dict[str, FileFacts] = {facts.path: facts for facts in files}
+        # path → the facts counted for it, with their strings.
+        self._counted = {path: (facts, dotted_strings(facts)) for path, facts in self._latest.items()}
+        counts: Counter[str] = Counter()
+        for _, strings in self._counted.values():
+            counts.update(strings)
+        self._counts: dict[str, int] = dict(counts)
+        self._ordered = sorted(counts)
+        self._stale: set[str] = set()  # paths whose latest facts are not counted yet
 
     def sync(self, files: Iterable[FileFacts]) -> None:
-        """Count these files' facts (a file's, again, only when they are new facts)."""
-        counted = self._counted
+        """Take these as the project's files (counted when next asked)."""
+        latest = self._latest
         paths = set()
         for facts in files:
             paths.add(facts.path)
-            before = counted.get(facts.path)
-            if before is not facts:
-                if before is not None:
-                    self._count(before, -1)
-                self._count(facts, 1)
-                counted[facts.path] = facts
-        for path in [path for path in counted if path not in paths]:
-            self._count(counted.pop(path), -1)
+            if latest.get(facts.path) is not facts:
+                latest[facts.path] = facts
+                self._stale.add(facts.path)
+        for path in [path for path in latest if path not in paths]:
+            del latest[path]
+            self._stale.add(path)
 
-    def _count(self, facts: FileFacts, step: int) -> None:
-        counts = self._counts
-        for text in dotted_strings(facts):
-            left = counts[text] + step
-            if left:
-                counts[text] = left
-            else:
-                del counts[text]
+    def _count_latest(self) -> None:
+        delta: Counter[str] = Counter()
+        for path in self._stale:
+            before = self._counted.pop(path, None)
+            if before is not None:
+                delta.subtract(before[1])
+            facts = self._latest.get(path)
+            if facts is not None:
+                strings = before[1] if before is not None and before[0] is facts else dotted_strings(facts)
+                delta.update(strings)
+                self._counted[path] = (facts, strings)
+        self._stale.clear()
+        for text, change in delta.items():
+            if change:
+                self._add(text, change)
+
+    def _add(self, text: str, change: int) -> None:
+        count = self._counts.get(text, 0) + change
+        if count > 0:
+            if text not in self._counts:
+                insort(self._ordered, text)
+            self._counts[text] = count
+        elif text in self._counts:
+            del self._counts[text]
+            del self._ordered[bisect_left(self._ordered, text)]
+
+    def strings(self, facts: FileFacts) -> list[str]:
+        """The dotted strings of a file's facts (those counted, when they are)."""
+        found = self._counted.get(facts.path)
+        return found[1] if found is not None and found[0] is facts else dotted_strings(facts)
 
     def mention(self, names: Iterable[str]) -> bool:
         """Whether any file mentions one of `names` (or something of it: `name.attr`)."""
-        return any_mentions(self._counts, names)
+        self._count_latest()
+        ordered = self._ordered
+        for name in names:
+            index = bisect_left(ordered, name)
+            while index < len(ordered) and ordered[index].startswith(name):
+                if mentions_name(ordered[index], name):
+                    return True
+                index += 1
+        return False
 
 
 def any_mentions(texts: Iterable[str], names: Iterable[str]) -> bool:

@@ -296,6 +296,14 @@ def _alembic_evidence(facts: FileFacts) -> str:
     return ""
 
 
+def import_inputs(project: "Project", facts: FileFacts) -> tuple:
+    """What of a file's imports the scope reads: the project modules it imports, the
+    command-line library, and whether it imports pytest or Alembic's `op` or `context`."""
+    return (project.imported_modules(facts), cli_library(facts),
+            any(i.module.split(".", 1)[0] == "pytest" and not i.in_function for i in facts.imports),
+            any(i.target in _ALEMBIC_MODULES for i in facts.imports))
+
+
 def cli_library(facts: FileFacts) -> str:
     """The command-line library a module imports (`click`), or ''."""
     for imported in facts.imports:
