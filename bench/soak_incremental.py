@@ -8,7 +8,7 @@ tests/test_incremental.py does this on a small synthetic project in the suite; t
 on a copy of a real one (default: khoj from the judging corpus), whose code holds patterns
 no fixture has. Each step mutates one random file so that it still parses, the way a
 developer's edit does: a statement added to a function, a function made async or not, a
-blocking call added, a call of a function of the module added, a top-level definition deleted or renamed, a string changed, an import
+blocking call added, a call of a function of the module added, an import added, a top-level definition deleted or renamed, a string changed, an import
 removed, a line commented out, a blank line inserted. After each step the findings of the
 incremental run must equal the cold run's (path, position, code, message, fix); the first
 difference stops the soak and prints the step and the diff.
@@ -134,6 +134,24 @@ def change_string(text: str, rng: random.Random) -> str | None:
     return "".join(lines)
 
 
+def add_import(text: str, rng: random.Random) -> str | None:
+    """An import at module level, of the standard library or of a name another import of the
+    module imports already (so it may be a name the project resolves)."""
+    tree = ast.parse(text)
+    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+               and not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
+    if not imports:
+        return None
+    node = rng.choice(imports)
+    alias = rng.choice(node.names)
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level and rng.random() < 0.5:
+        added = f"from {node.module} import {alias.name} as _soak_{alias.name.replace('*', 'x')}"
+    else:
+        added = "import json as _soak_json"
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:node.end_lineno] + [added + "\n"] + lines[node.end_lineno:])
+
+
 def remove_import(text: str, rng: random.Random) -> str | None:
     imports = [node for node in ast.parse(text).body if isinstance(node, (ast.Import, ast.ImportFrom))]
     if not imports:
@@ -173,7 +191,7 @@ def insert_blank_line(text: str, rng: random.Random) -> str | None:
 
 MUTATIONS: tuple[Mutation, ...] = (add_statement, add_blocking_call, add_project_call, toggle_async,
                                    delete_definition, rename_definition, change_string,
-                                   remove_import, comment_out_line, insert_blank_line)
+                                   add_import, remove_import, comment_out_line, insert_blank_line)
 
 
 def key(diagnostic) -> tuple:

@@ -17,6 +17,7 @@ from fastlint.facts.records import CallFact, FileFacts, ImportFact, Val
 from fastlint.model.fastapi_model import FastAPIModel
 from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts
 from fastlint.model.references import References, mentions_name
+from fastlint.model.tables import Tables
 from fastlint.rules.fl102_blocking_call_via_helper import BlockingCallViaHelper
 from fastlint.server.project_state import Buffer, ProjectState
 from fastlint.server.settings import ClientSettings
@@ -100,9 +101,11 @@ class Server:
         self.state.update({ProjectState.key(root / "app/services.py"): Buffer(SERVICES, 0)})
         self.version = 0
         self.builds: list[str] = []
-        build, reached = FastAPIModel._build, BlockingCallViaHelper._reached
+        build, reached, tables = FastAPIModel._build, BlockingCallViaHelper._reached, Tables._build_tables
         monkeypatch.setattr(FastAPIModel, "_build",
                             lambda model: self.builds.append("model") or build(model))
+        monkeypatch.setattr(Tables, "_build_tables",
+                            lambda project: self.builds.append("tables") or tables(project))
         monkeypatch.setattr(BlockingCallViaHelper, "_reached",
                             lambda rule, *args: self.builds.append("FL102") or reached(rule, *args))
         self.edit(body="pass")
@@ -303,3 +306,30 @@ def test_a_name_is_mentioned_by_itself_its_attributes_and_its_calls():
     assert mentions_name("app.main.j.dumps", "app.main.j")
     assert mentions_name("app.main.j().x", "app.main.j")
     assert not mentions_name("app.main.json", "app.main.j")
+
+
+@pytest.mark.parametrize("typed", [
+    "def fresh_helper():\n    return 1",
+    "LIMIT = 5",
+    "@app.get('/fresh')\nasync def fresh():\n    return slow()",  # a new route, a new chain
+])
+def test_a_definition_nothing_else_reads_patches_the_name_resolution(tmp_path, monkeypatch, typed):
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="pass", module_level=typed)
+    assert "tables" not in server.builds
+    server.edit(body="pass")  # and taken out again
+    assert "tables" not in server.builds
+    fresh = Server(tmp_path / "fresh", monkeypatch).project
+    assert server.project.functions.keys() == fresh.functions.keys()
+    assert server.project.bindings.keys() == fresh.bindings.keys()
+    assert server.project._every_alias == fresh._every_alias
+
+
+@pytest.mark.parametrize("typed", [
+    "def helper_x():\n    return slow()",  # app/uses_main.py imports and calls it
+    "class Fresh:\n    def method(self):\n        return 1",  # a class: subclasses read it
+])
+def test_a_definition_another_module_reads_builds_the_name_resolution_again(tmp_path, monkeypatch, typed):
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="pass", module_level=typed)
+    assert "tables" in server.builds

@@ -96,9 +96,11 @@ def import_aliases(facts: FileFacts) -> dict[str, str]:
     return found
 
 
-def only_imports_differ(old: FileFacts, new: FileFacts) -> bool:
-    """Whether two interfaces of a file differ in the imports that bind its names alone."""
-    return resolution_interface(old)[:-1] == resolution_interface(new)[:-1]
+def only_names_differ(old: FileFacts, new: FileFacts) -> bool:
+    """Whether two interfaces of a file differ in the functions, bindings and imports of its
+    module alone (its name and its classes with their bases the same)."""
+    before, after = resolution_interface(old), resolution_interface(new)
+    return before[:2] == after[:2] and before[3] == after[3]
 
 
 def binds_module_name(imported: ImportFact) -> bool:

@@ -24,11 +24,12 @@ from fastlint.files.source import SourceError, SourceFile, read_source
 from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
 from fastlint.model.interface import (
-    CallsEdit, calls_edit, import_aliases, only_imports_differ, positionless_facts, resolution_interface,
+    CallsEdit, calls_edit, only_names_differ, positionless_facts, resolution_interface,
 )
 from fastlint.model.names import Names
 from fastlint.model.per_request import PerRequest
-from fastlint.model.references import References, any_mentions
+from fastlint.model.references import References
+from fastlint.model.table_patch import TablePatch, table_patch
 from fastlint.model.scope import ApplicationScope, ScopeConfig, import_inputs
 from fastlint.model.tables import FunctionRef
 
@@ -49,7 +50,7 @@ def _changed_files(previous: "Project", files: list[FileFacts],
                    ) -> tuple[list[tuple[FileFacts, FileFacts]], set[str]] | None:
     """The files whose facts differ from `previous`'s (a new object), as (old, new), when the
     paths are the same and every changed file kept its interface, or changed only the
-    imports that bind its names (the paths of those: the second item); else None."""
+    names of its module (the paths of those: the second item); else None."""
     if len(files) != len(previous.files):
         return None
     changed = []
@@ -60,41 +61,11 @@ def _changed_files(previous: "Project", files: list[FileFacts],
         if old.path != new.path:
             return None
         if resolution_interface(old) != resolution_interface(new):
-            if not only_imports_differ(old, new):
+            if not only_names_differ(old, new):
                 return None
             rebound.add(new.path)
         changed.append((old, new))
     return changed, rebound
-
-
-def _rebound_aliases(previous: "Project", references: "References | None",
-                     pairs: list[tuple[FileFacts, FileFacts]]) -> "dict[str, str | None] | None":
-    """The aliases the imports of these files (old, new) now bind differently (a name → its
-    new target, None when unbound), when no other name's resolution can read them: nothing
-    in any file mentions them (the files' own old facts included), no alias leads to them,
-    no definition or module has their name and no answer was looked up for them. Else None
-    (the tables are then built again)."""
-    if references is None:
-        return None
-    rebound: dict[str, str | None] = {}
-    for old, new in pairs:
-        before, after = import_aliases(old), import_aliases(new)
-        for name in before.keys() | after.keys():
-            if before.get(name) != after.get(name):
-                rebound[name] = after.get(name)
-    names = tuple(rebound)
-    if any(name in previous.functions or name in previous.classes or name in previous.bindings
-           or name in previous.modules for name in names):
-        return None
-    if any(any_mentions(references.strings(old), names) for old, _ in pairs) or references.mention(names):
-        return None
-    if any_mentions(previous.aliases.values(), names) or any_mentions(previous.module_aliases.values(), names):
-        return None
-    # What is looked up is built from what files mention (above) or from the tables' names.
-    if any(looked_up in memo for name in names for looked_up in (name, f"{name}()")
-           for memo in (previous._canonical, previous._targets)):
-        return None
-    return rebound
 
 
 class Project(Names):
@@ -131,11 +102,11 @@ class Project(Names):
             self._references.sync(self.files)
         found = _changed_files(previous, self.files) if previous is not None else None
         changed, rebound = found if found is not None else (None, set())
-        aliases: "dict[str, str | None] | None" = None
+        patch: TablePatch | None = None
         if changed is not None and rebound:
-            aliases = _rebound_aliases(previous, self._references,  # type: ignore[arg-type]
-                                       [(old, new) for old, new in changed if new.path in rebound])
-            if aliases is None:
+            patch = table_patch(previous, self._references,  # type: ignore[arg-type]
+                                [(old, new) for old, new in changed if new.path in rebound])
+            if patch is None:
                 changed = None
         # The project this one was updated from, and its files that changed (old, new): the
         # call graph is then updated from the previous one (read once, then let go).
@@ -160,7 +131,7 @@ class Project(Names):
                 # it now (a few ms) so that one graph is carried along, rather than the one
                 # before dropped and the next edit's built again.
                 previous.callgraph  # noqa: B018
-            self._reuse_tables(previous, [new for _, new in changed], aliases)
+            self._reuse_tables(previous, [new for _, new in changed], patch)
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
             edits = self._calls_edits(previous, changed, rebound)
@@ -201,7 +172,7 @@ class Project(Names):
     def track_references(self) -> None:
         """Count every dotted name the files mention, and keep counting for the projects made
         after this one: an edit that changes only what a module's imports bind then patches
-        the resolution tables when nothing mentions those names (see `_rebound_aliases`)."""
+        the resolution tables when nothing mentions those names (see `fastlint.model.table_patch`)."""
         if self._references is None:
             self._references = References(self.files)
 

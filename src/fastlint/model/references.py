@@ -116,6 +116,24 @@ class References:
         return False
 
 
+    def mention_besides(self, names: Iterable[str], files: Iterable[FileFacts]) -> bool:
+        """Whether a file other than these mentions one of `names` (counted: these files'
+        own mentions are taken off)."""
+        self._count_latest()
+        own: Counter[str] = Counter()
+        for facts in files:
+            own.update(self.strings(facts))
+        ordered, counts = self._ordered, self._counts
+        for name in names:
+            index = bisect_left(ordered, name)
+            while index < len(ordered) and ordered[index].startswith(name):
+                text = ordered[index]
+                if mentions_name(text, name) and counts[text] > own[text]:
+                    return True
+                index += 1
+        return False
+
+
 def any_mentions(texts: Iterable[str], names: Iterable[str]) -> bool:
     """Whether one of `texts` is, or starts with, one of the dotted `names`."""
     names = tuple(names)

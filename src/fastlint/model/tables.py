@@ -14,14 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from fastlint.facts.catalog import CLASS_ALIASES
 from fastlint.facts.records import BindingFact, ClassFact, FileFacts, FunctionFact
 from fastlint.model.interface import bound_symbol, lambda_product
 
+if TYPE_CHECKING:
+    from fastlint.model.table_patch import TablePatch
+
 T = TypeVar("T")
-_PROPERTIES = frozenset({"property", "functools.cached_property"})
+PROPERTIES = frozenset({"property", "functools.cached_property"})  # reading one calls it
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,7 @@ class Tables:
                 self.aliases.setdefault(f"{qualname}()", f"{function.returns}()")
             elif function.returned is not None and (not function.is_async or function.yields):
                 self.aliases.setdefault(f"{qualname}()", function.returned)
-            if any(decorator.symbol in _PROPERTIES for decorator in function.decorators):
+            if any(decorator.symbol in PROPERTIES for decorator in function.decorators):
                 self.aliases.setdefault(qualname, f"{qualname}()")  # reading it calls it
         for qualname, (_, binding) in self.bindings.items():
             product = lambda_product(binding.value)
@@ -96,13 +99,12 @@ class Tables:
                 self.stored_factories.add(qualname)
 
     def _reuse_tables(self, previous: "Tables", changed: list[FileFacts],
-                      rebound: "dict[str, str | None] | None" = None) -> None:
+                      patch: "TablePatch | None" = None) -> None:
         """The tables of `previous`, whose files had the same interfaces, with the changed
         files' facts put in place of the old ones (the memos hold only names: kept whole).
 
-        `rebound`: the aliases the changed files' imports now bind differently (a name →
-        its new target, or None when no import binds it any more), when no other name's
-        resolution reads them (see `Project`)."""
+        `patch`: the entries of names the changed files now define or bind differently,
+        when no other name's resolution reads them (see `fastlint.model.table_patch`)."""
         self.modules = dict(previous.modules)
         self.functions = dict(previous.functions)
         self.classes = dict(previous.classes)
@@ -119,8 +121,8 @@ class Tables:
         for derived in ("_every_alias", "_alias_heads"):
             if derived in previous.__dict__:
                 self.__dict__[derived] = previous.__dict__[derived]
-        if rebound:
-            self._rebind(rebound)
+        if patch is not None:
+            self._patch(patch)
         for facts in changed:
             path = facts.path
             if self.modules[facts.module].path == path:
@@ -158,8 +160,39 @@ class Tables:
             values[path] = value
         return value
 
+    def _patch(self, patch: "TablePatch") -> None:
+        """Apply a patch to copies of the tables (the tables before it stay as they were)."""
+        for table, entries in ((self.functions, patch.functions), (self.bindings, patch.bindings)):
+            for name, entry in entries.items():
+                if entry is None:
+                    table.pop(name, None)  # type: ignore[attr-defined]
+                else:
+                    table[name] = entry  # type: ignore[index]
+        if patch.factories:
+            self.stored_factories = set(self.stored_factories)
+            for name, stored in patch.factories.items():
+                (self.stored_factories.add if stored else self.stored_factories.discard)(name)
+        if patch.definitions_changed:
+            self._table_memos = {}  # some iterate every function and binding
+        if patch.aliases:
+            self._rebind(patch.aliases)
+        self._forget(patch.forget)
+
+    def _forget(self, names: tuple[str, ...]) -> None:
+        """Copies of the memos without what they answered for these names (and `name()`),
+        when they hold any: the memos before stay right for the tables before. (An answer
+        for `name.x` comes from a file that mentions it: the patch is then not made.)"""
+        for attribute in ("_canonical", "_targets", "_lineages"):
+            memo = getattr(self, attribute)
+            keys = [key for name in names for key in (name, f"{name}()") if key in memo]
+            if keys:
+                memo = dict(memo)
+                for key in keys:
+                    del memo[key]
+                setattr(self, attribute, memo)
+
     def _rebind(self, rebound: "dict[str, str | None]") -> None:
-        """Patch copies of the alias tables with the aliases imports now bind differently."""
+        """Patch copies of the alias tables with the names now bound differently."""
         self.aliases = dict(self.aliases)
         for name, target in rebound.items():
             if target is None:

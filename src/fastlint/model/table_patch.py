@@ -1,0 +1,165 @@
+"""The resolution tables patched, not built again, after an edit to names nothing else reads.
+
+Typing an import, a function or a constant at the top of a route module changes the module's
+interface (see `fastlint.model.interface`): what other modules could import from it. When no
+other file mentions those names, no alias leads to them and no answer was looked up for
+them, every other name resolves as before, so the tables of the project before the edit are
+patched with the module's new entries (`TablePatch`) and the memos are kept, but for the
+answers looked up for the changed names themselves. Names inside a
+class are left out: a subclass reads them without naming them (`Sub.method` is found on the
+base), so an edit to a class is a new interface as before.
+
+May import `fastlint.facts`, `fastlint.model.interface`, `fastlint.model.references` and
+`fastlint.model.tables`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from fastlint.facts.records import BindingFact, FileFacts
+from fastlint.model.interface import bound_symbol, import_aliases, lambda_product, positionless
+from fastlint.model.references import References, any_mentions, mentions_name
+from fastlint.model.tables import PROPERTIES, FunctionRef, Tables
+
+
+@dataclass
+class TablePatch:
+    """Entries of the tables to replace (a new value) or remove (None)."""
+
+    functions: dict[str, FunctionRef | None] = field(default_factory=dict)
+    bindings: dict[str, tuple[FileFacts, BindingFact] | None] = field(default_factory=dict)
+    aliases: dict[str, str | None] = field(default_factory=dict)
+    factories: dict[str, bool] = field(default_factory=dict)  # stored factories, in or out
+    # The changed names: the memos forget what they answered for these (and for `name.x`).
+    forget: tuple[str, ...] = ()
+
+    @property
+    def definitions_changed(self) -> bool:
+        return bool(self.functions or self.bindings)
+
+
+@dataclass
+class _Entries:
+    """What one file puts in the tables, by the rules of `Tables._build_tables`."""
+
+    functions: dict[str, FunctionRef]
+    signatures: dict[str, tuple]  # what of a function the tables read
+    bindings: dict[str, tuple[FileFacts, BindingFact]]
+    values: dict[str, tuple]  # what of a binding the tables read
+    aliases: dict[str, str]
+    factories: set[str]
+
+
+def _entries(facts: FileFacts) -> _Entries:
+    functions: dict[str, FunctionRef] = {}
+    for function in facts.functions:
+        functions.setdefault(function.qualname, FunctionRef(facts, function))
+    bindings: dict[str, tuple[FileFacts, BindingFact]] = {}
+    aliases: dict[str, str] = {}
+    for binding in facts.bindings:
+        bindings[binding.qualname] = (facts, binding)
+        target = bound_symbol(binding.value)
+        if target is not None and target != binding.qualname:
+            aliases[binding.qualname] = target
+    for name, target in import_aliases(facts).items():
+        aliases.setdefault(name, target)
+    for qualname, ref in functions.items():
+        function = ref.function
+        if function.returns is not None and not function.is_async:
+            aliases.setdefault(f"{qualname}()", f"{function.returns}()")
+        elif function.returned is not None and (not function.is_async or function.yields):
+            aliases.setdefault(f"{qualname}()", function.returned)
+        if any(decorator.symbol in PROPERTIES for decorator in function.decorators):
+            aliases.setdefault(qualname, f"{qualname}()")
+    factories = set()
+    for qualname, (_, binding) in bindings.items():
+        product = lambda_product(binding.value)
+        if product is not None:
+            aliases.setdefault(f"{qualname}()", product)
+            factories.add(qualname)
+    return _Entries(
+        functions,
+        {q: (f.function.returns, f.function.returned, f.function.is_async, f.function.yields,
+             tuple(d.symbol for d in f.function.decorators)) for q, f in functions.items()},
+        bindings,
+        {q: (positionless(b.value), b.annotation, b.depends) for q, (_, b) in bindings.items()},
+        aliases, factories)
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return [name for name in before.keys() | after.keys() if before.get(name) != after.get(name)]
+
+
+def table_patch(previous: Tables, references: References | None,
+                pairs: list[tuple[FileFacts, FileFacts]]) -> TablePatch | None:
+    """The patch that makes `previous`'s tables those of the project after an edit of these
+    files (old, new), whose interfaces differ in top-level names alone; None when another
+    name's resolution could read a changed one (the tables are then built again)."""
+    if references is None:
+        return None
+    patch = TablePatch()
+    names: set[str] = set()
+    own_aliases: set[str] = set()
+    for old, new in pairs:
+        before, after = _entries(old), _entries(new)
+        classes = tuple(f"{cls.qualname}." for cls in new.classes)
+        for name in _changed(before.signatures, after.signatures):
+            patch.functions[name] = after.functions.get(name)
+            names.add(name)
+        for name in _changed(before.values, after.values):
+            patch.bindings[name] = after.bindings.get(name)
+            names.add(name)
+        for name in _changed(before.aliases, after.aliases):
+            patch.aliases[name] = after.aliases.get(name)
+            names.add(name[:-2] if name.endswith("()") else name)
+        for name in before.factories ^ after.factories:
+            patch.factories[name] = name in after.factories
+        if any(name.startswith(classes) for name in names):
+            return None  # a class member: subclasses read it without naming it
+        own_aliases |= before.aliases.keys()
+        if _mentioned_in(old, references.strings(old), names):
+            return None
+    if not _owned_by(previous, patch, pairs) or references.mention_besides(names, [new for _, new in pairs]):
+        return None
+    if any_mentions((target for alias, target in previous.aliases.items() if alias not in own_aliases), names) \
+            or any_mentions(previous.module_aliases.values(), names):
+        return None
+    # The answers looked up for them (a definition taken out was looked up): forgotten.
+    patch.forget = tuple(sorted(names))
+    return patch
+
+
+def _mentioned_in(facts: FileFacts, strings: Iterable[str], names: set[str]) -> bool:
+    """Whether a file's old facts mention one of `names` other than where they define it."""
+    left = Counter(strings)
+    left.subtract([f.qualname for f in facts.functions] + [b.qualname for b in facts.bindings]
+                  + [c.qualname for c in facts.classes])
+    return any_mentions((text for text, count in left.items() if count > 0), names)
+
+
+def _owned_by(previous: Tables, patch: TablePatch, pairs: list[tuple[FileFacts, FileFacts]]) -> bool:
+    """Whether every changed name is one only these files define (no module, no class, no
+    definition elsewhere)."""
+    paths = {new.path for _, new in pairs}
+    for name in patch.functions:
+        ref = previous.functions.get(name)
+        if ref is not None and ref.facts.path not in paths or name in previous.bindings:
+            return False
+    for name in patch.bindings:
+        found = previous.bindings.get(name)
+        if found is not None and found[0].path not in paths or name in previous.functions:
+            return False
+    for name in (*patch.functions, *patch.bindings, *patch.aliases):
+        if name in previous.classes or name in previous.modules:
+            return False
+    for name in patch.aliases:
+        if name not in patch.functions and name not in patch.bindings and not name.endswith("()") \
+                and (name in previous.functions or name in previous.bindings):
+            return False
+    return True
+
+
+__all__ = ["TablePatch", "mentions_name", "table_patch"]
