@@ -312,6 +312,9 @@ def test_a_name_is_mentioned_by_itself_its_attributes_and_its_calls():
     "def fresh_helper():\n    return 1",
     "LIMIT = 5",
     "@app.get('/fresh')\nasync def fresh():\n    return slow()",  # a new route, a new chain
+    # A factory of the app class: what it builds is an app, with its own route.
+    "def app_class():\n    return FastAPI\n\n\nsecond = app_class()()\n\n\n"
+    "@second.get('/second')\nasync def on_second():\n    return slow()",
 ])
 def test_a_definition_nothing_else_reads_patches_the_name_resolution(tmp_path, monkeypatch, typed):
     server = Server(tmp_path, monkeypatch)
@@ -333,3 +336,14 @@ def test_a_definition_another_module_reads_builds_the_name_resolution_again(tmp_
     server = Server(tmp_path, monkeypatch)
     server.edit(body="pass", module_level=typed)
     assert "tables" in server.builds
+
+
+def test_what_was_looked_up_for_a_changed_name_is_looked_up_again(tmp_path, monkeypatch):
+    """`client().get` is `requests.Session.get` (it blocks) while `client` says it returns a
+    Session; once it does not, the answer remembered for `client().get` is stale."""
+    server = Server(tmp_path, monkeypatch)
+    session = "import requests\n\n\ndef client() -> requests.Session:\n    return None"
+    found = server.edit(body="client().get('x')", module_level=session)
+    assert "FL101" in _codes(found)
+    found = server.edit(body="client().get('x')", module_level=session.replace("requests.Session:", "object:"))
+    assert "tables" not in server.builds and "FL101" not in _codes(found)

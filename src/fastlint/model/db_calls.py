@@ -32,7 +32,7 @@ DB_API_MODULES = ("sqlite3.", "psycopg2.", "psycopg.", "pymysql.", "MySQLdb.", "
 
 def is_database_call(project: "Project", symbol: str) -> bool:
     """Whether a call's symbol (as in the facts) reaches the database."""
-    answers: dict[str, bool] = project.table_memo("database calls", dict)
+    answers: dict[str, bool] = project.table_memo("database calls", dict, reads_definitions=True)
     found = answers.get(symbol)
     if found is None:
         found = answers[symbol] = _reaches_database(project, symbol)

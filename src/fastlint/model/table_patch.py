@@ -15,7 +15,6 @@ May import `fastlint.facts`, `fastlint.model.interface`, `fastlint.model.referen
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,7 +32,7 @@ class TablePatch:
     bindings: dict[str, tuple[FileFacts, BindingFact] | None] = field(default_factory=dict)
     aliases: dict[str, str | None] = field(default_factory=dict)
     factories: dict[str, bool] = field(default_factory=dict)  # stored factories, in or out
-    # The changed names: the memos forget what they answered for these (and for `name.x`).
+    # What the memos forget: the changed names and what the changed files wrote of them.
     forget: tuple[str, ...] = ()
 
     @property
@@ -120,24 +119,30 @@ def table_patch(previous: Tables, references: References | None,
         if any(name.startswith(classes) for name in names):
             return None  # a class member: subclasses read it without naming it
         own_aliases |= before.aliases.keys()
-        if _mentioned_in(old, references.strings(old), names):
-            return None
     if not _owned_by(previous, patch, pairs) or references.mention_besides(names, [new for _, new in pairs]):
         return None
     if any_mentions((target for alias, target in previous.aliases.items() if alias not in own_aliases), names) \
             or any_mentions(previous.module_aliases.values(), names):
         return None
-    # The answers looked up for them (a definition taken out was looked up): forgotten.
-    patch.forget = tuple(sorted(names))
+    # What was looked up for them, or for what the files themselves wrote of them (their
+    # old facts: `second.get` when `second` is taken out), is forgotten.
+    written = {text for old, new in pairs for facts in (old, new) for text in references.strings(facts)}
+    patch.forget = tuple(sorted(_spelled(names, written)))
     return patch
 
 
-def _mentioned_in(facts: FileFacts, strings: Iterable[str], names: set[str]) -> bool:
-    """Whether a file's old facts mention one of `names` other than where they define it."""
-    left = Counter(strings)
-    left.subtract([f.qualname for f in facts.functions] + [b.qualname for b in facts.bindings]
-                  + [c.qualname for c in facts.classes])
-    return any_mentions((text for text, count in left.items() if count > 0), names)
+def _spelled(names: set[str], written: Iterable[str]) -> set[str]:
+    """`names`, `name()`, and each string written (and its prefix) that starts with a name."""
+    found = names | {f"{name}()" for name in names}
+    for text in written:
+        for name in names:
+            if mentions_name(text, name):
+                end = len(text)
+                while end > len(name):
+                    found.add(text[:end])
+                    end = max(text.rfind(".", 0, end), text.rfind("(", 0, end))
+                break
+    return found
 
 
 def _owned_by(previous: Tables, patch: TablePatch, pairs: list[tuple[FileFacts, FileFacts]]) -> bool:
@@ -162,4 +167,4 @@ def _owned_by(previous: Tables, patch: TablePatch, pairs: list[tuple[FileFacts, 
     return True
 
 
-__all__ = ["TablePatch", "mentions_name", "table_patch"]
+__all__ = ["TablePatch", "table_patch"]

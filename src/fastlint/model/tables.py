@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from fastlint.model.table_patch import TablePatch
 
 T = TypeVar("T")
+# The keys of table memos that read every top-level function and binding (`table_memo`).
+_READS_DEFINITIONS: set[object] = set()
 PROPERTIES = frozenset({"property", "functools.cached_property"})  # reading one calls it
 
 
@@ -173,21 +175,21 @@ class Tables:
             for name, stored in patch.factories.items():
                 (self.stored_factories.add if stored else self.stored_factories.discard)(name)
         if patch.definitions_changed:
-            self._table_memos = {}  # some iterate every function and binding
+            self._table_memos = {key: value for key, value in self._table_memos.items()
+                                 if key not in _READS_DEFINITIONS}
         if patch.aliases:
             self._rebind(patch.aliases)
         self._forget(patch.forget)
 
-    def _forget(self, names: tuple[str, ...]) -> None:
-        """Copies of the memos without what they answered for these names (and `name()`),
-        when they hold any: the memos before stay right for the tables before. (An answer
-        for `name.x` comes from a file that mentions it: the patch is then not made.)"""
+    def _forget(self, keys: tuple[str, ...]) -> None:
+        """Copies of the memos without what they answered for these names, when they hold
+        any: the memos before stay right for the tables before."""
         for attribute in ("_canonical", "_targets", "_lineages"):
             memo = getattr(self, attribute)
-            keys = [key for name in names for key in (name, f"{name}()") if key in memo]
-            if keys:
+            held = [key for key in keys if key in memo]
+            if held:
                 memo = dict(memo)
-                for key in keys:
+                for key in held:
                     del memo[key]
                 setattr(self, attribute, memo)
 
@@ -216,9 +218,14 @@ class Tables:
             self.__dict__["_alias_heads"] = heads | {name.partition(".")[0].partition("(")[0]
                                                      for name in rebound}
 
-    def table_memo(self, key: object, compute: "Callable[[], T]") -> "T":
+    def table_memo(self, key: object, compute: "Callable[[], T]",
+                   reads_definitions: bool = False) -> "T":
         """`compute()`, kept across joins while every file keeps its interface: it may read
-        only what the interfaces decide (see `file_memo`)."""
+        only what the interfaces decide (see `file_memo`). One that reads the top-level
+        functions and bindings of every module (not through names a file mentions) says
+        so: an edit that patches the tables computes it again (see `_patch`)."""
+        if reads_definitions:
+            _READS_DEFINITIONS.add(key)
         memo = self._table_memos
         if key not in memo:
             memo[key] = compute()
