@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fastlint.facts.records import CallFact, FileFacts, ImportFact, Val
+from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
 from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts
 from fastlint.model.references import References, mentions_name
@@ -106,6 +107,8 @@ class Server:
                             lambda model: self.builds.append("model") or build(model))
         monkeypatch.setattr(Tables, "_build_tables",
                             lambda project: self.builds.append("tables") or tables(project))
+        graph = CallGraph._build
+        monkeypatch.setattr(CallGraph, "_build", lambda self_: self.builds.append("graph") or graph(self_))
         monkeypatch.setattr(BlockingCallViaHelper, "_reached",
                             lambda rule, *args: self.builds.append("FL102") or reached(rule, *args))
         self.edit(body="pass")
@@ -347,3 +350,20 @@ def test_what_was_looked_up_for_a_changed_name_is_looked_up_again(tmp_path, monk
     assert "FL101" in _codes(found)
     found = server.edit(body="client().get('x')", module_level=session.replace("requests.Session:", "object:"))
     assert "tables" not in server.builds and "FL101" not in _codes(found)
+
+
+@pytest.mark.parametrize(("body", "module_level"), [
+    ("pass", "def fresh_helper():\n    return other()"),  # a new caller, after the others
+    ("pass", "def aaa_first():\n    return slow()"),  # one before them in the file
+    ("_ = clean()", ""),  # `index` calls one more; `middle` (below) calls nothing yet
+])
+def test_new_callers_update_the_call_graph_in_the_order_of_a_fresh_build(tmp_path, monkeypatch, body, module_level):
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body=body, module_level=module_level, middle="pass")
+    server.edit(body=body, module_level=module_level, middle="_ = other()")
+    graph = server.project.callgraph
+    assert "graph" not in server.builds
+    fresh = CallGraph(server.project)
+    assert list(graph.calls_by_function) == list(fresh.calls_by_function)
+    assert list(graph.edges) == list(fresh.edges)
+    assert dict(graph.calls_by_function) == dict(fresh.calls_by_function)

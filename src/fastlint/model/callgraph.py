@@ -124,6 +124,27 @@ def _splice(entries: list, path: str, new: list) -> list:
     return [e for e in entries if _path_of(e) < path] + new + [e for e in entries if _path_of(e) > path]
 
 
+def _same_definitions(old: FileFacts, new: FileFacts) -> bool:
+    """Whether the functions a file defines both before and after an edit are defined the
+    same (functions added or taken out: their edges tell, see `changed_edges`)."""
+    before, after = _definitions(old), _definitions(new)
+    if before == after:
+        return True
+    names = {definition[0] for definition in before} & {definition[0] for definition in after}
+    return [d for d in before if d[0] in names] == [d for d in after if d[0] in names]
+
+
+def _in_file_order(table: dict, path: str, keys: dict) -> defaultdict:
+    """`table` with the keys only the file at `path` uses (`keys`, in its order) where a
+    fresh build puts them: after the keys of the files before it, before those after."""
+    before = [key for key, entries in table.items() if _path_of(entries[0]) < path]
+    after = [key for key, entries in table.items() if _path_of(entries[0]) > path]
+    ordered = defaultdict(list)
+    for key in (*before, *(key for key in keys if key in table), *after):
+        ordered[key] = table[key]
+    return ordered
+
+
 class CallGraph:
     """Calls, edges and call sites of every project function, in file order.
 
@@ -179,10 +200,16 @@ class CallGraph:
         the tables' keys would differ from a fresh build (then the graph is built anew)."""
         project = self.project
         parts = [(_file_calls(project, old), _file_calls(project, new), new) for old, new in changed]
-        for old, new, _ in parts:
-            # Rules walk these two tables in key order: keep it the order of a fresh build.
-            if list(old.by_function) != list(new.by_function) or list(old.edges) != list(new.edges):
-                return False
+        # Rules walk these two tables in key order: keep it the order of a fresh build, where
+        # a key comes where the first file that uses it puts it.
+        reordered = [(old, new, facts) for old, new, facts in parts
+                     if list(old.by_function) != list(new.by_function) or list(old.edges) != list(new.edges)]
+        for old, new, facts in reordered:
+            for table, was, now in ((previous.calls_by_function, old.by_function, new.by_function),
+                                    (previous.edges, old.edges, new.edges)):
+                if any(_path_of(entry) != facts.path for key in was.keys() | now.keys()
+                       for entry in table.get(key, ())):
+                    return False  # a key another file uses too: built anew
         for table, before in ((self.calls_by_function, previous.calls_by_function),
                               (self.edges, previous.edges), (self.callers, previous.callers),
                               (self.call_sites, previous.call_sites)):
@@ -199,9 +226,12 @@ class CallGraph:
                         table[key] = entries
                     else:
                         del table[key]
+        for _, new, facts in reordered:
+            self.calls_by_function = _in_file_order(self.calls_by_function, facts.path, new.by_function)
+            self.edges = _in_file_order(self.edges, facts.path, new.edges)
         for _, _, facts in parts:
             self._refresh_callees(facts)
-        if not all(_definitions(old) == _definitions(new) for old, new in changed):
+        if not all(_same_definitions(old, new) for old, new in changed):
             return True
         if all(_edge_shape(old) == _edge_shape(new) for old, new, _ in parts):
             self._memos = dict(previous._memos)

@@ -28,8 +28,7 @@ class FastAPIReader(OwnerResolution):
         constructors: list[tuple[FileFacts, CallFact, str]] = []
         # Calls that wire routes, routers and handlers: handled once every owner is known.
         wiring: list[tuple[FileFacts, CallFact, str]] = []
-        names_of_owner_classes = project.table_memo("owner class names", self._owner_class_names,
-                                                    reads_definitions=True)
+        names_of_owner_classes = self.owner_class_names()
         for facts in project.files:
             if not facts.calls:
                 continue
@@ -105,8 +104,7 @@ class FastAPIReader(OwnerResolution):
     def reads_call(self, facts: FileFacts, call: CallFact) -> bool:
         """Whether building the model read this call: it constructs an app or router, may
         wire one, or calls a function whose call sites tell the owner a parameter is given."""
-        names = self.project.table_memo("owner class names", self._owner_class_names,
-                                        reads_definitions=True)
+        names = self.owner_class_names()
         if self._call_role(call, names) != (None, None):
             return True
         target = self.project.function_target(call.call.value) \

@@ -12,6 +12,7 @@ annotations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -155,19 +156,31 @@ class OwnerResolution:
             found[owner.key] = owner
         return next(iter(found.values())) if len(found) == 1 else None
 
-    def _owner_class_names(self) -> frozenset[str]:
+    def owner_class_names(self) -> frozenset[str]:
         """Last names under which an app or router class can be called (`FastAPI`,
-        `APIRouter`, a project subclass, or a module-level alias of one)."""
+        `APIRouter`, a project subclass, or a module-level alias of one): a first test of a
+        call, before its callee is resolved (a name too many only costs that resolution)."""
+        return self.project.table_memo(
+            "owner class names", self._owner_class_names, reads_definitions=True,
+            patched=lambda names, patch: names | self._names_of(patch.bindings.items(), patch.functions.items()))
+
+    def _owner_class_names(self) -> frozenset[str]:
         classes = self.app_classes | self.router_classes
-        names = {qualname.rsplit(".", 1)[-1] for qualname in classes}
-        for qualname, (_, binding) in self.project.bindings.items():
+        return frozenset({qualname.rsplit(".", 1)[-1] for qualname in classes}) | self._names_of(
+            self.project.bindings.items(), self.project.functions.items())
+
+    def _names_of(self, bindings: Iterable, functions: Iterable) -> frozenset[str]:
+        classes = self.app_classes | self.router_classes
+        names = set()
+        for qualname, found in bindings:
             # `APIRouter = get_api_router_class(APIRoute)`: a factory that returns a subclass.
-            target = binding.value.symbol
+            target = found[1].value.symbol if found is not None else None
             if target and self.project.canonical(target) in classes:
                 names.add(qualname.rsplit(".", 1)[-1])
-        for qualname, ref in self.project.functions.items():
+        for qualname, ref in functions:
             # `get_api_router_class(APIRoute)(prefix=...)`: the class a factory returns, called.
-            if ref.function.returned is not None and self.project.canonical(f"{qualname}()") in classes:
+            if ref is not None and ref.function.returned is not None \
+                    and self.project.canonical(f"{qualname}()") in classes:
                 names.add(f"{ref.function.name}()")
         return frozenset(names)
 

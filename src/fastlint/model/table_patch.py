@@ -119,6 +119,8 @@ def table_patch(previous: Tables, references: References | None,
         if any(name.startswith(classes) for name in names):
             return None  # a class member: subclasses read it without naming it
         own_aliases |= before.aliases.keys()
+    # What the changed files wrote, old and new (read before the new facts are counted).
+    written = {text for old, new in pairs for facts in (old, new) for text in references.strings(facts)}
     if not _owned_by(previous, patch, pairs) or references.mention_besides(names, [new for _, new in pairs]):
         return None
     if any_mentions((target for alias, target in previous.aliases.items() if alias not in own_aliases), names) \
@@ -126,7 +128,6 @@ def table_patch(previous: Tables, references: References | None,
         return None
     # What was looked up for them, or for what the files themselves wrote of them (their
     # old facts: `second.get` when `second` is taken out), is forgotten.
-    written = {text for old, new in pairs for facts in (old, new) for text in references.strings(facts)}
     patch.forget = tuple(sorted(_spelled(names, written)))
     return patch
 

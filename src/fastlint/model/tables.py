@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # The keys of table memos that read every top-level function and binding (`table_memo`).
 _READS_DEFINITIONS: set[object] = set()
+_MISSING = object()
 PROPERTIES = frozenset({"property", "functools.cached_property"})  # reading one calls it
 
 
@@ -46,6 +47,9 @@ class Tables:
 
     files: list[FileFacts]  # in path order, set before the tables are built
     _source_reads = 0  # how many file texts were read (a memo built from one is not kept)
+    # The patch the tables were made with, and the table memos that read every definition
+    # as they were before it (see `table_memo`).
+    _patched: "tuple[TablePatch, dict[object, object]] | None" = None
 
     def _build_tables(self) -> None:
         self.modules: dict[str, FileFacts] = {}
@@ -175,8 +179,9 @@ class Tables:
             for name, stored in patch.factories.items():
                 (self.stored_factories.add if stored else self.stored_factories.discard)(name)
         if patch.definitions_changed:
-            self._table_memos = {key: value for key, value in self._table_memos.items()
-                                 if key not in _READS_DEFINITIONS}
+            memos = self._table_memos
+            self._table_memos = {key: value for key, value in memos.items() if key not in _READS_DEFINITIONS}
+            self._patched = (patch, {key: value for key, value in memos.items() if key in _READS_DEFINITIONS})
         if patch.aliases:
             self._rebind(patch.aliases)
         self._forget(patch.forget)
@@ -218,17 +223,22 @@ class Tables:
             self.__dict__["_alias_heads"] = heads | {name.partition(".")[0].partition("(")[0]
                                                      for name in rebound}
 
-    def table_memo(self, key: object, compute: "Callable[[], T]",
-                   reads_definitions: bool = False) -> "T":
+    def table_memo(self, key: object, compute: "Callable[[], T]", reads_definitions: bool = False,
+                   patched: "Callable[[T, TablePatch], T] | None" = None) -> "T":
         """`compute()`, kept across joins while every file keeps its interface: it may read
         only what the interfaces decide (see `file_memo`). One that reads the top-level
         functions and bindings of every module (not through names a file mentions) says
-        so: an edit that patches the tables computes it again (see `_patch`)."""
+        so: after an edit that patches the tables (see `_patch`) it is computed again, or
+        `patched` makes it from what it was and the patch."""
         if reads_definitions:
             _READS_DEFINITIONS.add(key)
         memo = self._table_memos
         if key not in memo:
-            memo[key] = compute()
+            before = self._patched[1].get(key, _MISSING) if self._patched is not None else _MISSING
+            if patched is not None and before is not _MISSING:
+                memo[key] = patched(before, self._patched[0])  # type: ignore[arg-type]
+            else:
+                memo[key] = compute()
         return memo[key]  # type: ignore[return-value]
 
     @cached_property

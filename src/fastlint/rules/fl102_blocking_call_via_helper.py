@@ -115,9 +115,12 @@ class BlockingCallViaHelper(ProjectRule):
 
         def still_holds(depths: dict[str, int]) -> dict[str, int] | None:
             """The depths before an edit whose changed edges the search never follows: from
-            a coroutine (a route calling a helper), awaited or run once, or off every chain."""
+            a coroutine (a route calling a helper), awaited or run once, or off every chain
+            (and from no function on a chain that is gone)."""
             functions = project.functions
             for caller, callee, awaited, once in graph.changed_edges:
+                if caller in depths and caller not in functions:
+                    return None  # a function on a chain is gone
                 if callee in depths and not awaited and not once and caller in functions \
                         and _runs_in_caller_thread(functions[caller]):
                     return None
