@@ -6,17 +6,16 @@
 
 Starts the real server (`python -m fastlint server`, cache in a scratch directory, so the
 first load is cold), opens a route module of the largest corpus project (litellm), waits
-for its first diagnostics (the load), then makes `--edits` edits inside an async route —
-odd edits insert a statement line, even edits delete it, so the lines below move — and
-for each measures the time from sending `didChange` to receiving the `publishDiagnostics`
-of that version. The statements typed take turns (`--kinds`): one that only moves the code
+for its first diagnostics (the load), then makes `--edits` edits — odd edits insert a
+statement, even edits delete it, so the lines below move — and for each measures the time from sending `didChange` to receiving the `publishDiagnostics`
+of that version. The statements typed take turns (`--kinds`), in an async route: one that only moves the code
 below (`_ = 1`), one that adds a standard-library call (`_ = len(str(1))`), one that calls
 a project function the route already calls (`_ = helper()`), one that adds a call edge
-to a project function it does not (`_ = other()`), and one that adds a call edge to a
-function that reaches a blocking call (`--chain-callee`: FL102's chains are searched
-again), and an import inside the route, since each reaches a different part of the
-incremental model. `--kinds module-import` types an import at the top of the module instead:
-it changes what the module binds, and the name resolution is built again. Reports the median and p95, overall and
+to a project function it does not (`_ = other()`), one that adds a call edge to a function
+that reaches a blocking call (`--chain-callee`: FL102's chains are searched again), and an
+import inside the route; then two that change what the module binds (its interface): an
+import at the top of the module and a function at its end. Each reaches a different part
+of the incremental model. Reports the median and p95, overall and
 per kind, the load time and the server's memory (RSS now and peak, from /proc). The
 debounce (50 ms) is part of every figure.
 """
@@ -77,11 +76,11 @@ def project_callees(text: str, package: str) -> tuple[str, str]:
 # code below it, one that adds a call to the standard library, one that calls a project
 # function the route calls already, one that adds a call edge to a project function.
 EDIT_KINDS = ("move", "library-call", "project-call", "new-call-edge", "new-blocking-chain",
-              "local-import")
-# Typed at the top of the module, not in the route: an import that binds a name of the module
-# changes its interface (what other modules can import from it), so the name resolution is
-# built again. Not in the default mix; `--kinds module-import` measures it.
-OTHER_KINDS = ("module-import",)
+              "local-import", "module-import", "new-function")
+# Typed at the top of the module (after its first import) and at its end, not in the route:
+# an import and a function that change what the module binds (its interface).
+AT_THE_TOP = "module-import"
+AT_THE_END = "new-function"
 # A function of MODULE that reaches a blocking call through sync helpers (found with
 # FL102's chain depths): calling it from the route adds the route to a chain.
 CHAIN_CALLEE = "_resolve_cursor_model_variant"
@@ -103,6 +102,8 @@ def typed(kind: str, version: int, callees: tuple[str, str, str]) -> str:
         return f"_ = len(str({version}))"
     if kind in ("local-import", "module-import"):
         return f"import json as _json{version}"
+    if kind == "new-function":
+        return f"\n\ndef _typed_{version}():\n    return {version}"
     return f"_ = {callees[EDIT_KINDS.index(kind) - 2]}()"
 
 
@@ -149,6 +150,7 @@ async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]
     text = target.read_text(encoding="utf-8")
     line, indent = edit_line(text)
     import_row = first_import_row(text)
+    end_row = text.count("\n")  # the file ends with a newline: the row after its last line
     start = time.perf_counter()
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=uri, language_id="python", version=0, text=text)))
@@ -158,15 +160,14 @@ async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]
     callees = (*project_callees(text, module.split("/", 1)[0]), chain_callee)
     for version in range(1, edits + 1):
         kind = kinds[(version - 1) // 2 % len(kinds)]
-        row, margin = (import_row, "") if kind in OTHER_KINDS else (line, indent)
+        row, margin = {AT_THE_TOP: (import_row, ""), AT_THE_END: (end_row, "")}.get(kind, (line, indent))
         at = types.Position(line=row, character=0)
         if version % 2:
-            change = types.TextDocumentContentChangePartial(
-                range=types.Range(start=at, end=at),
-                text=f"{margin}{typed(kind, version, callees)}\n")
+            inserted = f"{margin}{typed(kind, version, callees)}\n"
+            change = types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text=inserted)
         else:
-            change = types.TextDocumentContentChangePartial(
-                range=types.Range(start=at, end=types.Position(line=row + 1, character=0)), text="")
+            change = types.TextDocumentContentChangePartial(range=types.Range(
+                start=at, end=types.Position(line=row + inserted.count("\n"), character=0)), text="")
         sent = time.perf_counter()
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
@@ -227,8 +228,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--kinds", default=",".join(EDIT_KINDS),
-                        help=f"the edits typed in turn, of {', '.join(EDIT_KINDS + OTHER_KINDS)} "
-                             f"(default: {', '.join(EDIT_KINDS)})")
+                        help=f"the edits typed in turn, of {', '.join(EDIT_KINDS)} (default: all)")
     parser.add_argument("--chain-callee", default=CHAIN_CALLEE,
                         help="what new-blocking-chain calls: a function the module defines that "
                              "reaches a blocking call through sync helpers")
@@ -239,8 +239,8 @@ def main() -> None:
         profile(args.project, args.module)
         return
     kinds = tuple(args.kinds.split(","))
-    if not set(kinds) <= set(EDIT_KINDS + OTHER_KINDS):
-        raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS + OTHER_KINDS)}")
+    if not set(kinds) <= set(EDIT_KINDS):
+        raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS)}")
     if "new-blocking-chain" in kinds and f"def {args.chain_callee}(" not in \
             (args.project / args.module).read_text(encoding="utf-8"):
         raise SystemExit(f"--chain-callee: {args.module} defines no {args.chain_callee}()")

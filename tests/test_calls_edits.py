@@ -367,3 +367,18 @@ def test_new_callers_update_the_call_graph_in_the_order_of_a_fresh_build(tmp_pat
     assert list(graph.calls_by_function) == list(fresh.calls_by_function)
     assert list(graph.edges) == list(fresh.edges)
     assert dict(graph.calls_by_function) == dict(fresh.calls_by_function)
+
+
+def test_keys_a_reader_made_without_entries_stay_at_the_end_of_the_reordered_table():
+    from collections import defaultdict
+
+    from fastlint.model.callgraph import _in_file_order
+
+    def entry(path: str) -> tuple:
+        return (FileFacts(path, "m", False), None)
+
+    table = defaultdict(list, {"a.f": [entry("a.py")], "c.h": [entry("c.py")]})
+    table["asked"]  # a reader's `graph.edges[name]`: an empty list
+    table["b.new"] = [entry("b.py")]  # a caller the edited file b.py now has
+    ordered = _in_file_order(table, "b.py", {"b.new": None})
+    assert list(ordered) == ["a.f", "b.new", "c.h", "asked"]

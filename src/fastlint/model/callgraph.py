@@ -137,8 +137,10 @@ def _same_definitions(old: FileFacts, new: FileFacts) -> bool:
 def _in_file_order(table: dict, path: str, keys: dict) -> defaultdict:
     """`table` with the keys only the file at `path` uses (`keys`, in its order) where a
     fresh build puts them: after the keys of the files before it, before those after."""
-    before = [key for key, entries in table.items() if _path_of(entries[0]) < path]
-    after = [key for key, entries in table.items() if _path_of(entries[0]) > path]
+    # (A key without entries was made by a reader asking for it: it stays at the end.)
+    before = [key for key, entries in table.items() if entries and _path_of(entries[0]) < path]
+    after = [key for key, entries in table.items() if entries and _path_of(entries[0]) > path]
+    after.extend(key for key, entries in table.items() if not entries)
     ordered = defaultdict(list)
     for key in (*before, *(key for key in keys if key in table), *after):
         ordered[key] = table[key]
