@@ -549,7 +549,9 @@ def run_server_sequence(root: Path, seed: int, steps: int, every_file_open: bool
         to_check += state.disk_changed([*deleted, *edited])
         to_check += state.update({path: buffer for path, buffer in edited.items()
                                   if path in state.buffers or is_open(os.path.relpath(path, root))})
-        found = _server_findings(state.check(to_check))
+        checked = state.check(to_check)
+        assert not checked.problems, f"seed {seed}, step {step}: {edit.__name__}: {checked.problems}"
+        found = _server_findings(checked)
         assert found == expected(files), f"seed {seed}, step {step}: {edit.__name__}"
         codes |= {finding[4] for findings_here in found.values() for finding in findings_here}
     return codes
