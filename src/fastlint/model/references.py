@@ -31,8 +31,9 @@ def _dotted_strings(item: object, found: list[str]) -> None:
 
 
 def dotted_strings(facts: FileFacts) -> list[str]:
-    """Every string with a dot in a file's records (symbols, qualified names, constants)."""
-    found: list[str] = []
+    """Every string with a dot in a file's records (symbols, qualified names, constants),
+    and what each import names (`app.main.helper` for `from app.main import helper`)."""
+    found: list[str] = [imported.target for imported in facts.imports if "." in imported.target]
     for records in (facts.imports, facts.functions, facts.classes, facts.calls, facts.bindings):
         _dotted_strings(records, found)
     return found
@@ -58,6 +59,7 @@ class References:
         self._counts: dict[str, int] = dict(counts)
         self._ordered = sorted(counts)
         self._stale: set[str] = set()  # paths whose latest facts are not counted yet
+        self._read: dict[str, tuple[FileFacts, list[str]]] = {}  # strings of those, read
 
     def sync(self, files: Iterable[FileFacts]) -> None:
         """Take these as the project's files (counted when next asked)."""
@@ -80,10 +82,13 @@ class References:
                 delta.subtract(before[1])
             facts = self._latest.get(path)
             if facts is not None:
-                strings = before[1] if before is not None and before[0] is facts else dotted_strings(facts)
+                read = self._read.get(path)
+                strings = before[1] if before is not None and before[0] is facts else \
+                    read[1] if read is not None and read[0] is facts else dotted_strings(facts)
                 delta.update(strings)
                 self._counted[path] = (facts, strings)
         self._stale.clear()
+        self._read.clear()
         for text, change in delta.items():
             if change:
                 self._add(text, change)
@@ -100,8 +105,14 @@ class References:
 
     def strings(self, facts: FileFacts) -> list[str]:
         """The dotted strings of a file's facts (those counted, when they are)."""
-        found = self._counted.get(facts.path)
-        return found[1] if found is not None and found[0] is facts else dotted_strings(facts)
+        for table in (self._counted, self._read):
+            found = table.get(facts.path)
+            if found is not None and found[0] is facts:
+                return found[1]
+        strings = dotted_strings(facts)
+        if self._latest.get(facts.path) is facts:
+            self._read[facts.path] = (facts, strings)  # to be counted
+        return strings
 
     def mention(self, names: Iterable[str]) -> bool:
         """Whether any file mentions one of `names` (or something of it: `name.attr`)."""

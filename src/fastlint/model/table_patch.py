@@ -101,7 +101,6 @@ def table_patch(previous: Tables, references: References | None,
         return None
     patch = TablePatch()
     names: set[str] = set()
-    own_aliases: set[str] = set()
     for old, new in pairs:
         before, after = _entries(old), _entries(new)
         classes = tuple(f"{cls.qualname}." for cls in new.classes)
@@ -118,13 +117,13 @@ def table_patch(previous: Tables, references: References | None,
             patch.factories[name] = name in after.factories
         if any(name.startswith(classes) for name in names):
             return None  # a class member: subclasses read it without naming it
-        own_aliases |= before.aliases.keys()
     # What the changed files wrote, old and new (read before the new facts are counted).
     written = {text for old, new in pairs for facts in (old, new) for text in references.strings(facts)}
     if not _owned_by(previous, patch, pairs) or references.mention_besides(names, [new for _, new in pairs]):
         return None
-    if any_mentions((target for alias, target in previous.aliases.items() if alias not in own_aliases), names) \
-            or any_mentions(previous.module_aliases.values(), names):
+    # An alias leads to a name only from what a file wrote (counted above: an import names
+    # its target, a binding its value) or from a module's other name.
+    if any_mentions(previous.module_aliases.values(), names):
         return None
     # What was looked up for them, or for what the files themselves wrote of them (their
     # old facts: `second.get` when `second` is taken out), is forgotten.
