@@ -1,10 +1,13 @@
 """One project (a configuration root) held in memory for the editor.
 
 Every file's facts stay in memory after the first load (from the CLI's cache when it is
-warm). An edit re-collects only the edited buffers' facts; the project is then joined and
-the project rules run again (the join is not incremental yet: the engine rebuilds the
-model from the facts in memory). Open buffers replace their file's content; findings are
-reported for the open buffers only, so one edit refreshes every open document it affects.
+warm). An edit re-collects only the edited buffers' facts; the project is then joined again
+from the project before it (`Project(previous=...)`), which keeps what the edit cannot have
+changed: the name resolution while interfaces stay (patched when only names nothing else
+mentions change: `fastlint.model.table_patch`), the call graph (the changed files' parts
+replaced), and the analyses that read no position or none of the calls that changed
+(`Project.carried_memo`). Open buffers replace their file's content; findings are reported
+for the open buffers only, so one edit refreshes every open document it affects.
 """
 
 from __future__ import annotations
