@@ -382,3 +382,25 @@ def test_keys_a_reader_made_without_entries_stay_at_the_end_of_the_reordered_tab
     table["b.new"] = [entry("b.py")]  # a caller the edited file b.py now has
     ordered = _in_file_order(table, "b.py", {"b.new": None})
     assert list(ordered) == ["a.f", "b.new", "c.h", "asked"]
+
+
+def test_a_module_that_becomes_a_command_line_stops_starting_chains(tmp_path, monkeypatch):
+    """FL102's plan is kept across an edit only while the application scope is the same: a
+    coroutine in a module that starts importing a CLI library no longer counts."""
+    _write(tmp_path, MAIN.format(body="pass", module_level="", middle="pass"))
+    cli = "from app.services import slow\n\n\nasync def login():\n    return slow()\n"
+    (tmp_path / "app/cli.py").write_text(cli)
+    state = ProjectState(tmp_path, ClientSettings(), use_cache=False)
+    state.load()
+    paths = {name: ProjectState.key(tmp_path / f"app/{name}.py") for name in ("main", "services", "cli")}
+    buffers = {path: Buffer((tmp_path / f"app/{name}.py").read_text(), 0) for name, path in paths.items()}
+
+    def fl102(version: int, cli_text: str) -> list[tuple]:
+        buffers[paths["cli"]] = Buffer(cli_text, version)
+        checked = state.check(state.update(dict(buffers)))
+        return sorted((path, d.row) for path, (_, found) in checked.findings.items()
+                      for d in found if d.code == "FL102")
+
+    assert fl102(1, cli) == [(paths["services"], 11)]  # `later` and `login`: at the sleep
+    assert fl102(2, "import typer\n" + cli) == [(paths["main"], 23)]  # `later` alone
+    assert fl102(3, cli) == [(paths["services"], 11)]

@@ -291,6 +291,23 @@ def test_reported_only_on_given_files_but_sees_the_whole_project():
     assert lint(files, "FL102", paths=("app/helpers.py",)) == []
 
 
+def test_a_coroutine_outside_the_application_starts_no_chain():
+    """A CLI command (prefect's `cloud login`) that reaches the app's blocking helper is not a
+    second coroutine waiting on it: one route does, so the finding is at the route's call."""
+    files = {
+        "app/__init__.py": "",
+        "app/main.py": "from fastapi import FastAPI\nfrom app.helpers import build\n"
+                       "app = FastAPI()\n@app.get('/')\nasync def index():\n    build()\n",
+        "app/helpers.py": "import time\ndef build():\n    time.sleep(1)\n",
+        "app/cli.py": "import typer\nfrom app.helpers import build\nasync def login():\n    build()\n",
+    }
+    assert [(d.path, d.row) for d in lint(files, "FL102")] == [("app/main.py", 6)]
+    # Two coroutines of the application: one finding, at the blocking call.
+    files["app/other.py"] = "from app.helpers import build\nasync def other():\n    build()\n"
+    found = lint(files, "FL102")
+    assert [(d.path, d.row) for d in found] == [("app/helpers.py", 3)] and "2 coroutines" in found[0].message
+
+
 FIXED = [
     pytest.param(
         """\

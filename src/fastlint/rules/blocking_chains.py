@@ -23,12 +23,16 @@ from fastlint.model.project import FunctionRef, Project
 @dataclass(frozen=True, slots=True)
 class Plan:
     """What FL102 finds, before it is placed: each blocking call reached, with the coroutine
-    call sites that reach it and their chains; and the chain depths and startup work it was
-    found with (an edit that keeps both may keep the plan, see `_replanned`)."""
+    call sites that reach it and their chains; and the chain depths, startup work and
+    application scope it was found with (an edit that keeps them may keep the plan, see
+    `BlockingCallViaHelper._replanned`)."""
 
     chains: dict[str, int]
     runs_once: frozenset[str]
     reached: list[list[tuple[str, At, tuple[PlannedStep, ...]]]]
+    # The files outside application code: a coroutine there (a CLI command, a test) starts
+    # no chain, since no request waits on its event loop.
+    outside: frozenset[str] = frozenset()
 
 
 class Replaced(Exception):

@@ -140,8 +140,9 @@ class BlockingCallViaHelper(ProjectRule):
 
     def _replanned(self, project: Project, before: Plan) -> Plan | None:
         """The plan before an edit that changed calls only, when none of those calls is on a
-        chain (a blocking call, or a call of a function that reaches one) and the chains and
-        startup work are the same: with the indexes of the moved calls shifted."""
+        chain (a blocking call, or a call of a function that reaches one) and the chains,
+        startup work and application scope are the same: with the indexes of the moved calls
+        shifted."""
         blocking_symbol = self._blocking_symbol(project)
         chains = self._chain_depths(project, blocking_symbol)
         if chains != before.chains:
@@ -153,7 +154,8 @@ class BlockingCallViaHelper(ProjectRule):
         if not chains:
             return before
         runs_once = project.per_request.at_startup
-        if runs_once != before.runs_once:
+        outside = _outside_application(project)
+        if runs_once != before.runs_once or outside != before.outside:
             return None
         edits = project.calls_edits()
 
@@ -171,7 +173,7 @@ class BlockingCallViaHelper(ProjectRule):
                         for caller, place, steps in group] for group in before.reached]
         except Replaced:
             return None
-        return Plan(chains, runs_once, reached)
+        return Plan(chains, runs_once, reached, outside)
 
     def _reached(self, project: Project, files: dict[str, FileFacts]) -> Plan:
         """Every coroutine call site that reaches a blocking call, grouped by that call: the
@@ -184,6 +186,7 @@ class BlockingCallViaHelper(ProjectRule):
         if not chains:
             return Plan(chains, frozenset(), [])
         runs_once = project.per_request.at_startup
+        outside = _outside_application(project)
         search = ChainSearch(
             graph, chains, depth,
             lambda facts: project.file_memo((self._options_key, "leaf calls"), facts,
@@ -204,7 +207,7 @@ class BlockingCallViaHelper(ProjectRule):
                 if not edge.facts.functions[call.function].is_async:
                     continue
                 if call.awaited or call.once or edge.callee.qualname not in chains \
-                        or caller in runs_once:
+                        or caller in runs_once or edge.facts.path in outside:
                     continue
                 if is_blocking(project.canonical(call.call.value), extra, allowed):  # type: ignore[arg-type]
                     continue  # FL101 reports it
@@ -214,7 +217,7 @@ class BlockingCallViaHelper(ProjectRule):
                 leaf = steps[-1].at
                 span = files[leaf.path].calls[leaf.call].span
                 by_leaf[(leaf.path, span.row, span.col)].append((caller, search.at(edge.facts, call), steps))
-        return Plan(chains, runs_once, list(by_leaf.values()))
+        return Plan(chains, runs_once, list(by_leaf.values()), outside)
 
     def _at_call_site(self, project: Project, caller: str, facts: FileFacts, call: CallFact,
                       steps: tuple[Step, ...]) -> Diagnostic:
@@ -254,6 +257,11 @@ class BlockingCallViaHelper(ProjectRule):
             for item in reached
         )
         return replace(finding, related=related)
+
+
+def _outside_application(project: Project) -> frozenset[str]:
+    """The files outside application code (CLI commands, tests, scripts: see `model.scope`)."""
+    return frozenset(path for path, scope in project.scope.by_path.items() if not scope.is_application)
 
 
 def _runs_in_caller_thread(ref: FunctionRef) -> bool:
