@@ -293,7 +293,10 @@ class Project(Names):
         return {facts.module: self.imported_modules(facts) for facts in self.files}
 
     def imported_modules(self, facts: FileFacts) -> frozenset[str]:
-        """The project modules a file imports (itself left out)."""
+        """The project modules a file imports (itself left out). Of facts an edit replaced
+        (asked to compare), not kept: a file's memos are for its current facts."""
+        if self.modules.get(facts.module) is not facts:
+            return self._imported_modules(facts)
         return self.file_memo("imports", facts, lambda: self._imported_modules(facts))
 
     def _imported_modules(self, facts: FileFacts) -> frozenset[str]:
