@@ -79,23 +79,6 @@ def resolution_interface(facts: FileFacts) -> tuple:
     )
 
 
-def import_aliases(facts: FileFacts) -> dict[str, str]:
-    """What a file's imports bind in the resolution tables: `app.main.j` → `json` for
-    `import json as j` (the first import of a name; none where a binding of the module
-    aliases the name already)."""
-    module = facts.module
-    bound_by_bindings = {binding.qualname for binding in facts.bindings
-                         if bound_symbol(binding.value) not in (None, binding.qualname)}
-    found: dict[str, str] = {}
-    for imported in facts.imports:
-        if not binds_module_name(imported):
-            continue
-        bound = f"{module}.{imported.bound}"
-        if bound != imported.target and bound not in bound_by_bindings and bound not in found:
-            found[bound] = imported.target
-    return found
-
-
 def only_names_differ(old: FileFacts, new: FileFacts) -> bool:
     """Whether two interfaces of a file differ in the functions, bindings and imports of its
     module alone (its name and its classes with their bases the same)."""

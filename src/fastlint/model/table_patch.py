@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fastlint.facts.records import BindingFact, FileFacts
-from fastlint.model.interface import bound_symbol, import_aliases, lambda_product, positionless
+from fastlint.model.interface import positionless
 from fastlint.model.references import References, any_mentions, mentions_name
-from fastlint.model.tables import PROPERTIES, FunctionRef, Tables
+from fastlint.model.tables import FunctionRef, Tables, add_definitions, add_derived_aliases
 
 
 @dataclass
@@ -54,31 +54,11 @@ class _Entries:
 
 def _entries(facts: FileFacts) -> _Entries:
     functions: dict[str, FunctionRef] = {}
-    for function in facts.functions:
-        functions.setdefault(function.qualname, FunctionRef(facts, function))
     bindings: dict[str, tuple[FileFacts, BindingFact]] = {}
     aliases: dict[str, str] = {}
-    for binding in facts.bindings:
-        bindings[binding.qualname] = (facts, binding)
-        target = bound_symbol(binding.value)
-        if target is not None and target != binding.qualname:
-            aliases[binding.qualname] = target
-    for name, target in import_aliases(facts).items():
-        aliases.setdefault(name, target)
-    for qualname, ref in functions.items():
-        function = ref.function
-        if function.returns is not None and not function.is_async:
-            aliases.setdefault(f"{qualname}()", f"{function.returns}()")
-        elif function.returned is not None and (not function.is_async or function.yields):
-            aliases.setdefault(f"{qualname}()", function.returned)
-        if any(decorator.symbol in PROPERTIES for decorator in function.decorators):
-            aliases.setdefault(qualname, f"{qualname}()")
-    factories = set()
-    for qualname, (_, binding) in bindings.items():
-        product = lambda_product(binding.value)
-        if product is not None:
-            aliases.setdefault(f"{qualname}()", product)
-            factories.add(qualname)
+    factories: set[str] = set()
+    add_definitions(facts, functions, {}, bindings, aliases)
+    add_derived_aliases(functions, bindings, aliases, factories)
     return _Entries(
         functions,
         {q: (f.function.returns, f.function.returned, f.function.is_async, f.function.yields,

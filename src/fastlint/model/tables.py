@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from fastlint.facts.catalog import CLASS_ALIASES
 from fastlint.facts.records import BindingFact, ClassFact, FileFacts, FunctionFact
-from fastlint.model.interface import bound_symbol, lambda_product
+from fastlint.model.interface import binds_module_name, bound_symbol, lambda_product
 
 if TYPE_CHECKING:
     from fastlint.model.table_patch import TablePatch
@@ -28,6 +28,52 @@ T = TypeVar("T")
 _READS_DEFINITIONS: set[object] = set()
 _MISSING = object()
 PROPERTIES = frozenset({"property", "functools.cached_property"})  # reading one calls it
+
+
+# The rules that fill the tables, each once: `Tables._build_tables` applies them to every file
+# in path order (the first definition of a name wins, the last binding), and
+# `fastlint.model.table_patch` to the files of an edit alone.
+def add_definitions(facts: FileFacts, functions: dict, classes: dict, bindings: dict,
+                    aliases: dict[str, str]) -> None:
+    """Put a file's functions, classes, bindings and what its bindings and module-level
+    imports alias in the tables (an import binds a name no binding has)."""
+    for function in facts.functions:
+        functions.setdefault(function.qualname, FunctionRef(facts, function))
+    for cls in facts.classes:
+        classes.setdefault(cls.qualname, (facts, cls))
+    for binding in facts.bindings:
+        bindings[binding.qualname] = (facts, binding)
+        target = bound_symbol(binding.value)
+        if target is not None and target != binding.qualname:
+            aliases[binding.qualname] = target
+    for imported in facts.imports:
+        if not binds_module_name(imported):
+            continue
+        bound = f"{facts.module}.{imported.bound}"
+        if bound != imported.target and bound not in aliases:
+            aliases[bound] = imported.target
+
+
+def add_derived_aliases(functions: dict, bindings: dict, aliases: dict[str, str],
+                        factories: set[str]) -> None:
+    """The aliases the tables derive from their functions and bindings, where no other holds
+    the name: what calling a function gives, reading a property, calling a stored factory."""
+    for qualname, ref in functions.items():
+        function = ref.function
+        # A project function called for its value: `get_settings()` → its return type,
+        # or what it returns when it has no annotation (a generator: what it yields).
+        if function.returns is not None and not function.is_async:
+            aliases.setdefault(f"{qualname}()", f"{function.returns}()")
+        elif function.returned is not None and (not function.is_async or function.yields):
+            aliases.setdefault(f"{qualname}()", function.returned)
+        if any(decorator.symbol in PROPERTIES for decorator in function.decorators):
+            aliases.setdefault(qualname, f"{qualname}()")  # reading it calls it
+    for qualname, (_, binding) in bindings.items():
+        product = lambda_product(binding.value)
+        if product is not None:
+            # `self.get_client = lambda: AsyncOpenAI()`: calling it builds the client.
+            aliases.setdefault(f"{qualname}()", product)
+            factories.add(qualname)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,37 +118,8 @@ class Tables:
             self.modules.setdefault(facts.module, facts)
             if facts.alt_module and facts.alt_module != facts.module:
                 self.module_aliases.setdefault(facts.alt_module, facts.module)
-            for function in facts.functions:
-                self.functions.setdefault(function.qualname, FunctionRef(facts, function))
-            for cls in facts.classes:
-                self.classes.setdefault(cls.qualname, (facts, cls))
-            for binding in facts.bindings:
-                self.bindings[binding.qualname] = (facts, binding)
-                target = bound_symbol(binding.value)
-                if target is not None and target != binding.qualname:
-                    self.aliases[binding.qualname] = target
-            for imported in facts.imports:
-                if imported.in_function or imported.name == "*":
-                    continue
-                bound = f"{facts.module}.{imported.bound}"
-                if bound != imported.target and bound not in self.aliases:
-                    self.aliases[bound] = imported.target
-        for qualname, ref in self.functions.items():
-            function = ref.function
-            # A project function called for its value: `get_settings()` → its return type,
-            # or what it returns when it has no annotation (a generator: what it yields).
-            if function.returns is not None and not function.is_async:
-                self.aliases.setdefault(f"{qualname}()", f"{function.returns}()")
-            elif function.returned is not None and (not function.is_async or function.yields):
-                self.aliases.setdefault(f"{qualname}()", function.returned)
-            if any(decorator.symbol in PROPERTIES for decorator in function.decorators):
-                self.aliases.setdefault(qualname, f"{qualname}()")  # reading it calls it
-        for qualname, (_, binding) in self.bindings.items():
-            product = lambda_product(binding.value)
-            if product is not None:
-                # `self.get_client = lambda: AsyncOpenAI()`: calling it builds the client.
-                self.aliases.setdefault(f"{qualname}()", product)
-                self.stored_factories.add(qualname)
+            add_definitions(facts, self.functions, self.classes, self.bindings, self.aliases)
+        add_derived_aliases(self.functions, self.bindings, self.aliases, self.stored_factories)
 
     def _reuse_tables(self, previous: "Tables", changed: list[FileFacts],
                       patch: "TablePatch | None" = None) -> None:
