@@ -165,7 +165,7 @@ class CallGraph:
         self.call_sites: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
         self._memos: dict[object, object] = {}
         # After an edit that kept every definition but added or removed edges: the memos of
-        # the graph before it, and the functions those edges lead to.
+        # the graph before it, and those edges (offered to `memo`'s `reuse`).
         self._memos_before: dict[object, object] = {}
         self.changed_edges: frozenset[tuple[str, str, bool, bool]] = frozenset()
         if previous is None or changed is None or not self._update(previous, changed):

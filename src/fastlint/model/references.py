@@ -114,25 +114,12 @@ class References:
             self._read[facts.path] = (facts, strings)  # to be counted
         return strings
 
-    def mention(self, names: Iterable[str]) -> bool:
-        """Whether any file mentions one of `names` (or something of it: `name.attr`)."""
-        self._count_latest()
-        ordered = self._ordered
-        for name in names:
-            index = bisect_left(ordered, name)
-            while index < len(ordered) and ordered[index].startswith(name):
-                if mentions_name(ordered[index], name):
-                    return True
-                index += 1
-        return False
-
-
-    def mention_besides(self, names: Iterable[str], files: Iterable[FileFacts]) -> bool:
-        """Whether a file other than these mentions one of `names` (counted: these files'
-        own mentions are taken off)."""
+    def mention(self, names: Iterable[str], besides: Iterable[FileFacts] = ()) -> bool:
+        """Whether a file mentions one of `names` (or something of it: `name.attr`); with
+        `besides`, a file other than those (their own mentions are taken off the counts)."""
         self._count_latest()
         own: Counter[str] = Counter()
-        for facts in files:
+        for facts in besides:
             own.update(self.strings(facts))
         ordered, counts = self._ordered, self._counts
         for name in names:

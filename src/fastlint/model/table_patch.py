@@ -99,7 +99,7 @@ def table_patch(previous: Tables, references: References | None,
             return None  # a class member: subclasses read it without naming it
     # What the changed files wrote, old and new (read before the new facts are counted).
     written = {text for old, new in pairs for facts in (old, new) for text in references.strings(facts)}
-    if not _owned_by(previous, patch, pairs) or references.mention_besides(names, [new for _, new in pairs]):
+    if not _owned_by(previous, patch, pairs) or references.mention(names, besides=[new for _, new in pairs]):
         return None
     # An alias leads to a name only from what a file wrote (counted above: an import names
     # its target, a binding its value) or from a module's other name.
