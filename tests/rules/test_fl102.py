@@ -308,6 +308,27 @@ def test_a_coroutine_outside_the_application_starts_no_chain():
     assert [(d.path, d.row) for d in found] == [("app/helpers.py", 3)] and "2 coroutines" in found[0].message
 
 
+def test_a_coroutine_only_startup_and_command_line_commands_call_is_not_request_work():
+    """lnbits builds its extension list in the lifespan and in `lnbits-cli extensions list`,
+    a click command in a module the app imports: no request waits on it."""
+    files = {
+        "app/__init__.py": "",
+        "app/helpers.py": "import time\ndef build():\n    time.sleep(1)\n",
+        "app/listing.py": "from app.helpers import build\nasync def all_extensions():\n    build()\n",
+        "app/commands.py": "import click\nfrom app.listing import all_extensions\n"
+                           "@click.group()\ndef cli():\n    pass\n"
+                           "@cli.command('list')\nasync def extensions_list():\n    await all_extensions()\n",
+        "app/main.py": "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n"
+                       "from app import commands\nfrom app.listing import all_extensions\n"
+                       "@asynccontextmanager\nasync def lifespan(app):\n    await all_extensions()\n    yield\n"
+                       "app = FastAPI(lifespan=lifespan)\n",
+    }
+    assert lint(files, "FL102") == []
+    # Also awaited by a route: request work.
+    files["app/main.py"] += "@app.get('/')\nasync def index():\n    await all_extensions()\n"
+    assert [(d.path, d.row) for d in lint(files, "FL102")] == [("app/listing.py", 3)]
+
+
 FIXED = [
     pytest.param(
         """\

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from fastlint.facts.guards import Guard, contradicted
 from fastlint.model.callgraph import Edge
+from fastlint.model.scope import is_cli_command
 
 if TYPE_CHECKING:
     from fastlint.model.project import FunctionRef, Project
@@ -68,9 +69,10 @@ class PerRequest:
 
     @cached_property
     def at_startup(self) -> frozenset[str]:
-        """`runs_once`, and the coroutines only they (or code outside the application: a CLI
-        command, a test) call: `async def startup(app)` awaited by the lifespan, and what it
-        awaits in turn. A request entry point is never startup work."""
+        """`runs_once`, and the coroutines only they (or code outside the application, or a
+        command-line command wherever it is: `scope.is_cli_command`) call: `async def
+        startup(app)` awaited by the lifespan, and what it awaits in turn. A request entry
+        point is never startup work."""
         return self.project.carried_memo(("per request", "at startup"), self._at_startup)
 
     def _at_startup(self) -> frozenset[str]:
@@ -80,10 +82,12 @@ class PerRequest:
         application: dict[str, bool] = {}
 
         def outside(edge: Edge) -> bool:
+            """A caller outside the application, or a command-line command (in a module the
+            app imports, as lnbits's `commands.py`)."""
             path = edge.facts.path
             if path not in application:
                 application[path] = project.scope.is_application(edge.facts)
-            return not application[path]
+            return not application[path] or is_cli_command(edge.facts, edge.facts.functions[edge.call.function])
 
         found = set(self.runs_once)
         pending = list(found)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from fastlint.facts.records import FileFacts
+from fastlint.facts.records import FileFacts, FunctionFact
 from fastlint.files.layout import ProjectLayout
 
 if TYPE_CHECKING:
@@ -302,6 +302,17 @@ def import_inputs(project: "Project", facts: FileFacts) -> tuple:
     return (project.imported_modules(facts), cli_library(facts),
             any(i.module.split(".", 1)[0] == "pytest" and not i.in_function for i in facts.imports),
             any(i.target in _ALEMBIC_MODULES for i in facts.imports))
+
+
+_COMMAND_DECORATORS = frozenset({"command", "group"})
+
+
+def is_cli_command(facts: FileFacts, function: FunctionFact) -> bool:
+    """Whether a function is a command of a command-line library (`@cli.command("list")`,
+    `@app.command()`, `@click.group`) in a module that imports one, whatever its scope."""
+    return bool(cli_library(facts)) and any(
+        isinstance(decorator.value, str) and decorator.value.rsplit(".", 1)[-1] in _COMMAND_DECORATORS
+        for decorator in function.decorators)
 
 
 def cli_library(facts: FileFacts) -> str:
