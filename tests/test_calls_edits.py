@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fastlint.facts.records import CallFact, FileFacts, ImportFact, Val
+from fastlint.facts.records import CallFact, FileFacts, FunctionFact, ImportFact, Span, Val
 from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
 from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts
@@ -70,7 +70,7 @@ async def index():
 
 async def later():
     return slow()
-"""
+{tail}"""
 
 
 # Imports from app.main a name it does not bind (yet).
@@ -95,7 +95,7 @@ class Server:
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.root = root
-        _write(root, MAIN.format(body="pass", module_level="", middle="pass"))
+        _write(root, MAIN.format(body="pass", module_level="", middle="pass", tail=""))
         self.state = ProjectState(root, ClientSettings(), use_cache=False)
         self.state.load()
         self.main = ProjectState.key(root / "app/main.py")
@@ -113,11 +113,11 @@ class Server:
                             lambda rule, *args: self.builds.append("FL102") or reached(rule, *args))
         self.edit(body="pass")
 
-    def edit(self, body: str, module_level: str = "", middle: str = "pass") -> list[tuple]:
+    def edit(self, body: str, module_level: str = "", middle: str = "pass", tail: str = "") -> list[tuple]:
         """Type in main.py; its findings and services.py's, which must be a fresh server's."""
         self.version += 1
         self.builds.clear()
-        text = MAIN.format(body=body, module_level=module_level, middle=middle)
+        text = MAIN.format(body=body, module_level=module_level, middle=middle, tail=tail)
         found = _findings(self.state.check(self.state.update({self.main: Buffer(text, self.version)})))
         built = list(self.builds)
         cold_root = self.root / "cold"
@@ -387,7 +387,7 @@ def test_keys_a_reader_made_without_entries_stay_at_the_end_of_the_reordered_tab
 def test_a_module_that_becomes_a_command_line_stops_starting_chains(tmp_path, monkeypatch):
     """FL102's plan is kept across an edit only while the application scope is the same: a
     coroutine in a module that starts importing a CLI library no longer counts."""
-    _write(tmp_path, MAIN.format(body="pass", module_level="", middle="pass"))
+    _write(tmp_path, MAIN.format(body="pass", module_level="", middle="pass", tail=""))
     cli = "from app.services import slow\n\n\nasync def login():\n    return slow()\n"
     (tmp_path / "app/cli.py").write_text(cli)
     state = ProjectState(tmp_path, ClientSettings(), use_cache=False)
@@ -404,3 +404,82 @@ def test_a_module_that_becomes_a_command_line_stops_starting_chains(tmp_path, mo
     assert fl102(1, cli) == [(paths["services"], 11)]  # `later` and `login`: at the sleep
     assert fl102(2, "import typer\n" + cli) == [(paths["main"], 23)]  # `later` alone
     assert fl102(3, cli) == [(paths["services"], 11)]
+
+
+# ---------------------------------------------------------------------- definitions at the end
+@pytest.mark.parametrize("tail", [
+    "\n\ndef fresh_helper():\n    return other()\n",
+    "\n\nasync def fresh_route_like():\n    return clean()\n",
+    "\nLIMIT = 5\n",
+])
+def test_a_definition_typed_at_the_end_that_nothing_reads_keeps_the_model_the_scope_and_fl102s_plan(
+        tmp_path, monkeypatch, tail):
+    server = Server(tmp_path, monkeypatch)
+    scope = server.scope_table()
+    server.edit(body="pass", tail=tail)
+    assert server.builds == [] and server.project.model_placed()
+    assert server.scope_table() is scope
+    server.edit(body="pass")  # and taken out again
+    assert server.builds == [] and server.scope_table() is scope
+
+
+def test_a_coroutine_typed_at_the_end_that_reaches_a_blocking_call_finds_the_chains_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    found = server.edit(body="pass", tail="\n\nasync def fresh():\n    return slow()\n")
+    assert server.builds == ["FL102"] and server.project.model_placed()
+    assert "2 coroutines reach it" in found[0][3]
+
+
+@pytest.mark.parametrize("tail", [
+    "\n\n@app.get('/fresh')\nasync def fresh():\n    return 1\n",  # a route
+    "\n\nfrom fastapi import Depends\n\n\ndef fresh(x=Depends(clean)):\n    return x\n",  # a dependency
+    "\napi = FastAPI()\n",  # another app, where a server may be pointed
+])
+def test_a_definition_typed_at_the_end_that_the_model_reads_builds_it_again(tmp_path, monkeypatch, tail):
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="pass", tail=tail)
+    assert "tables" not in server.builds
+    assert "model" in server.builds and not server.project.model_placed()
+
+
+def test_names_typed_at_the_end_that_make_an_alembic_revision_classify_the_scope_again(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    scope = server.scope_table()
+    server.edit(body="pass", tail="\nrevision = 'a1'\ndown_revision = None\n")
+    assert server.project.model_placed() and server.scope_table() is not scope
+    assert server.project.scope.by_path[server.main].kind == "migration"
+
+
+def test_a_definition_the_file_itself_already_mentions_builds_the_model_again(tmp_path, monkeypatch):
+    """`index` calls `fresh_helper` before it is defined: once it is, that call resolves to it."""
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="_ = fresh_helper()")
+    found = server.edit(body="_ = fresh_helper()", tail="\n\ndef fresh_helper():\n    time.sleep(1)\n")
+    assert "tables" not in server.builds and "model" in server.builds
+    assert "FL102" in _codes(found)  # `index` → `fresh_helper` → `time.sleep`
+    # A route whose handler is defined after it is wired: the model reads the definition.
+    wired = "app.add_api_route('/late', late_handler)"
+    server.edit(body="pass", module_level=wired)
+    assert "app.main.late_handler" not in server.project.fastapi.route_handlers
+    server.edit(body="pass", module_level=wired, tail="\n\ndef late_handler():\n    return 1\n")
+    assert "app.main.late_handler" in server.project.fastapi.route_handlers
+
+
+def _function(name: str) -> FunctionFact:
+    span = Span(1, 0, 2, 0)
+    return FunctionFact(f"app.main.{name}", name, None, False, span, span, (), (), None, False, False, False, 1, 0)
+
+
+def test_calls_edit_tells_when_the_last_definitions_changed_too():
+    calls = (_call("a"),)
+    one = positionless_facts(FileFacts("app/main.py", "app.main", False, calls=calls,
+                                       functions=(_function("f"),)))
+    two = positionless_facts(FileFacts("app/main.py", "app.main", False, calls=calls,
+                                       functions=(_function("f"), _function("g"))))
+    before = positionless_facts(FileFacts("app/main.py", "app.main", False, calls=calls,
+                                          functions=(_function("g"), _function("f"))))
+    assert calls_edit(one, two, module_names=True) == CallsEdit(1, 1, 1, 0, definitions_changed=True)
+    assert calls_edit(two, one, module_names=True) == CallsEdit(1, 1, 1, 0, definitions_changed=True)
+    assert calls_edit(one, two) is None  # the tables were not patched for the new name
+    # One typed before the others moves them: their indexes (which calls hold) are not kept.
+    assert calls_edit(one, before, module_names=True) is None

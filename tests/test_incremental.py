@@ -66,6 +66,8 @@ class Model:
     extra_calls: dict[str, str] = field(default_factory=dict)
     # (router, helper): app/reexports.py imports from the router a helper the router imports.
     reexported: tuple[str, str] | None = None
+    # path → definitions written at the end of the file, that nothing else mentions yet.
+    trailing: dict[str, str] = field(default_factory=dict)
     counter: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -96,6 +98,9 @@ class Model:
             if module in self.double_quoted:
                 text = text.replace("('x')", '("x")')
             rendered[f"app/routers/{module}.py"] = text
+        for path, text in self.trailing.items():
+            if path in rendered:
+                rendered[path] += text
         for path in rendered:
             if path.endswith(".py"):
                 lines = rendered[path].split("\n")
@@ -315,6 +320,37 @@ def _reexport(model: Model, rng: random.Random) -> None:
     model.reexported = rng.choice(pairs) if pairs and model.reexported is None else None
 
 
+def _append_definition(model: Model, rng: random.Random) -> None:
+    """Write definitions at the end of a router or service (or take them out): a function
+    nothing calls yet (sync and blocking, a coroutine calling what the module calls, one
+    whose parameter is a dependency), a constant, another router bound to an app's name, or
+    an Alembic revision's names. The module's interface changes by names nothing mentions."""
+    modules = [f"app/routers/{m}.py" for m in model.routers] + [f"app/services/{m}.py" for m in model.services]
+    if not modules:
+        return
+    path = rng.choice(sorted(modules))
+    if path in model.trailing and rng.random() < 0.6:
+        del model.trailing[path]
+        return
+    module = path.rsplit("/", 1)[1][:-3]
+    if "routers" in path:
+        called = sorted({model._called(module, r.helper) for r in model.routers[module] if r.helper})
+    else:
+        called = sorted(model.services[module])
+    name = model.fresh("late")
+    texts = [
+        f"\n\ndef {name}(x):\n    time.sleep(1)\n    return x\n",
+        f"\n\nasync def {name}():\n    return {called[0] if called else 'len'}('x')\n",
+        f"\n\ndef {name}(x):\n    return {called[-1] if called else 'len'}(x)\n",
+        f"\n\nfrom fastapi import Depends\n\n\ndef {name}(x=Depends({called[0] if called else 'len'})):\n    return x\n",
+        f"\n\n{name.upper()} = 5\n",
+        "\n\nrevision = 'abc'\ndown_revision = None\n",
+    ]
+    if "routers" in path:
+        texts.append("\n\napi = APIRouter()\n")
+    model.trailing[path] = rng.choice(texts)
+
+
 def _append_comment(model: Model, rng: random.Random) -> None:
     paths = [p for p in model.files() if p.endswith(".py")]
     path = rng.choice(paths)
@@ -385,7 +421,8 @@ def _rename_binding(model: Model, rng: random.Random) -> None:
 EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper, _add_helper,
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
          _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
-         _comment_a_blank_line, _pad_a_helper, _call_more, _call_more, _reexport]
+         _comment_a_blank_line, _pad_a_helper, _call_more, _call_more, _reexport,
+         _append_definition, _append_definition]
 
 
 class Disk:

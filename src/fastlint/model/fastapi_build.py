@@ -64,9 +64,9 @@ class FastAPIReader(OwnerResolution):
                 self._wiring_call(facts, call, method)
         for facts in project.files:
             for function, decorator in project.file_memo("route decorators", facts,
-                                                         lambda: _route_decorators(facts)):
+                                                         lambda: route_decorators(facts)):
                 self._decorator(facts, function, decorator)
-            for binding in project.file_memo("asgi bindings", facts, lambda: _asgi_bindings(facts)):
+            for binding in project.file_memo("asgi bindings", facts, lambda: asgi_bindings(facts)):
                 self._served_by_name(facts, binding)
 
     def _owner_calls(self, facts: FileFacts, names_of_owner_classes: frozenset[str],
@@ -285,7 +285,7 @@ def _binding_names(facts: FileFacts) -> dict[tuple[str, int, int], str]:
 _DECORATOR_METHODS = frozenset(ROUTE_METHODS) | {"middleware", "exception_handler", "on_event"}
 
 
-def _asgi_bindings(facts: FileFacts) -> tuple[BindingFact, ...]:
+def asgi_bindings(facts: FileFacts) -> tuple[BindingFact, ...]:
     """A file's module-level bindings of the names ASGI servers are pointed at, to a call or
     a reference (`app = create_app()`)."""
     names = {f"{facts.module}.{name}" for name in ASGI_NAMES}
@@ -293,7 +293,7 @@ def _asgi_bindings(facts: FileFacts) -> tuple[BindingFact, ...]:
                  if binding.qualname in names and binding.value.kind in ("call", "ref"))
 
 
-def _route_decorators(facts: FileFacts) -> tuple[tuple[FunctionFact, Val], ...]:
+def route_decorators(facts: FileFacts) -> tuple[tuple[FunctionFact, Val], ...]:
     """The decorators of a file that may declare a route or a handler (`@x.get(...)`,
     `@x.middleware(...)`…), with the function each decorates: the only ones
     `_route_decorator` acts on."""

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from fastlint.facts.records import FileFacts
-from fastlint.model.fastapi_build import FastAPIReader
+from fastlint.model.fastapi_build import FastAPIReader, asgi_bindings, route_decorators
 from fastlint.model.fastapi_moved import place_moved
 from fastlint.model.fastapi_records import MIDDLEWARE_BASES, Route, RouteOwner
 
@@ -46,7 +46,8 @@ class FastAPIModel(FastAPIReader):
         model = cls.__new__(cls)
         super(FastAPIModel, model).__init__(project)
         model.call_sites_read.update(before.call_sites_read)
-        if any(model.reads_call(facts, call) for facts, call in project.replaced_calls()):
+        if any(model.reads_call(facts, call) for facts, call in project.replaced_calls()) \
+                or not project.definitions_kept(lambda facts: _definition_inputs(project, facts)):
             return None
         return model if place_moved(model, before, changed, edits) else None
 
@@ -211,6 +212,14 @@ class FastAPIModel(FastAPIReader):
         for route in self.resolved_routes:
             grouped[route.owner.key if route.owner else None].append(route)
         return grouped
+
+
+def _definition_inputs(project: "Project", facts: FileFacts) -> tuple:
+    """What building the model reads of a file's definitions besides their names: how many
+    decorators may declare a route or handler and bindings an ASGI server may be pointed at
+    (an edit of definitions changes only the last ones, see `calls_edit`), and what its
+    `Depends(...)` name."""
+    return len(route_decorators(facts)), len(asgi_bindings(facts)), _depends_targets(project, facts)
 
 
 def _depends_targets(project: "Project", facts: FileFacts) -> tuple[str, ...]:

@@ -126,11 +126,13 @@ def positionless_facts(facts: FileFacts) -> tuple:
 
 # Where the calls are in a file's positionless facts, where its imports are, and where the
 # uses of imported names are: no project analysis reads those (the layer rules read them
-# when they report); and the fields of an import's positionless record that tell whether
+# when they report); where its definitions are (functions, bindings, and the names of those
+# at module level); and the fields of an import's positionless record that tell whether
 # it binds a name of the module.
 _CALLS = 11
 _IMPORTS = 8
 _IMPORT_USES = 6
+_DEFINITIONS = (5, 9, 12)
 _IMPORT_IN_FUNCTION = _KEPT[ImportFact].index(ImportFact._fields.index("in_function"))
 _IMPORT_NAME = _KEPT[ImportFact].index(ImportFact._fields.index("name"))
 
@@ -141,13 +143,16 @@ class CallsEdit:
     and its last `kept_after` are the same calls (moved, perhaps), those between were
     replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there.
     Imports may have changed too (`imports_changed`): inside functions, or, when what they
-    bind matters to no other name, at module level; the import graph reads them."""
+    bind matters to no other name, at module level; the import graph reads them. So may the
+    definitions at the end of the file, when nothing reads the names they define
+    (`definitions_changed`: functions or bindings added or taken out after the others)."""
 
     old_count: int
     new_count: int
     kept_before: int
     kept_after: int
     imports_changed: bool = False
+    definitions_changed: bool = False
 
     def removed(self, old: FileFacts) -> tuple[CallFact, ...]:
         return old.calls[self.kept_before:self.old_count - self.kept_after]
@@ -164,16 +169,20 @@ class CallsEdit:
         return None
 
 
-def calls_edit(old_form: tuple, new_form: tuple, module_imports: bool = False) -> CallsEdit | None:
+def calls_edit(old_form: tuple, new_form: tuple, module_names: bool = False) -> CallsEdit | None:
     """Given two `positionless_facts` of a file, how its calls changed, when nothing else
-    did but where imported names are used and what is imported inside functions (at module
-    level too, with `module_imports`: when what they bind was found to matter to no other
-    name, see `Project`); else None."""
-    if any(was != now for index, (was, now) in enumerate(zip(old_form, new_form))
-           if index not in (_CALLS, _IMPORT_USES, _IMPORTS)):
-        return None
+    did but where imported names are used and what is imported inside functions. With
+    `module_names` (what the module's names bind was found to matter to no other name, see
+    `Project`), its module-level imports may differ too, and its definitions after those
+    both have. Else None."""
+    for index, (was, now) in enumerate(zip(old_form, new_form)):
+        if was == now or index in (_CALLS, _IMPORT_USES, _IMPORTS):
+            continue
+        if not module_names or index not in _DEFINITIONS or not _one_extends_other(was, now):
+            return None
+    definitions_changed = any(old_form[index] != new_form[index] for index in _DEFINITIONS)
     imports_changed = old_form[_IMPORTS] != new_form[_IMPORTS]
-    if imports_changed and not module_imports and _module_imports(old_form) != _module_imports(new_form):
+    if imports_changed and not module_names and _module_imports(old_form) != _module_imports(new_form):
         return None
     old, new = old_form[_CALLS], new_form[_CALLS]
     shortest = min(len(old), len(new))
@@ -183,7 +192,12 @@ def calls_edit(old_form: tuple, new_form: tuple, module_imports: bool = False) -
     after = 0
     while after < shortest - before and old[-1 - after] == new[-1 - after]:
         after += 1
-    return CallsEdit(len(old), len(new), before, after, imports_changed)
+    return CallsEdit(len(old), len(new), before, after, imports_changed, definitions_changed)
+
+
+def _one_extends_other(was: tuple, now: tuple) -> bool:
+    shortest = min(len(was), len(now))
+    return was[:shortest] == now[:shortest]
 
 
 def _module_imports(form: tuple) -> tuple:

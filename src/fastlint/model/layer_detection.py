@@ -112,7 +112,7 @@ def detect(project: "Project", modules: Iterable[str]) -> Detection:
     # does not make a unit layered.
     layers_by_unit: dict[str, set[str]] = defaultdict(set)
     for module, found in classified.items():
-        if not files[module].is_package or _defines_code(files[module]):
+        if not files[module].is_package or defines_code(files[module]):
             layers_by_unit[found.unit].add(found.layer)
     # A layered unit serves HTTP: three layers with no router are a library's folder names.
     units = tuple(sorted(unit for unit, layers in layers_by_unit.items()
@@ -177,7 +177,8 @@ def _is_test(project: "Project", module: str) -> bool:
     return facts is None or facts.is_test
 
 
-def _defines_code(facts: FileFacts) -> bool:
+def defines_code(facts: FileFacts) -> bool:
+    """Whether a module defines a class or a function of its own (not re-exports alone)."""
     return bool(facts.classes) or any(not f.nested for f in facts.functions)
 
 
@@ -185,7 +186,7 @@ def _check_content(project: "Project", facts: FileFacts, layer: str,
                    declares_routes: bool) -> tuple[str, str] | Rejected:
     """The layer the content confirms, with a note on the evidence; or why it is rejected.
     A module with no code of its own (`__init__.py`, re-exports) keeps its name."""
-    if not _defines_code(facts):
+    if not defines_code(facts):
         return layer, ""
     if declares_routes and layer in ("models", "schemas"):
         return "routers", f" (a {layer} name), declares routes"  # `routers/models.py`
@@ -216,7 +217,7 @@ def _follow_submodules(files: dict[str, FileFacts], classified: dict[str, Classi
     of its modules go: `models/` of pydantic classes is schemas, an `api/` of modules that
     declare no route is in no layer."""
     for module, found in list(classified.items()):
-        if not files[module].is_package or _defines_code(files[module]):
+        if not files[module].is_package or defines_code(files[module]):
             continue
         votes: Counter[str | None] = Counter(
             other.layer for name, other in classified.items() if name.rpartition(".")[0] == module)
@@ -275,7 +276,7 @@ def _confirm_services(project: "Project", classified: dict[str, Classified],
     used_packages = {_services_package(m) for m in services if m in reached} - {None}
     for module in services:
         facts = project.modules[module]
-        if module in reached or not _defines_code(facts) or module in route_modules \
+        if module in reached or not defines_code(facts) or module in route_modules \
                 or _services_package(module) in used_packages:
             continue
         rejected[module] = Rejected("services", "no router uses it", classified[module].unit)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastlint.facts.records import FileFacts, Span
-from fastlint.model.layer_detection import detect
+from fastlint.model.layer_detection import defines_code, detect
 from fastlint.options import Option, OptionValueError
 
 if TYPE_CHECKING:
@@ -218,10 +218,12 @@ class Layering:
 
     def _detect(self) -> None:
         # Names read from no position: kept across edits that only move code, or that change
-        # calls in functions (it reads the model, the scope, definitions and imports).
-        self.detection = self.project.carried_memo(
-            ("layer detection",), lambda: detect(self.project, self._modules()),
-            self.project.kept_with_scope)
+        # calls in functions (it reads the model, the scope, definitions and imports), or
+        # the last definitions of a module that defined code before and after.
+        project = self.project
+        self.detection = project.carried_memo(
+            ("layer detection",), lambda: detect(project, self._modules()),
+            lambda before: project.kept_with_scope(before) if project.definitions_kept(defines_code) else None)
         self.parents = self.detection.units
         for module, found in self.detection.classified.items():
             if self.detection.in_layer(module):

@@ -13,7 +13,7 @@ the top of the model: none of them imports it but for annotations).
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import TypeVar
@@ -28,9 +28,9 @@ from fastlint.model.interface import (
 )
 from fastlint.model.names import Names
 from fastlint.model.per_request import PerRequest
-from fastlint.model.references import References
+from fastlint.model.references import References, any_mentions, record_strings
 from fastlint.model.table_patch import TablePatch, table_patch
-from fastlint.model.scope import ApplicationScope, ScopeConfig, import_inputs
+from fastlint.model.scope import ApplicationScope, ScopeConfig, definition_inputs, import_inputs
 from fastlint.model.tables import FunctionRef
 
 __all__ = ["FunctionRef", "Project"]
@@ -134,7 +134,7 @@ class Project(Names):
             self._reuse_tables(previous, [new for _, new in changed], patch)
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
-            edits = self._calls_edits(previous, changed, rebound)
+            edits = self._calls_edits(previous, changed, rebound, patch)
             if edits is not None:
                 model = previous.__dict__.get("fastapi")
                 self._model_before = (model, changed, edits) if model is not None else None
@@ -150,11 +150,12 @@ class Project(Names):
             previous._let_go(keep_callgraph=self._updated_from is not None)
 
     def _calls_edits(self, previous: "Project", changed: list[tuple[FileFacts, FileFacts]],
-                     rebound: set[str]) -> "dict[str, CallsEdit] | None":
+                     rebound: set[str], patch: TablePatch | None) -> "dict[str, CallsEdit] | None":
         """How the calls of each changed file changed, for the files whose positionless facts
-        differ from `previous`'s only in their calls (and imports: in functions, or at module
-        level for the `rebound` files; empty when every file only moved); None when another
-        fact changed."""
+        differ from `previous`'s only in their calls (and, for the `rebound` files, whose
+        tables `patch` patched, in their module-level imports and their last definitions,
+        which the file itself does not mention either; empty when every file only moved);
+        None when another fact changed."""
         edits: dict[str, CallsEdit] = {}
         for old, new in changed:
             form = positionless_facts(new)
@@ -163,11 +164,24 @@ class Project(Names):
             old_form = kept[1] if kept is not None and kept[0] is old else positionless_facts(old)
             if form == old_form:
                 continue
-            edit = calls_edit(old_form, form, module_imports=new.path in rebound)
-            if edit is None:
+            edit = calls_edit(old_form, form, module_names=new.path in rebound)
+            if edit is None or edit.definitions_changed and (
+                    patch is None or self._mentions_own_definitions(old, new, patch)):
                 return None
             edits[new.path] = edit
         return edits
+
+    def _mentions_own_definitions(self, old: FileFacts, new: FileFacts, patch: TablePatch) -> bool:
+        """Whether a file mentions a function or binding its edit added or took out (at its
+        end, see `calls_edit`) elsewhere than in those: what its other records resolve to
+        would then change (the other files' mentions were counted by `table_patch`)."""
+        names = [*patch.functions, *patch.bindings]
+        if not names:
+            return False
+        strings = Counter(self._references.strings(new))  # type: ignore[union-attr]
+        strings.subtract(record_strings(new.functions[len(old.functions):]))
+        strings.subtract(record_strings(new.bindings[len(old.bindings):]))
+        return any_mentions((text for text, count in strings.items() if count > 0), names)
 
     def track_references(self) -> None:
         """Count every dotted name the files mention, and keep counting for the projects made
@@ -261,6 +275,13 @@ class Project(Names):
             for call in edit.added(new):
                 yield new, call
 
+    def definitions_kept(self, read: "Callable[[FileFacts], object]") -> bool:
+        """Whether each file whose last definitions the edit changed (see `calls_edit`)
+        gives the same `read` before and after: what an analysis reads of definitions
+        besides their names (nothing else mentions those)."""
+        return all(read(old) == read(new) for old, new, edit in self._replaced
+                   if edit.definitions_changed)
+
     def model_placed(self) -> bool:
         """Whether the FastAPI model is the one before the edit, placed anew (no call or
         fact it reads changed): what the model's tables give is then the same."""
@@ -274,11 +295,12 @@ class Project(Names):
 
     def kept_with_scope(self, value: T) -> "T | None":
         """`reuse` for an analysis that reads the model, and what the application scope reads
-        of imports (`scope.import_inputs`) and calls (those made at module level or under
-        `if __name__ == "__main__":`)."""
+        of imports (`scope.import_inputs`), definitions (`scope.definition_inputs`) and calls
+        (those made at module level or under `if __name__ == "__main__":`)."""
         if not self.model_placed() or any(
                 edit.imports_changed and import_inputs(self, old) != import_inputs(self, new)
                 for old, new, edit in self._replaced) \
+                or not self.definitions_kept(definition_inputs) \
                 or any(call.function < 0 or call.in_main_guard for _, call in self.replaced_calls()):
             return None
         return value

@@ -39,6 +39,13 @@ def dotted_strings(facts: FileFacts) -> list[str]:
     return found
 
 
+def record_strings(records: tuple) -> list[str]:
+    """Every string with a dot in some of a file's records (as `dotted_strings` counts them)."""
+    found: list[str] = []
+    _dotted_strings(records, found)
+    return found
+
+
 def mentions_name(text: str, name: str) -> bool:
     """Whether `text` is the dotted `name` or starts with it (`name.attr`, `name()`)."""
     return text.startswith(name) and (len(text) == len(name) or text[len(name)] in ".(")

@@ -304,6 +304,15 @@ def import_inputs(project: "Project", facts: FileFacts) -> tuple:
             any(i.target in _ALEMBIC_MODULES for i in facts.imports))
 
 
+def definition_inputs(facts: FileFacts) -> tuple:
+    """What of a file's definitions the scope reads: whether it is an Alembic revision, and
+    its bindings of the names an ASGI server is pointed at."""
+    return (_alembic_evidence(facts),
+            tuple((binding.qualname, binding.value.kind, binding.value.value) for binding in facts.bindings
+                  if binding.qualname[len(facts.module) + 1:] in _APP_NAMES
+                  and isinstance(binding.value.value, str)))
+
+
 _COMMAND_DECORATORS = frozenset({"command", "group"})
 
 
