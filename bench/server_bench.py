@@ -41,13 +41,20 @@ MODULE = "litellm/proxy/response_api_endpoints/endpoints.py"
 TARGET_P95 = 0.2
 
 
+def _first_route(text: str) -> ast.AsyncFunctionDef:
+    return next(node for node in ast.walk(ast.parse(text)) if isinstance(node, ast.AsyncFunctionDef)
+                and any("router." in ast.unparse(d) for d in node.decorator_list))
+
+
+def above_route_line(text: str) -> int:
+    """The 0-based line of the first async route's first decorator."""
+    return _first_route(text).decorator_list[0].lineno - 1
+
+
 def edit_line(text: str) -> tuple[int, str]:
     """Where to type: the 0-based line of the first statement after the docstring of the
     first async route, and its indentation."""
-    tree = ast.parse(text)
-    route = next(node for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)
-                 and any("router." in ast.unparse(d) for d in node.decorator_list))
-    body = route.body
+    body = _first_route(text).body
     first = body[1] if len(body) > 1 and isinstance(body[0], ast.Expr) \
         and isinstance(body[0].value, ast.Constant) else body[0]
     return first.lineno - 1, " " * first.col_offset
@@ -77,10 +84,14 @@ def project_callees(text: str, package: str) -> tuple[str, str]:
 # function the route calls already, one that adds a call edge to a project function.
 EDIT_KINDS = ("move", "library-call", "project-call", "new-call-edge", "new-blocking-chain",
               "local-import", "module-import", "new-function")
-# Typed at the top of the module (after its first import) and at its end, not in the route:
-# an import and a function that change what the module binds (its interface).
+# Not in the default turn, measured with `--kinds`: a route typed at the end of the module,
+# and a function typed above the first route (the definitions below it move).
+MORE_KINDS = ("new-route", "function-above")
+# Typed at the top of the module (after its first import), at its end, or above the route,
+# not in the route: an import and a function that change what the module binds (its interface).
 AT_THE_TOP = "module-import"
-AT_THE_END = "new-function"
+AT_THE_END = ("new-function", "new-route")
+ABOVE_THE_ROUTE = "function-above"
 # A function of MODULE that reaches a blocking call through sync helpers (found with
 # FL102's chain depths): calling it from the route adds the route to a chain.
 CHAIN_CALLEE = "_resolve_cursor_model_variant"
@@ -104,6 +115,10 @@ def typed(kind: str, version: int, callees: tuple[str, str, str]) -> str:
         return f"import json as _json{version}"
     if kind == "new-function":
         return f"\n\ndef _typed_{version}():\n    return {version}"
+    if kind == "new-route":
+        return f"\n\n@router.get('/typed-{version}')\nasync def _typed_{version}():\n    return {version}"
+    if kind == "function-above":
+        return f"def _typed_{version}():\n    return {version}\n\n"
     return f"_ = {callees[EDIT_KINDS.index(kind) - 2]}()"
 
 
@@ -151,6 +166,7 @@ async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]
     line, indent = edit_line(text)
     import_row = first_import_row(text)
     end_row = text.count("\n")  # the file ends with a newline: the row after its last line
+    above_row = above_route_line(text)
     start = time.perf_counter()
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=uri, language_id="python", version=0, text=text)))
@@ -160,7 +176,8 @@ async def measure(project: Path, module: str, edits: int, kinds: tuple[str, ...]
     callees = (*project_callees(text, module.split("/", 1)[0]), chain_callee)
     for version in range(1, edits + 1):
         kind = kinds[(version - 1) // 2 % len(kinds)]
-        row, margin = {AT_THE_TOP: (import_row, ""), AT_THE_END: (end_row, "")}.get(kind, (line, indent))
+        row, margin = (import_row, "") if kind == AT_THE_TOP else (end_row, "") if kind in AT_THE_END \
+            else (above_row, "") if kind == ABOVE_THE_ROUTE else (line, indent)
         at = types.Position(line=row, character=0)
         if version % 2:
             inserted = f"{margin}{typed(kind, version, callees)}\n"
@@ -228,7 +245,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--kinds", default=",".join(EDIT_KINDS),
-                        help=f"the edits typed in turn, of {', '.join(EDIT_KINDS)} (default: all)")
+                        help=f"the edits typed in turn, of {', '.join(EDIT_KINDS + MORE_KINDS)} "
+                             f"(default: {', '.join(EDIT_KINDS)})")
     parser.add_argument("--chain-callee", default=CHAIN_CALLEE,
                         help="what new-blocking-chain calls: a function the module defines that "
                              "reaches a blocking call through sync helpers")
@@ -239,8 +257,8 @@ def main() -> None:
         profile(args.project, args.module)
         return
     kinds = tuple(args.kinds.split(","))
-    if not set(kinds) <= set(EDIT_KINDS):
-        raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS)}")
+    if not set(kinds) <= set(EDIT_KINDS + MORE_KINDS):
+        raise SystemExit(f"--kinds: one or more of {', '.join(EDIT_KINDS + MORE_KINDS)}")
     if "new-blocking-chain" in kinds and f"def {args.chain_callee}(" not in \
             (args.project / args.module).read_text(encoding="utf-8"):
         raise SystemExit(f"--chain-callee: {args.module} defines no {args.chain_callee}()")

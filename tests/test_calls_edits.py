@@ -16,7 +16,7 @@ import pytest
 from fastlint.facts.records import CallFact, FileFacts, FunctionFact, ImportFact, Span, Val
 from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
-from fastlint.model.interface import CallsEdit, calls_edit, positionless_facts
+from fastlint.model.interface import CallsEdit, Run, calls_edit, positionless_facts
 from fastlint.model.references import References, mentions_name
 from fastlint.model.tables import Tables
 from fastlint.rules.fl102_blocking_call_via_helper import BlockingCallViaHelper
@@ -180,10 +180,12 @@ def test_a_blocking_call_typed_in_a_route_finds_the_chains_again(tmp_path, monke
     assert server.builds == ["FL102"] and "FL101" in _codes(found)
 
 
-def test_a_call_at_module_level_classifies_the_scope_again(tmp_path, monkeypatch):
+def test_a_call_the_scope_reads_classifies_it_again(tmp_path, monkeypatch):
     server = Server(tmp_path, monkeypatch)
     scope = server.scope_table()
-    server.edit(body="pass", module_level="other()")
+    server.edit(body="pass", module_level="other()")  # not a factory of the app
+    assert server.project.model_placed() and server.scope_table() is scope
+    server.edit(body="pass", module_level="if __name__ == '__main__':\n    other()")  # a script's
     assert server.project.model_placed() and server.scope_table() is not scope
 
 
@@ -407,19 +409,28 @@ def test_a_module_that_becomes_a_command_line_stops_starting_chains(tmp_path, mo
 
 
 # ---------------------------------------------------------------------- definitions at the end
-@pytest.mark.parametrize("tail", [
-    "\n\ndef fresh_helper():\n    return other()\n",
-    "\n\nasync def fresh_route_like():\n    return clean()\n",
-    "\nLIMIT = 5\n",
-])
-def test_a_definition_typed_at_the_end_that_nothing_reads_keeps_the_model_the_scope_and_fl102s_plan(
-        tmp_path, monkeypatch, tail):
+NOT_READ = ["\n\ndef fresh_helper():\n    return other()\n",
+            "\n\nasync def fresh_route_like():\n    return clean()\n",
+            "\nLIMIT = 5\n"]
+
+
+@pytest.mark.parametrize("typed", NOT_READ)
+@pytest.mark.parametrize("where", ["at the end", "above the others"])
+def test_a_definition_that_nothing_reads_keeps_the_model_the_scope_and_fl102s_plan(
+        tmp_path, monkeypatch, typed, where):
     server = Server(tmp_path, monkeypatch)
     scope = server.scope_table()
-    server.edit(body="pass", tail=tail)
+    before = server.edit(body="_ = other()")
+    placed = {"tail": typed} if where == "at the end" else {"module_level": typed}
+    found = server.edit(body="_ = other()", **placed)
     assert server.builds == [] and server.project.model_placed()
     assert server.scope_table() is scope
-    server.edit(body="pass")  # and taken out again
+    # `later`'s finding moved with the lines typed above it (the plan's indexes shifted).
+    moved = typed.count("\n") if where == "above the others" else 0
+    assert "FL102" in _codes(before)
+    assert [(row, code) for row, _, code, *_ in found if code == "FL102"] \
+        == [(row + moved, code) for row, _, code, *_ in before if code == "FL102"]
+    server.edit(body="_ = other()")  # and taken out again
     assert server.builds == [] and server.scope_table() is scope
 
 
@@ -431,7 +442,7 @@ def test_a_coroutine_typed_at_the_end_that_reaches_a_blocking_call_finds_the_cha
 
 
 @pytest.mark.parametrize("tail", [
-    "\n\n@app.get('/fresh')\nasync def fresh():\n    return 1\n",  # a route
+    "\n\n@app.middleware('http')\nasync def fresh(request, call_next):\n    return await call_next(request)\n",
     "\n\nfrom fastapi import Depends\n\n\ndef fresh(x=Depends(clean)):\n    return x\n",  # a dependency
     "\napi = FastAPI()\n",  # another app, where a server may be pointed
 ])
@@ -440,6 +451,24 @@ def test_a_definition_typed_at_the_end_that_the_model_reads_builds_it_again(tmp_
     server.edit(body="pass", tail=tail)
     assert "tables" not in server.builds
     assert "model" in server.builds and not server.project.model_placed()
+
+
+@pytest.mark.parametrize("where", ["at the end", "above the others"])
+def test_a_route_typed_in_a_module_that_declares_others_is_added_to_the_placed_model(tmp_path, monkeypatch, where):
+    server = Server(tmp_path, monkeypatch)
+    scope = server.scope_table()
+    route = "\n\n@app.get('/fresh')\nasync def fresh():\n    return clean()\n"
+    server.edit(body="pass", **({"tail": route} if where == "at the end" else {"module_level": route}))
+    model = server.project.fastapi
+    assert "model" not in server.builds and model.routes_changed and not server.project.model_placed()
+    assert server.scope_table() is scope
+    # Where a build puts it: the routes of decorators in the order they are written.
+    fresh = FastAPIModel(server.project)
+    assert [(r.handler, r.span) for r in model.routes] == [(r.handler, r.span) for r in fresh.routes]
+    assert "app.main.fresh" in model.route_handlers
+    server.edit(body="pass")  # and taken out again
+    assert "model" not in server.builds and "app.main.fresh" not in server.project.fastapi.route_handlers
+    assert server.scope_table() is scope
 
 
 def test_names_typed_at_the_end_that_make_an_alembic_revision_classify_the_scope_again(tmp_path, monkeypatch):
@@ -470,16 +499,26 @@ def _function(name: str) -> FunctionFact:
     return FunctionFact(f"app.main.{name}", name, None, False, span, span, (), (), None, False, False, False, 1, 0)
 
 
-def test_calls_edit_tells_when_the_last_definitions_changed_too():
-    calls = (_call("a"),)
-    one = positionless_facts(FileFacts("app/main.py", "app.main", False, calls=calls,
-                                       functions=(_function("f"),)))
-    two = positionless_facts(FileFacts("app/main.py", "app.main", False, calls=calls,
-                                       functions=(_function("f"), _function("g"))))
-    before = positionless_facts(FileFacts("app/main.py", "app.main", False, calls=calls,
-                                          functions=(_function("g"), _function("f"))))
-    assert calls_edit(one, two, module_names=True) == CallsEdit(1, 1, 1, 0, definitions_changed=True)
-    assert calls_edit(two, one, module_names=True) == CallsEdit(1, 1, 1, 0, definitions_changed=True)
-    assert calls_edit(one, two) is None  # the tables were not patched for the new name
-    # One typed before the others moves them: their indexes (which calls hold) are not kept.
-    assert calls_edit(one, before, module_names=True) is None
+def _defining(*names: str, calls: tuple = ()) -> tuple:
+    return positionless_facts(FileFacts("app/main.py", "app.main", False, calls=calls,
+                                        functions=tuple(map(_function, names))))
+
+
+def test_calls_edit_tells_where_definitions_were_typed_or_taken_out():
+    in_f = (_call("a", 0),)
+    edit = calls_edit(_defining("f", calls=in_f), _defining("f", "g", calls=in_f), module_names=True)
+    assert edit == CallsEdit(1, 1, 1, 0, definitions_changed=True, functions=Run(1, 0, 1))
+    assert calls_edit(_defining("f", "g", calls=in_f), _defining("f", calls=in_f),
+                      module_names=True).functions == Run(1, 1, 0)
+    assert calls_edit(_defining("f"), _defining("f", "g")) is None  # the tables were not patched
+    # Typed above: `f` is the second function now, and its call is the same call.
+    edit = calls_edit(_defining("f", calls=in_f), _defining("g", "f", calls=(_call("a", 1),)),
+                      module_names=True)
+    assert edit == CallsEdit(1, 1, 1, 0, definitions_changed=True, functions=Run(0, 0, 1))
+    assert [edit.functions.new_index(i) for i in range(1)] == [1]
+    # A call of a function taken out is a replaced call.
+    assert calls_edit(_defining("g", "f", calls=(_call("a", 0), _call("b", 1))),
+                      _defining("f", calls=(_call("b", 0),)), module_names=True) \
+        == CallsEdit(2, 1, 0, 1, definitions_changed=True, functions=Run(0, 1, 0))
+    # One replaced by another in the same place is more than a run typed or taken out.
+    assert calls_edit(_defining("f", "g"), _defining("f", "h"), module_names=True) is None

@@ -66,8 +66,9 @@ class Model:
     extra_calls: dict[str, str] = field(default_factory=dict)
     # (router, helper): app/reexports.py imports from the router a helper the router imports.
     reexported: tuple[str, str] | None = None
-    # path → definitions written at the end of the file, that nothing else mentions yet.
-    trailing: dict[str, str] = field(default_factory=dict)
+    # path → definitions that nothing else mentions yet, and whether they are written above
+    # the others (after the imports) or at the end of the file.
+    trailing: dict[str, tuple[str, bool]] = field(default_factory=dict)
     counter: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -98,9 +99,11 @@ class Model:
             if module in self.double_quoted:
                 text = text.replace("('x')", '("x")')
             rendered[f"app/routers/{module}.py"] = text
-        for path, text in self.trailing.items():
+        for path, (text, above) in self.trailing.items():
             if path in rendered:
-                rendered[path] += text
+                code = rendered[path]
+                at = code.find("\n\n\n") if above else -1
+                rendered[path] = code + text if at < 0 else code[:at] + text + code[at:]
         for path in rendered:
             if path.endswith(".py"):
                 lines = rendered[path].split("\n")
@@ -320,8 +323,9 @@ def _reexport(model: Model, rng: random.Random) -> None:
     model.reexported = rng.choice(pairs) if pairs and model.reexported is None else None
 
 
-def _append_definition(model: Model, rng: random.Random) -> None:
-    """Write definitions at the end of a router or service (or take them out): a function
+def _type_definition(model: Model, rng: random.Random) -> None:
+    """Write definitions above the others or at the end of a router or service (or take them
+    out): a function
     nothing calls yet (sync and blocking, a coroutine calling what the module calls, one
     whose parameter is a dependency), a constant, another router bound to an app's name, or
     an Alembic revision's names. The module's interface changes by names nothing mentions."""
@@ -348,7 +352,8 @@ def _append_definition(model: Model, rng: random.Random) -> None:
     ]
     if "routers" in path:
         texts.append("\n\napi = APIRouter()\n")
-    model.trailing[path] = rng.choice(texts)
+        texts.append(f"\n\n@router.get('/{name}')\nasync def {name}():\n    return {called[0] if called else 'len'}('x')\n")
+    model.trailing[path] = (rng.choice(texts), rng.random() < 0.5)
 
 
 def _append_comment(model: Model, rng: random.Random) -> None:
@@ -422,7 +427,7 @@ EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
          _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
          _comment_a_blank_line, _pad_a_helper, _call_more, _call_more, _reexport,
-         _append_definition, _append_definition]
+         _type_definition, _type_definition]
 
 
 class Disk:

@@ -62,6 +62,7 @@ class FastAPIReader(OwnerResolution):
                 self._call_form_route(facts, call)
             else:
                 self._wiring_call(facts, call, method)
+        self.decorator_routes_from = len(self.routes)
         for facts in project.files:
             for function, decorator in project.file_memo("route decorators", facts,
                                                          lambda: route_decorators(facts)):
@@ -211,6 +212,20 @@ class FastAPIReader(OwnerResolution):
             self.owners[key] = RouteOwner(key, "router", value.value.rsplit(".", 1)[-1], facts, call, prefix)
         return self.owners[key]
 
+    def add_typed_route(self, facts: FileFacts, function: FunctionFact, decorator: Val) -> None:
+        """The route of a decorator typed after the model was built, put where a build puts
+        it: among the routes of decorators, in the order of the files and of their place."""
+        count = len(self.routes)
+        self._decorator(facts, function, decorator)
+        if len(self.routes) == count:
+            return
+        route = self.routes.pop()
+        place = (facts.path, route.span.row, route.span.col)
+        index = next((index for index in range(self.decorator_routes_from, len(self.routes))
+                      for other in [self.routes[index]]
+                      if (other.facts.path, other.span.row, other.span.col) > place), len(self.routes))
+        self.routes.insert(index, route)
+
     def _decorator(self, facts: FileFacts, function: FunctionFact, decorator: Val) -> None:
         enclosing = None
         if function.nested:
@@ -297,8 +312,14 @@ def route_decorators(facts: FileFacts) -> tuple[tuple[FunctionFact, Val], ...]:
     """The decorators of a file that may declare a route or a handler (`@x.get(...)`,
     `@x.middleware(...)`…), with the function each decorates: the only ones
     `_route_decorator` acts on."""
-    return tuple(
-        (function, decorator) for function in facts.functions for decorator in function.decorators
-        if decorator.kind == "call" and isinstance(decorator.value, str)
-        and decorator.value.rsplit(".", 1)[-1] in _DECORATOR_METHODS
-    )
+    return tuple((function, decorator) for function in facts.functions
+                 for decorator in function.decorators if decorator_method(decorator))
+
+
+def decorator_method(decorator: Val) -> str | None:
+    """The method of a decorator that may declare a route or a handler (`get`, `middleware`…)."""
+    if decorator.kind == "call" and isinstance(decorator.value, str):
+        method = decorator.value.rsplit(".", 1)[-1]
+        if method in _DECORATOR_METHODS:
+            return method
+    return None

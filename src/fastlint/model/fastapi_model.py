@@ -16,10 +16,10 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fastlint.facts.records import FileFacts
-from fastlint.model.fastapi_build import FastAPIReader, asgi_bindings, route_decorators
+from fastlint.facts.records import FileFacts, FunctionFact, Val
+from fastlint.model.fastapi_build import FastAPIReader, asgi_bindings, decorator_method
 from fastlint.model.fastapi_moved import place_moved
-from fastlint.model.fastapi_records import MIDDLEWARE_BASES, Route, RouteOwner
+from fastlint.model.fastapi_records import MIDDLEWARE_BASES, ROUTE_METHODS, Route, RouteOwner
 
 # The records are imported from here by rules (`from fastlint.model.fastapi_model import Route`).
 __all__ = ["FastAPIModel", "MIDDLEWARE_BASES", "Route", "RouteOwner"]
@@ -34,6 +34,9 @@ class FastAPIModel(FastAPIReader):
 
     def __init__(self, project: "Project") -> None:
         super().__init__(project)
+        # Whether the model was placed from the one before an edit that typed or took out
+        # routes (see `moved`): its other tables are that model's.
+        self.routes_changed = False
         self._build()
 
     @classmethod
@@ -42,14 +45,29 @@ class FastAPIModel(FastAPIReader):
               edits: "dict[str, CallsEdit]") -> "FastAPIModel | None":
         """The model of a project whose changed files only moved, or changed calls the model
         does not read: `before`'s, placed in the new facts (see fastlint.model.fastapi_moved);
-        None when it cannot be placed."""
+        None when it cannot be placed. An edit that typed or took out functions may have
+        typed or taken out their routes too, in a module that declares others before and
+        after: they are added or left out (`routes_changed`)."""
         model = cls.__new__(cls)
         super(FastAPIModel, model).__init__(project)
+        model.routes_changed = False
         model.call_sites_read.update(before.call_sites_read)
-        if any(model.reads_call(facts, call) for facts, call in project.replaced_calls()) \
-                or not project.definitions_kept(lambda facts: _definition_inputs(project, facts)):
+        if any(model.reads_call(facts, call) for facts, call in project.edit.calls()) \
+                or not project.edit.definitions_kept(lambda facts: _definition_inputs(project, facts)):
             return None
-        return model if place_moved(model, before, changed, edits) else None
+        typed = _typed_routes(project)
+        if typed is None or not place_moved(model, before, changed, edits):
+            return None
+        if typed or len(model.routes) != len(before.routes):
+            owners = len(model.owners)
+            for facts, function, decorator in typed:
+                model.add_typed_route(facts, function, decorator)
+            modules = {new.module for _, new, edit in project.edit.files if edit.definitions_changed}
+            if len(model.owners) != owners or not modules <= {route.facts.module for route in before.routes} \
+                    or not modules <= {route.facts.module for route in model.routes}:
+                return None  # a module starts or stops declaring routes: the scope reads that
+            model.routes_changed = True
+        return model
 
     def owner_dependencies(self, key: tuple[str, int, int],
                            seen: frozenset = frozenset()) -> tuple[str, ...]:
@@ -165,7 +183,7 @@ class FastAPIModel(FastAPIReader):
     @cached_property
     def middleware(self) -> frozenset[str]:
         return self.project.carried_memo(("fastapi", "middleware"), self._middleware,
-                                         self.project.kept_with_model)
+                                         self.project.kept_with_model_but_routes)
 
     def _middleware(self) -> frozenset[str]:
         project = self.project
@@ -215,11 +233,29 @@ class FastAPIModel(FastAPIReader):
 
 
 def _definition_inputs(project: "Project", facts: FileFacts) -> tuple:
-    """What building the model reads of a file's definitions besides their names: how many
-    decorators may declare a route or handler and bindings an ASGI server may be pointed at
-    (an edit of definitions changes only the last ones, see `calls_edit`), and what its
-    `Depends(...)` name."""
-    return len(route_decorators(facts)), len(asgi_bindings(facts)), _depends_targets(project, facts)
+    """What building the model reads of a file's definitions besides their names and their
+    routes: how many bindings an ASGI server may be pointed at (an edit of definitions adds
+    or takes out some in one place, see `calls_edit`), and what its `Depends(...)` name."""
+    return len(asgi_bindings(facts)), _depends_targets(project, facts)
+
+
+def _typed_routes(project: "Project") -> "list[tuple[FileFacts, FunctionFact, Val]] | None":
+    """The decorators that declare a route on the functions an edit typed (see `calls_edit`),
+    with their file and function; None when one it typed or took out declares a handler
+    (middleware, exception or startup: other tables hold those)."""
+    found = []
+    for old, new, edit in project.edit.files:
+        run = edit.functions
+        for facts, functions in ((old, old.functions[run.at:run.at + run.removed]),
+                                 (new, run.added_of(new.functions))):
+            for function in functions:
+                for decorator in function.decorators:
+                    method = decorator_method(decorator)
+                    if method is not None and method not in ROUTE_METHODS:
+                        return None
+                    if method is not None and facts is new:
+                        found.append((new, function, decorator))
+    return found
 
 
 def _depends_targets(project: "Project", facts: FileFacts) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from fastlint.model.fastapi_records import RouteOwner
 
 if TYPE_CHECKING:
     from fastlint.model.fastapi_owners import OwnerResolution
-    from fastlint.model.interface import CallsEdit
+    from fastlint.model.interface import CallsEdit, Run
 
 Key = tuple[str, int, int]
 
@@ -48,16 +48,21 @@ class _Placement:
         self.keys: dict[Key, Key] = {}  # (path, row, col) where a span starts → where it is now
         self.spans: dict[tuple[str, Span], Span] = {}
         self.clear = True  # False when one old position is two new ones
+        self.removed: set[int] = set()  # ids of the old functions an edit took out
         for old, new in changed:
             path = old.path
-            for was, now in _kept_calls(old, new, edits.get(path)):
+            edit = edits.get(path)
+            for was, now in _kept_calls(old, new, edit):
                 self._pair(path, was.call, now.call)
                 self._span(path, was.span, now.span)
-            for was, now in zip(old.functions, new.functions):
+            if edit is not None:
+                run = edit.functions
+                self.removed.update(map(id, old.functions[run.at:run.at + run.removed]))
+            for was, now in _kept(old.functions, new.functions, edit.functions if edit else None):
                 self.objects[id(was)] = now
                 for decorator, new_decorator in zip(was.decorators, now.decorators):
                     self._pair(path, decorator, new_decorator)
-            for was, now in zip(old.bindings, new.bindings):
+            for was, now in _kept(old.bindings, new.bindings, edit.bindings if edit else None):
                 self._pair(path, was.value, now.value)
 
     def _pair(self, path: str, was: Val, now: Val) -> None:
@@ -110,6 +115,18 @@ def _kept_calls(old: FileFacts, new: FileFacts,
         yield from zip(old.calls[-edit.kept_after:], new.calls[-edit.kept_after:])
 
 
+def _kept(old: tuple, new: tuple, run: "Run | None") -> Iterator[tuple]:
+    """The records (functions or bindings) of a file before and after an edit that are the
+    same record, paired."""
+    if run is None:
+        yield from zip(old, new)
+        return
+    for index, was in enumerate(old):
+        now = run.new_index(index)
+        if now is not None:
+            yield was, new[now]
+
+
 def place_moved(model: "OwnerResolution", before: "OwnerResolution",
                 changed: list[tuple[FileFacts, FileFacts]], edits: "dict[str, CallsEdit]") -> bool:
     """Fill `model`'s tables from `before`'s with the changed files' records placed in their
@@ -141,7 +158,12 @@ def _place(model: "OwnerResolution", before: "OwnerResolution", place: _Placemen
             include = replace(include, facts=place.facts(include.facts), call=place.obj(include.call))
         model.includes.append(replace(include, parent=place.key(include.parent),
                                       child=place.key(include.child)))
-    for route in before.routes:
+    model.decorator_routes_from = before.decorator_routes_from
+    for index, route in enumerate(before.routes):
+        if route.function is not None and id(route.function) in place.removed:
+            # The edit took out its handler (see `FastAPIModel.moved`): a decorator's route.
+            model.decorator_routes_from -= index < before.decorator_routes_from
+            continue
         route_owner = owner(route.owner) if route.owner is not None else None
         if place.moved(route.facts):
             route = replace(route, facts=place.facts(route.facts),

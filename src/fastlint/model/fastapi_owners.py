@@ -35,6 +35,9 @@ class OwnerResolution:
         self.owners: dict[tuple[str, int, int], RouteOwner] = {}
         self.includes: list[Include] = []
         self.routes: list[Route] = []
+        # Where in `routes` those declared by decorators start: they follow in the order of
+        # the files, and of the decorators in each.
+        self.decorator_routes_from = 0
         self.middleware_functions: set[str] = set()
         self.exception_handlers: set[str] = set()
         self.lifespans: set[str] = set()

@@ -126,15 +126,42 @@ def positionless_facts(facts: FileFacts) -> tuple:
 
 # Where the calls are in a file's positionless facts, where its imports are, and where the
 # uses of imported names are: no project analysis reads those (the layer rules read them
-# when they report); where its definitions are (functions, bindings, and the names of those
-# at module level); and the fields of an import's positionless record that tell whether
-# it binds a name of the module.
+# when they report); where its definitions are (the names of those at module level, its
+# functions and its bindings); the field of a call's positionless record that holds the
+# index of its function; and the fields of an import's that tell whether it binds a name of
+# the module.
 _CALLS = 11
 _IMPORTS = 8
 _IMPORT_USES = 6
-_DEFINITIONS = (5, 9, 12)
+_DEFINES, _FUNCTIONS, _BINDINGS = 5, 9, 12
+_CALL_FUNCTION = _KEPT[CallFact].index(CallFact._fields.index("function"))
 _IMPORT_IN_FUNCTION = _KEPT[ImportFact].index(ImportFact._fields.index("in_function"))
 _IMPORT_NAME = _KEPT[ImportFact].index(ImportFact._fields.index("name"))
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Records of a file inserted or taken out in one place: from index `at`, `removed` old
+    ones gave way to `added` new ones (one of the two is 0); the others are the same."""
+
+    at: int = 0
+    removed: int = 0
+    added: int = 0
+
+    def new_index(self, index: int) -> int | None:
+        """Where the old record at `index` is in the new records; None for a removed one."""
+        if index < self.at:
+            return index
+        if index < self.at + self.removed:
+            return None
+        return index - self.removed + self.added
+
+    def added_of(self, records: tuple) -> tuple:
+        """The new records among a file's new ones."""
+        return records[self.at:self.at + self.added]
+
+
+_SAME = Run()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +170,10 @@ class CallsEdit:
     and its last `kept_after` are the same calls (moved, perhaps), those between were
     replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there.
     Imports may have changed too (`imports_changed`): inside functions, or, when what they
-    bind matters to no other name, at module level; the import graph reads them. So may the
-    definitions at the end of the file, when nothing reads the names they define
-    (`definitions_changed`: functions or bindings added or taken out after the others)."""
+    bind matters to no other name, at module level; the import graph reads them. So may its
+    definitions, when nothing reads the names they define: functions or bindings typed or
+    taken out in one place (`functions`, `bindings`: where; the functions after them are
+    then at other indexes, which kept calls tell by theirs)."""
 
     old_count: int
     new_count: int
@@ -153,6 +181,8 @@ class CallsEdit:
     kept_after: int
     imports_changed: bool = False
     definitions_changed: bool = False
+    functions: Run = _SAME
+    bindings: Run = _SAME
 
     def removed(self, old: FileFacts) -> tuple[CallFact, ...]:
         return old.calls[self.kept_before:self.old_count - self.kept_after]
@@ -173,18 +203,37 @@ def calls_edit(old_form: tuple, new_form: tuple, module_names: bool = False) -> 
     """Given two `positionless_facts` of a file, how its calls changed, when nothing else
     did but where imported names are used and what is imported inside functions. With
     `module_names` (what the module's names bind was found to matter to no other name, see
-    `Project`), its module-level imports may differ too, and its definitions after those
-    both have. Else None."""
+    `Project`), its module-level imports may differ too, and its definitions, by a run
+    typed or taken out in one place. Else None."""
+    runs: dict[int, Run] = {}
     for index, (was, now) in enumerate(zip(old_form, new_form)):
         if was == now or index in (_CALLS, _IMPORT_USES, _IMPORTS):
             continue
-        if not module_names or index not in _DEFINITIONS or not _one_extends_other(was, now):
+        run = _one_run(was, now) if module_names and index in (_DEFINES, _FUNCTIONS, _BINDINGS) else None
+        if run is None:
             return None
-    definitions_changed = any(old_form[index] != new_form[index] for index in _DEFINITIONS)
+        runs[index] = run
     imports_changed = old_form[_IMPORTS] != new_form[_IMPORTS]
     if imports_changed and not module_names and _module_imports(old_form) != _module_imports(new_form):
         return None
+    functions = runs.get(_FUNCTIONS, _SAME)
     old, new = old_form[_CALLS], new_form[_CALLS]
+    if functions.removed != functions.added:  # the kept calls of the functions after it moved
+        old = tuple(_in_function(call, functions.new_index(call[_CALL_FUNCTION])) for call in old)
+    before, after = _kept_ends(old, new)
+    return CallsEdit(len(old), len(new), before, after, imports_changed, bool(runs),
+                     functions, runs.get(_BINDINGS, _SAME))
+
+
+def _in_function(call: tuple, function: int | None) -> tuple:
+    """A call's positionless record with another function index (None: in none kept)."""
+    if call[_CALL_FUNCTION] < 0:
+        return call
+    return (*call[:_CALL_FUNCTION], function, *call[_CALL_FUNCTION + 1:])
+
+
+def _kept_ends(old: tuple, new: tuple) -> tuple[int, int]:
+    """How many records the two start with alike, and then how many they end with alike."""
     shortest = min(len(old), len(new))
     before = 0
     while before < shortest and old[before] == new[before]:
@@ -192,12 +241,14 @@ def calls_edit(old_form: tuple, new_form: tuple, module_names: bool = False) -> 
     after = 0
     while after < shortest - before and old[-1 - after] == new[-1 - after]:
         after += 1
-    return CallsEdit(len(old), len(new), before, after, imports_changed, definitions_changed)
+    return before, after
 
 
-def _one_extends_other(was: tuple, now: tuple) -> bool:
-    shortest = min(len(was), len(now))
-    return was[:shortest] == now[:shortest]
+def _one_run(was: tuple, now: tuple) -> Run | None:
+    """How `now` is `was` with records typed or taken out in one place; None otherwise."""
+    before, after = _kept_ends(was, now)
+    removed, added = len(was) - before - after, len(now) - before - after
+    return Run(before, removed, added) if not removed or not added else None
 
 
 def _module_imports(form: tuple) -> tuple:

@@ -223,7 +223,7 @@ class Layering:
         project = self.project
         self.detection = project.carried_memo(
             ("layer detection",), lambda: detect(project, self._modules()),
-            lambda before: project.kept_with_scope(before) if project.definitions_kept(defines_code) else None)
+            lambda before: project.kept_with_scope(before) if project.edit.definitions_kept(defines_code) else None)
         self.parents = self.detection.units
         for module, found in self.detection.classified.items():
             if self.detection.in_layer(module):

@@ -54,7 +54,7 @@ class PerRequest:
         """Functions that run once per process, not per request: lifespans (startup before
         the `yield`, shutdown after), startup/shutdown handlers, and app factories."""
         return self.project.carried_memo(("per request", "runs once"), self._runs_once,
-                                         self.project.kept_with_model)
+                                         self.project.kept_with_model_but_routes)
 
     def _runs_once(self) -> frozenset[str]:
         model = self.project.fastapi

@@ -13,7 +13,7 @@ the top of the model: none of them imports it but for annotations).
 from __future__ import annotations
 
 import os
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import TypeVar
@@ -23,14 +23,14 @@ from fastlint.files.layout import ProjectLayout
 from fastlint.files.source import SourceError, SourceFile, read_source
 from fastlint.model.callgraph import CallGraph
 from fastlint.model.fastapi_model import FastAPIModel
-from fastlint.model.interface import (
-    CallsEdit, calls_edit, only_names_differ, positionless_facts, resolution_interface,
-)
+from fastlint.model.edit import Edit, Forms, calls_edits
+from fastlint.model.interface import CallsEdit, only_names_differ, resolution_interface
 from fastlint.model.names import Names
 from fastlint.model.per_request import PerRequest
-from fastlint.model.references import References, any_mentions, record_strings
+from fastlint.model.references import References
 from fastlint.model.table_patch import TablePatch, table_patch
 from fastlint.model.scope import ApplicationScope, ScopeConfig, definition_inputs, import_inputs
+from fastlint.model.scope import reads_call as scope_reads_call
 from fastlint.model.tables import FunctionRef
 
 __all__ = ["FunctionRef", "Project"]
@@ -114,13 +114,13 @@ class Project(Names):
         # What `carried_memo` computed: kept from `previous` while the files are the same
         # but for positions.
         self._carried: dict[object, object] = {}
-        # When the changed files' calls changed and nothing else of them but positions:
-        # what `previous` had carried (`carried_memo` asks each analysis whether it still
-        # holds), and the changed files with how their calls changed (old, new, edit).
+        # When the changed files' calls changed and nothing else of them but positions (or
+        # but names nothing else reads, see `fastlint.model.edit`): what `previous` had
+        # carried (`carried_memo` asks each analysis whether it still holds), and the edit.
         self._carried_before: dict[object, object] = {}
-        self._replaced: list[tuple[FileFacts, FileFacts, CallsEdit]] = []
+        self.edit = Edit()
         # The positionless facts of the files changed last (the next edit compares with them).
-        self._positionless: dict[str, tuple[FileFacts, tuple]] = {}
+        self._positionless: Forms = {}
         # The FastAPI model of `previous` when the changed files only moved or changed calls
         # (placed anew when no call it reads changed), and whether it was.
         self._model_before: "tuple[FastAPIModel, list[tuple[FileFacts, FileFacts]], dict[str, CallsEdit]] | None" = None
@@ -134,54 +134,21 @@ class Project(Names):
             self._reuse_tables(previous, [new for _, new in changed], patch)
             self._updated_from = (previous, changed)
             previous._updated_from = None  # no chain of every project since the first
-            edits = self._calls_edits(previous, changed, rebound, patch)
+            edits = calls_edits(changed, rebound, patch, self._references,
+                                previous._positionless, self._positionless)
             if edits is not None:
                 model = previous.__dict__.get("fastapi")
                 self._model_before = (model, changed, edits) if model is not None else None
                 if edits:
                     self._carried_before = previous._carried
-                    self._replaced = [(old, new, edits[new.path]) for old, new in changed
-                                      if new.path in edits]
+                    self.edit = Edit(tuple((old, new, edits[new.path]) for old, new in changed
+                                           if new.path in edits))
                 else:
                     self._carried = dict(previous._carried)
         else:
             self._build_tables()
         if previous is not None:
             previous._let_go(keep_callgraph=self._updated_from is not None)
-
-    def _calls_edits(self, previous: "Project", changed: list[tuple[FileFacts, FileFacts]],
-                     rebound: set[str], patch: TablePatch | None) -> "dict[str, CallsEdit] | None":
-        """How the calls of each changed file changed, for the files whose positionless facts
-        differ from `previous`'s only in their calls (and, for the `rebound` files, whose
-        tables `patch` patched, in their module-level imports and their last definitions,
-        which the file itself does not mention either; empty when every file only moved);
-        None when another fact changed."""
-        edits: dict[str, CallsEdit] = {}
-        for old, new in changed:
-            form = positionless_facts(new)
-            self._positionless[new.path] = (new, form)
-            kept = previous._positionless.get(old.path)
-            old_form = kept[1] if kept is not None and kept[0] is old else positionless_facts(old)
-            if form == old_form:
-                continue
-            edit = calls_edit(old_form, form, module_names=new.path in rebound)
-            if edit is None or edit.definitions_changed and (
-                    patch is None or self._mentions_own_definitions(old, new, patch)):
-                return None
-            edits[new.path] = edit
-        return edits
-
-    def _mentions_own_definitions(self, old: FileFacts, new: FileFacts, patch: TablePatch) -> bool:
-        """Whether a file mentions a function or binding its edit added or took out (at its
-        end, see `calls_edit`) elsewhere than in those: what its other records resolve to
-        would then change (the other files' mentions were counted by `table_patch`)."""
-        names = [*patch.functions, *patch.bindings]
-        if not names:
-            return False
-        strings = Counter(self._references.strings(new))  # type: ignore[union-attr]
-        strings.subtract(record_strings(new.functions[len(old.functions):]))
-        strings.subtract(record_strings(new.bindings[len(old.bindings):]))
-        return any_mentions((text for text, count in strings.items() if count > 0), names)
 
     def track_references(self) -> None:
         """Count every dotted name the files mention, and keep counting for the projects made
@@ -250,9 +217,9 @@ class Project(Names):
         `fastlint.model.interface.positionless_facts`): it must read no position and hold no
         fact (qualified names, paths and indexes into a file's facts, not the facts).
 
-        After an edit that changed calls and nothing else (see `replaced_calls`), `reuse` is
-        given what was computed before the edit and returns what still holds of it (with the
-        indexes of moved calls shifted, see `calls_edits`), or None to have it computed."""
+        After an edit that changed calls and nothing else (see `edit`), `reuse` is given
+        what was computed before the edit and returns what still holds of it (with the
+        indexes of moved calls shifted), or None to have it computed."""
         carried = self._carried
         if key not in carried:
             value = None
@@ -261,31 +228,15 @@ class Project(Names):
             carried[key] = compute() if value is None else value
         return carried[key]  # type: ignore[return-value]
 
-    def calls_edits(self) -> "dict[str, CallsEdit]":
-        """The files whose calls changed in the edit this project was made after, by path,
-        with how (see `carried_memo`)."""
-        return {new.path: edit for _, new, edit in self._replaced}
-
-    def replaced_calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
-        """The calls the edit this project was made after took out (with the old facts of
-        their file) and put in (with the new): every call a kept analysis must not read."""
-        for old, new, edit in self._replaced:
-            for call in edit.removed(old):
-                yield old, call
-            for call in edit.added(new):
-                yield new, call
-
-    def definitions_kept(self, read: "Callable[[FileFacts], object]") -> bool:
-        """Whether each file whose last definitions the edit changed (see `calls_edit`)
-        gives the same `read` before and after: what an analysis reads of definitions
-        besides their names (nothing else mentions those)."""
-        return all(read(old) == read(new) for old, new, edit in self._replaced
-                   if edit.definitions_changed)
-
     def model_placed(self) -> bool:
         """Whether the FastAPI model is the one before the edit, placed anew (no call or
         fact it reads changed): what the model's tables give is then the same."""
-        self.fastapi  # noqa: B018
+        return self._model_placed_but_routes() and not self.fastapi.routes_changed
+
+    def _model_placed_but_routes(self) -> bool:
+        """Whether the model is the one before the edit, placed anew, but perhaps for routes
+        typed or taken out in modules that declare others before and after."""
+        self.fastapi  # noqa: B018  (whether it was placed is known once it is made)
         return self._model_placed
 
     def kept_with_model(self, value: T) -> "T | None":
@@ -293,15 +244,21 @@ class Project(Names):
         files' definitions, but no call."""
         return value if self.model_placed() else None
 
+    def kept_with_model_but_routes(self, value: T) -> "T | None":
+        """`reuse` for an analysis that reads the model, but not its routes, and the files'
+        definitions, but no call."""
+        return value if self._model_placed_but_routes() else None
+
     def kept_with_scope(self, value: T) -> "T | None":
-        """`reuse` for an analysis that reads the model, and what the application scope reads
-        of imports (`scope.import_inputs`), definitions (`scope.definition_inputs`) and calls
-        (those made at module level or under `if __name__ == "__main__":`)."""
-        if not self.model_placed() or any(
+        """`reuse` for an analysis that reads the model (which modules declare routes, not
+        which routes), and what the application scope reads of imports
+        (`scope.import_inputs`), definitions (`scope.definition_inputs`) and calls
+        (`scope.reads_call`)."""
+        if not self._model_placed_but_routes() or any(
                 edit.imports_changed and import_inputs(self, old) != import_inputs(self, new)
-                for old, new, edit in self._replaced) \
-                or not self.definitions_kept(definition_inputs) \
-                or any(call.function < 0 or call.in_main_guard for _, call in self.replaced_calls()):
+                for old, new, edit in self.edit.files) \
+                or not self.edit.definitions_kept(definition_inputs) \
+                or any(scope_reads_call(self, call) for _, call in self.edit.calls()):
             return None
         return value
 

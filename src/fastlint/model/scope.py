@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from fastlint.facts.records import FileFacts, FunctionFact
+from fastlint.facts.records import CallFact, FileFacts, FunctionFact
 from fastlint.files.layout import ProjectLayout
 
 if TYPE_CHECKING:
@@ -302,6 +302,15 @@ def import_inputs(project: "Project", facts: FileFacts) -> tuple:
     return (project.imported_modules(facts), cli_library(facts),
             any(i.module.split(".", 1)[0] == "pytest" and not i.in_function for i in facts.imports),
             any(i.target in _ALEMBIC_MODULES for i in facts.imports))
+
+
+def reads_call(project: "Project", call: CallFact) -> bool:
+    """Whether the scope reads a call: one under `if __name__ == "__main__":` (a script), or
+    one at module level of a function that builds an app (`app = create_app()`)."""
+    if call.in_main_guard:
+        return True
+    return call.function < 0 and isinstance(call.call.value, str) \
+        and project.canonical(call.call.value) in project.fastapi.owners_by_function
 
 
 def definition_inputs(facts: FileFacts) -> tuple:

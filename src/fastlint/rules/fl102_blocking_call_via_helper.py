@@ -147,7 +147,7 @@ class BlockingCallViaHelper(ProjectRule):
         chains = self._chain_depths(project, blocking_symbol)
         if chains != before.chains:
             return None
-        for facts, call in project.replaced_calls():
+        for facts, call in project.edit.calls():
             target = project.function_target(call.call.value)  # type: ignore[arg-type]
             if blocking_symbol(facts, call) is not None or target is not None and target.qualname in chains:
                 return None
@@ -157,7 +157,7 @@ class BlockingCallViaHelper(ProjectRule):
         outside = _outside_application(project)
         if runs_once != before.runs_once or outside != before.outside:
             return None
-        edits = project.calls_edits()
+        edits = project.edit.by_path()
 
         def at(place: At) -> At:
             edit = edits.get(place.path)
