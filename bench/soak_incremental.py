@@ -9,7 +9,8 @@ on a copy of a real one (default: khoj from the judging corpus), whose code hold
 no fixture has. Each step mutates one random file so that it still parses, the way a
 developer's edit does: a statement added to a function, a function made async or not, a
 blocking call added, a call of a function of the module added, an import added, a top-level definition deleted or renamed, a string changed, an import
-removed, a line commented out, a blank line inserted. After each step the findings of the
+removed, a line commented out, a blank line inserted, a function, constant or route typed
+between the definitions. After each step the findings of the
 incremental run must equal the cold run's (path, position, code, message, fix); the first
 difference stops the soak and prints the step and the diff.
 """
@@ -120,6 +121,44 @@ def rename_definition(text: str, rng: random.Random) -> str | None:
     return "".join(lines)
 
 
+def _type_at_top_level(text: str, rng: random.Random, typed: str) -> str:
+    """`typed` (top-level code) written above a random top-level definition, or at the end."""
+    tree = ast.parse(text)
+    places = [min([node.lineno] + [d.lineno for d in node.decorator_list]) for node in tree.body
+              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    row = rng.choice(places) - 1 if places and rng.random() < 0.7 else len(lines)
+    return "".join(lines[:row] + [f"\n\n{typed}\n\n\n"] + lines[row:])
+
+
+def add_function(text: str, rng: random.Random) -> str | None:
+    """A function or a constant typed between the definitions (or at the end), nothing calls
+    it yet: one that calls a function of the module, sync or async, or a blocking call."""
+    defined = [node.name for node in ast.parse(text).body
+               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    called = f"{rng.choice(defined)}()" if defined else "len('x')"
+    name = f"soak_typed_{rng.randrange(10**6)}"
+    typed = rng.choice([f"def {name}():\n    return {called}", f"async def {name}():\n    return {called}",
+                        f"def {name}():\n    import time\n    time.sleep(1)", f"{name.upper()} = 5"])
+    return _type_at_top_level(text, rng, typed)
+
+
+def add_route(text: str, rng: random.Random) -> str | None:
+    """A route typed on an app or router the module declares routes on already."""
+    receivers = sorted({ast.unparse(decorator.func.value) for node in ast.parse(text).body
+                        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        for decorator in node.decorator_list
+                        if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                        and decorator.func.attr in ("get", "post", "put", "delete", "patch")})
+    if not receivers:
+        return None
+    name = f"soak_route_{rng.randrange(10**6)}"
+    return _type_at_top_level(text, rng, f"@{rng.choice(receivers)}.get('/{name}')\n"
+                                         f"async def {name}():\n    return {{}}")
+
+
 def change_string(text: str, rng: random.Random) -> str | None:
     strings = [node for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Constant)
                and isinstance(node.value, str) and node.lineno == node.end_lineno
@@ -191,7 +230,8 @@ def insert_blank_line(text: str, rng: random.Random) -> str | None:
 
 MUTATIONS: tuple[Mutation, ...] = (add_statement, add_blocking_call, add_project_call, toggle_async,
                                    delete_definition, rename_definition, change_string,
-                                   add_import, remove_import, comment_out_line, insert_blank_line)
+                                   add_import, remove_import, comment_out_line, insert_blank_line,
+                                   add_function, add_route)
 
 
 def key(diagnostic) -> tuple:
