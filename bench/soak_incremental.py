@@ -10,7 +10,7 @@ no fixture has. Each step mutates one random file so that it still parses, the w
 developer's edit does: a statement added to a function, a function made async or not, a
 blocking call added, a call of a function of the module added, an import added, a top-level definition deleted or renamed, a string changed, an import
 removed, a line commented out, a blank line inserted, a function, constant or route typed
-between the definitions. After each step the findings of the
+between the definitions, a method typed in a class. After each step the findings of the
 incremental run must equal the cold run's (path, position, code, message, fix); the first
 difference stops the soak and prints the step and the diff.
 """
@@ -159,6 +159,25 @@ def add_route(text: str, rng: random.Random) -> str | None:
                                          f"async def {name}():\n    return {{}}")
 
 
+def add_method(text: str, rng: random.Random) -> str | None:
+    """A method typed at the end of a class, nothing calls it yet: one calling a method of the
+    class, or a blocking call."""
+    classes = [node for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ClassDef)]
+    if not classes:
+        return None
+    cls = rng.choice(classes)
+    methods = [node.name for node in cls.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    indent = " " * (cls.body[0].col_offset)
+    name = f"soak_method_{rng.randrange(10**6)}"
+    body = rng.choice([f"return self.{rng.choice(methods)}" if methods else "return self",
+                       "import time\n" + indent + "    time.sleep(1)"])
+    typed = f"\n{indent}def {name}(self):\n{indent}    {body}\n"
+    return "".join(lines[:cls.end_lineno] + [typed] + lines[cls.end_lineno:])
+
+
 def change_string(text: str, rng: random.Random) -> str | None:
     strings = [node for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Constant)
                and isinstance(node.value, str) and node.lineno == node.end_lineno
@@ -231,7 +250,7 @@ def insert_blank_line(text: str, rng: random.Random) -> str | None:
 MUTATIONS: tuple[Mutation, ...] = (add_statement, add_blocking_call, add_project_call, toggle_async,
                                    delete_definition, rename_definition, change_string,
                                    add_import, remove_import, comment_out_line, insert_blank_line,
-                                   add_function, add_route)
+                                   add_function, add_route, add_method)
 
 
 def key(diagnostic) -> tuple:

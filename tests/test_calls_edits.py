@@ -77,10 +77,10 @@ async def later():
 USES_MAIN = "from app.main import helper_x\n\n\ndef use():\n    return helper_x()\n"
 
 
-def _write(root: Path, main: str) -> None:
+def _write(root: Path, main: str, more: dict[str, str] | None = None) -> None:
     for path, text in {"pyproject.toml": "[tool.fastlint]\n", "app/__init__.py": "",
                        "app/services.py": SERVICES, "app/uses_main.py": USES_MAIN,
-                       "app/main.py": main}.items():
+                       "app/main.py": main, **(more or {})}.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text)
 
@@ -93,9 +93,11 @@ def _findings(checked) -> dict[str, list[tuple]]:
 class Server:
     """A server with app/main.py and app/services.py open, counting what it builds again."""
 
-    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch, more: dict[str, str] | None = None) -> None:
+        """`more`: other files of the project (path → text), never edited."""
         self.root = root
-        _write(root, MAIN.format(body="pass", module_level="", middle="pass", tail=""))
+        self.more = more
+        _write(root, MAIN.format(body="pass", module_level="", middle="pass", tail=""), more)
         self.state = ProjectState(root, ClientSettings(), use_cache=False)
         self.state.load()
         self.main = ProjectState.key(root / "app/main.py")
@@ -121,7 +123,7 @@ class Server:
         found = _findings(self.state.check(self.state.update({self.main: Buffer(text, self.version)})))
         built = list(self.builds)
         cold_root = self.root / "cold"
-        _write(cold_root, text)
+        _write(cold_root, text, self.more)
         cold = ProjectState(cold_root, ClientSettings(), use_cache=False)
         cold.load()
         expected = _findings(cold.check(cold.update({
@@ -522,3 +524,60 @@ def test_calls_edit_tells_where_definitions_were_typed_or_taken_out():
         == CallsEdit(2, 1, 0, 1, definitions_changed=True, functions=Run(0, 1, 0))
     # One replaced by another in the same place is more than a run typed or taken out.
     assert calls_edit(_defining("f", "g"), _defining("f", "h"), module_names=True) is None
+
+
+# ---------------------------------------------------------------------- class members
+STORE = "\n\nclass Store:\n    def load(self):\n        return 1\n"
+TYPED_METHOD = "\n    def typed_more(self):\n        time.sleep(1)\n        return self.load()\n"
+
+
+def test_a_method_whose_name_nothing_writes_patches_the_name_resolution(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="pass", tail=STORE)
+    server.edit(body="pass", tail=STORE + TYPED_METHOD)
+    assert "tables" not in server.builds and server.project.model_placed()
+    assert "app.main.Store.typed_more" in server.project.functions
+    server.edit(body="pass", tail=STORE)  # and taken out again
+    assert "tables" not in server.builds and "app.main.Store.typed_more" not in server.project.functions
+
+
+@pytest.mark.parametrize(("body", "tail"), [
+    ("_ = Store().typed_more()", STORE + TYPED_METHOD),  # called through an instance
+    ("_ = Sub().typed_more()", STORE + TYPED_METHOD + "\n\nclass Sub(Store):\n    pass\n"),  # on a subclass
+    ("pass", STORE + "\n    def __call__(self):\n        return 2\n"),  # looked up by its name alone
+    ("pass", STORE + "\n    async def dispatch(self, request, call_next):\n        return 2\n"),
+])
+def test_a_method_named_elsewhere_or_looked_up_by_name_builds_the_name_resolution_again(
+        tmp_path, monkeypatch, body, tail):
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body=body, tail=tail.replace(TYPED_METHOD, "").split("\n    def __call__")[0].split("\n    async def dispatch")[0])
+    found = server.edit(body=body, tail=tail)
+    assert "tables" in server.builds
+    if "typed_more()" in body:  # `index` calls it
+        assert _callers(server, "app.main.Store.typed_more") == ["app.main.index"]
+
+
+def test_a_method_another_module_calls_through_an_instance_builds_the_name_resolution_again(tmp_path, monkeypatch):
+    caller = "from app.main import Store\n\n\nasync def call():\n    return Store().typed_more()\n"
+    server = Server(tmp_path, monkeypatch, more={"app/caller.py": caller})
+    server.edit(body="pass", tail=STORE)
+    server.edit(body="pass", tail=STORE + TYPED_METHOD)
+    assert "tables" in server.builds
+    assert _callers(server, "app.main.Store.typed_more") == ["app.caller.call"]
+
+
+def _callers(server: Server, qualname: str) -> list[str]:
+    return [edge.caller for edge in server.project.callgraph.callers.get(qualname, [])]
+
+
+def test_what_was_looked_up_for_a_method_taken_out_is_looked_up_again(tmp_path, monkeypatch):
+    """The method and its only call taken out in one edit (the tables patched), then the call
+    typed again: it calls nothing of the project now."""
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="pass", tail=STORE)
+    assert "FL102" in _codes(server.edit(body="_ = Store().typed_more()", tail=STORE + TYPED_METHOD))
+    server.edit(body="pass", tail=STORE)
+    assert "tables" not in server.builds
+    server.edit(body="_ = Store().typed_more()", tail=STORE)
+    assert "tables" not in server.builds
+    assert server.project.function_target("app.main.Store().typed_more") is None

@@ -58,6 +58,7 @@ class Model:
     include_prefixes: dict[str, str] = field(default_factory=dict)  # router → prefix in main
     router_prefixes: dict[str, str] = field(default_factory=dict)  # router → its own prefix
     worker_base: str = "Clean"  # the base class `Worker` inherits `work` from
+    methods: dict[str, str] = field(default_factory=dict)  # class in workers.py → a method typed in it
     worker_callers: set[str] = field(default_factory=set)  # routers with a route calling it
     exported: dict[str, str] = field(default_factory=dict)  # service → name of `job = helper`
     padded: set[str] = field(default_factory=set)  # `module.helper`s whose body starts `_ = 1`
@@ -85,7 +86,8 @@ class Model:
             "app/services/__init__.py": "",
             "app/routers/__init__.py": "",
             "app/main.py": self._main(),
-            "app/services/workers.py": WORKERS.format(base=self.worker_base),
+            "app/services/workers.py": WORKERS.format(base=self.worker_base, **{
+                name: self.methods.get(name, "") for name in ("Blocking", "Clean", "Worker")}),
         }
         for module, helpers in self.services.items():
             rendered[f"app/services/{module}.py"] = self._service(module, helpers)
@@ -191,16 +193,16 @@ class Blocking:
     def work(self, x):
         time.sleep(1)
         return x
-
+{Blocking}
 
 class Clean:
     def work(self, x):
         return x
-
+{Clean}
 
 class Worker({base}):
     pass
-"""
+{Worker}"""
 
 
 def initial_model(rng: random.Random) -> Model:
@@ -356,6 +358,23 @@ def _type_definition(model: Model, rng: random.Random) -> None:
     model.trailing[path] = (rng.choice(texts), rng.random() < 0.5)
 
 
+def _type_method(model: Model, rng: random.Random) -> None:
+    """Type a method in a class of workers.py (or take it out): one nothing calls, one that
+    blocks, one that the routers call on `Worker` already (`work`: on `Worker` it overrides
+    the base's), or one looked up by its name alone (`__call__`)."""
+    cls = rng.choice(["Blocking", "Clean", "Worker"])
+    if cls in model.methods and rng.random() < 0.6:
+        del model.methods[cls]
+        return
+    name = model.fresh("method")
+    model.methods[cls] = rng.choice([
+        f"\n    def {name}(self, x):\n        return self.work(x)\n",
+        f"\n    def {name}(self, x):\n        time.sleep(1)\n        return x\n",
+        "\n    def work(self, x):\n        time.sleep(2)\n        return x\n",
+        "\n    def __call__(self, x):\n        return x\n",
+    ])
+
+
 def _append_comment(model: Model, rng: random.Random) -> None:
     paths = [p for p in model.files() if p.endswith(".py")]
     path = rng.choice(paths)
@@ -427,7 +446,7 @@ EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
          _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
          _comment_a_blank_line, _pad_a_helper, _call_more, _call_more, _reexport,
-         _type_definition, _type_definition]
+         _type_definition, _type_definition, _type_method]
 
 
 class Disk:
@@ -642,7 +661,7 @@ def test_the_name_resolution_is_kept_only_while_every_interface_is_the_same(tmp_
     helper = next(f for f in kept.modules[f"app.services.{Path(service).stem}"].functions)
     assert kept.functions[helper.qualname].function is helper  # the new facts, not the old
     # A new base class changes what names resolve to: the tables are built again.
-    based = dict(edited, **{"app/services/workers.py": WORKERS.format(base="Blocking")})
+    based = dict(edited, **{"app/services/workers.py": WORKERS.format(base="Blocking", Blocking="", Clean="", Worker="")})
     rebuilt = _joined(based, tmp_path, previous=kept)
     assert rebuilt._canonical is not kept._canonical
     assert rebuilt.canonical("app.services.workers.Worker.work") == "app.services.workers.Blocking.work"

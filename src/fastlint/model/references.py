@@ -121,6 +121,14 @@ class References:
             self._read[facts.path] = (facts, strings)  # to be counted
         return strings
 
+    def naming_attribute(self, attribute: str) -> Counter[str]:
+        """The strings the files write that name `attribute` after a dot, with how many
+        times each is written."""
+        self._count_latest()
+        dotted = f".{attribute}"
+        return Counter({text: count for text, count in self._counts.items()
+                        if dotted in text and names_attribute(text, attribute)})
+
     def mention(self, names: Iterable[str], besides: Iterable[FileFacts] = ()) -> bool:
         """Whether a file mentions one of `names` (or something of it: `name.attr`); with
         `besides`, a file other than those (their own mentions are taken off the counts)."""
@@ -137,6 +145,19 @@ class References:
                     return True
                 index += 1
         return False
+
+
+def names_attribute(text: str, attribute: str) -> bool:
+    """Whether a dotted `text` names `attribute` after a dot (`x.attribute`, `x.attribute.y`,
+    `x.attribute()`): what a lookup on an object or a subclass reads without its qualname."""
+    dotted = f".{attribute}"
+    start = text.find(dotted)
+    while start >= 0:
+        end = start + len(dotted)
+        if end == len(text) or text[end] in ".(":
+            return True
+        start = text.find(dotted, end)
+    return False
 
 
 def any_mentions(texts: Iterable[str], names: Iterable[str]) -> bool:

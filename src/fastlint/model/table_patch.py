@@ -5,9 +5,11 @@ interface (see `fastlint.model.interface`): what other modules could import from
 other file mentions those names, no alias leads to them and no answer was looked up for
 them, every other name resolves as before, so the tables of the project before the edit are
 patched with the module's new entries (`TablePatch`) and the memos are kept, but for the
-answers looked up for the changed names themselves. Names inside a
-class are left out: a subclass reads them without naming them (`Sub.method` is found on the
-base), so an edit to a class is a new interface as before.
+answers looked up for the changed names themselves. A name inside a class (a method typed in
+a repository class) is read without its qualname: a subclass finds it on the base
+(`Sub.method`), an instance by its attribute (`repo.method`). So it is patched only when no
+file writes its attribute name after a dot, but where it is defined, and when the analyses
+do not look it up by name alone (a dunder, a middleware's `dispatch`).
 
 May import `fastlint.facts`, `fastlint.model.interface`, `fastlint.model.references` and
 `fastlint.model.tables`.
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 
 from fastlint.facts.records import BindingFact, FileFacts
 from fastlint.model.interface import positionless
-from fastlint.model.references import References, any_mentions, mentions_name
+from fastlint.model.references import References, any_mentions, mentions_name, names_attribute, record_strings
 from fastlint.model.tables import FunctionRef, Tables, add_definitions, add_derived_aliases
 
 
@@ -81,6 +83,7 @@ def table_patch(previous: Tables, references: References | None,
         return None
     patch = TablePatch()
     names: set[str] = set()
+    members: set[str] = set()  # those of names defined in a class
     for old, new in pairs:
         before, after = _entries(old), _entries(new)
         classes = tuple(f"{cls.qualname}." for cls in new.classes)
@@ -95,11 +98,13 @@ def table_patch(previous: Tables, references: References | None,
             names.add(name[:-2] if name.endswith("()") else name)
         for name in before.factories ^ after.factories:
             patch.factories[name] = name in after.factories
-        if any(name.startswith(classes) for name in names):
-            return None  # a class member: subclasses read it without naming it
+        members.update(name for name in names if name.startswith(classes))
     # What the changed files wrote, old and new (read before the new facts are counted).
     written = {text for old, new in pairs for facts in (old, new) for text in references.strings(facts)}
     if not _owned_by(previous, patch, pairs) or references.mention(names, besides=[new for _, new in pairs]):
+        return None
+    attributes = _attributes(members, pairs)
+    if attributes is None or any(_named_elsewhere(references, attribute, members, pairs) for attribute in attributes):
         return None
     # An alias leads to a name only from what a file wrote (counted above: an import names
     # its target, a binding its value) or from a module's other name.
@@ -107,8 +112,55 @@ def table_patch(previous: Tables, references: References | None,
         return None
     # What was looked up for them, or for what the files themselves wrote of them (their
     # old facts: `second.get` when `second` is taken out), is forgotten.
-    patch.forget = tuple(sorted(_spelled(names, written)))
+    patch.forget = tuple(sorted(_spelled(names, written) | _naming(attributes, written)))
     return patch
+
+
+# Members the analyses look up by their name alone (`Class.__init__` for `Class()`, a
+# middleware's `dispatch`), which no file needs to write.
+_LOOKED_UP = frozenset({"dispatch"})
+
+
+def _attributes(members: set[str], pairs: list[tuple[FileFacts, FileFacts]]) -> set[str] | None:
+    """The attribute names of the changed class members (`get` for `app.repo.Repo.get`);
+    None when one is looked up by name alone (a dunder, `dispatch`)."""
+    classes = sorted({f"{cls.qualname}." for _, new in pairs for cls in new.classes}, key=len, reverse=True)
+    found = set()
+    for name in members:
+        owner = next(prefix for prefix in classes if name.startswith(prefix))
+        attribute = name[len(owner):].split(".", 1)[0].split("(", 1)[0]
+        if attribute.startswith("__") or attribute in _LOOKED_UP:
+            return None
+        found.add(attribute)
+    return found
+
+
+def _named_elsewhere(references: References, attribute: str, members: set[str],
+                     pairs: list[tuple[FileFacts, FileFacts]]) -> bool:
+    """Whether a file names a changed member's attribute (`repo.get`, `Sub.get`, `self.get()`)
+    other than where the members are defined: a lookup through an instance or a subclass
+    could read it without its qualname."""
+    written = references.naming_attribute(attribute)
+    if not written:
+        return False
+    for _, new in pairs:
+        defining = [record for records in (new.functions, new.bindings) for record in records
+                    if record.qualname in members or record.qualname.startswith(tuple(f"{m}." for m in members))]
+        written.subtract(record_strings(tuple(defining)))
+    return any(count > 0 for count in written.values())
+
+
+def _naming(attributes: set[str], written: Iterable[str]) -> set[str]:
+    """Each string written that names one of `attributes`, and its prefixes down to it."""
+    found = set()
+    for text in written:
+        for attribute in attributes:
+            if names_attribute(text, attribute):
+                end = len(text)
+                while end > 0 and names_attribute(text[:end], attribute):
+                    found.add(text[:end])
+                    end = max(text.rfind(".", 0, end), text.rfind("(", 0, end))
+    return found
 
 
 def _spelled(names: set[str], written: Iterable[str]) -> set[str]:
