@@ -62,7 +62,7 @@ def middle():
     return other()
 
 
-@app.get("/")
+@app.get("{path}")
 async def index():
     {body}
     return {{"value": clean(), "middle": middle()}}
@@ -97,7 +97,7 @@ class Server:
         """`more`: other files of the project (path → text), never edited."""
         self.root = root
         self.more = more
-        _write(root, MAIN.format(body="pass", module_level="", middle="pass", tail=""), more)
+        _write(root, MAIN.format(body="pass", module_level="", middle="pass", tail="", path="/"), more)
         self.state = ProjectState(root, ClientSettings(), use_cache=False)
         self.state.load()
         self.main = ProjectState.key(root / "app/main.py")
@@ -115,11 +115,12 @@ class Server:
                             lambda rule, *args: self.builds.append("FL102") or reached(rule, *args))
         self.edit(body="pass")
 
-    def edit(self, body: str, module_level: str = "", middle: str = "pass", tail: str = "") -> list[tuple]:
+    def edit(self, body: str, module_level: str = "", middle: str = "pass", tail: str = "",
+             path: str = "/") -> list[tuple]:
         """Type in main.py; its findings and services.py's, which must be a fresh server's."""
         self.version += 1
         self.builds.clear()
-        text = MAIN.format(body=body, module_level=module_level, middle=middle, tail=tail)
+        text = MAIN.format(body=body, module_level=module_level, middle=middle, tail=tail, path=path)
         found = _findings(self.state.check(self.state.update({self.main: Buffer(text, self.version)})))
         built = list(self.builds)
         cold_root = self.root / "cold"
@@ -391,7 +392,7 @@ def test_keys_a_reader_made_without_entries_stay_at_the_end_of_the_reordered_tab
 def test_a_module_that_becomes_a_command_line_stops_starting_chains(tmp_path, monkeypatch):
     """FL102's plan is kept across an edit only while the application scope is the same: a
     coroutine in a module that starts importing a CLI library no longer counts."""
-    _write(tmp_path, MAIN.format(body="pass", module_level="", middle="pass", tail=""))
+    _write(tmp_path, MAIN.format(body="pass", module_level="", middle="pass", tail="", path="/"))
     cli = "from app.services import slow\n\n\nasync def login():\n    return slow()\n"
     (tmp_path / "app/cli.py").write_text(cli)
     state = ProjectState(tmp_path, ClientSettings(), use_cache=False)
@@ -473,6 +474,44 @@ def test_a_route_typed_in_a_module_that_declares_others_is_added_to_the_placed_m
     assert server.scope_table() is scope
 
 
+def test_a_route_renamed_is_changed_in_the_placed_model(tmp_path, monkeypatch):
+    """Typing a new route's name is a rename at each key."""
+    server = Server(tmp_path, monkeypatch)
+    scope = server.scope_table()
+    route = "\n\n@app.get('/fresh')\nasync def {name}():\n    return clean()\n"
+    server.edit(body="pass", tail=route.format(name="fr"))
+    server.edit(body="pass", tail=route.format(name="fresh"))
+    model = server.project.fastapi
+    assert "tables" not in server.builds and "model" not in server.builds and model.routes_changed
+    assert server.scope_table() is scope
+    assert "app.main.fresh" in model.route_handlers and "app.main.fr" not in model.route_handlers
+
+
+@pytest.mark.parametrize("name", ["aaa_first", "zzz_last"])
+def test_a_coroutine_on_a_chain_renamed_finds_the_chains_again(tmp_path, monkeypatch, name):
+    """Its call of `sleeper()` is the same call: the plan names the coroutine it is in."""
+    server = Server(tmp_path, monkeypatch)
+    coroutine = "\n\ndef sleeper():\n    time.sleep(1)\n\n\nasync def {name}():\n    return sleeper()\n"
+    server.edit(body="pass", tail=coroutine.format(name="typed"))
+    found = server.edit(body="pass", tail=coroutine.format(name=name))
+    assert "tables" not in server.builds and "FL102" in server.builds
+    assert any(name in message for _, _, code, message, _ in found if code == "FL102")
+
+
+def test_a_route_path_typed_changes_the_route_in_the_placed_model(tmp_path, monkeypatch):
+    server = Server(tmp_path, monkeypatch)
+    scope = server.scope_table()
+    server.edit(body="pass", path="/items")
+    model = server.project.fastapi
+    assert "model" not in server.builds and model.routes_changed and server.scope_table() is scope
+    assert "FL102" not in server.builds  # the chains are the same
+    assert [route.effective_paths for route in model.resolved_routes if route.handler == "app.main.index"] \
+        == [("/items",)]
+    server.edit(body="pass", path="/v1/items")
+    assert "model" not in server.builds
+    assert [route.path for route in server.project.fastapi.routes if route.handler == "app.main.index"] == ["/v1/items"]
+
+
 def test_names_typed_at_the_end_that_make_an_alembic_revision_classify_the_scope_again(tmp_path, monkeypatch):
     server = Server(tmp_path, monkeypatch)
     scope = server.scope_table()
@@ -522,8 +561,11 @@ def test_calls_edit_tells_where_definitions_were_typed_or_taken_out():
     assert calls_edit(_defining("g", "f", calls=(_call("a", 0), _call("b", 1))),
                       _defining("f", calls=(_call("b", 0),)), module_names=True) \
         == CallsEdit(2, 1, 0, 1, definitions_changed=True, functions=Run(0, 1, 0))
-    # One replaced by another in the same place is more than a run typed or taken out.
-    assert calls_edit(_defining("f", "g"), _defining("f", "h"), module_names=True) is None
+    # One renamed: replaced by another in the same place.
+    assert calls_edit(_defining("f", "g"), _defining("f", "h"), module_names=True).functions == Run(1, 1, 1)
+    # Two changed apart: one run, the function between them replaced too.
+    assert calls_edit(_defining("f", "g", "h"), _defining("x", "g", "y"), module_names=True).functions \
+        == Run(0, 3, 3)
 
 
 # ---------------------------------------------------------------------- class members

@@ -59,6 +59,8 @@ class Model:
     router_prefixes: dict[str, str] = field(default_factory=dict)  # router → its own prefix
     worker_base: str = "Clean"  # the base class `Worker` inherits `work` from
     methods: dict[str, str] = field(default_factory=dict)  # class in workers.py → a method typed in it
+    route_paths: dict[str, str] = field(default_factory=dict)  # `router:route` → a path typed for it
+    wired: set[str] = field(default_factory=set)  # routers that also serve their middle route by a call
     worker_callers: set[str] = field(default_factory=set)  # routers with a route calling it
     exported: dict[str, str] = field(default_factory=dict)  # service → name of `job = helper`
     padded: set[str] = field(default_factory=set)  # `module.helper`s whose body starts `_ = 1`
@@ -163,9 +165,12 @@ class Model:
             extra = self.extra_calls.get(f"{module}:{route.name}")
             if extra is not None:
                 body = f"{_local_import(extra)}    _ = {self._called(module, extra)}('x')\n{body}"
-            text += f"\n\n@router.get('/{route.name}')\n{keyword} {route.name}():\n{body}"
+            path = self.route_paths.get(f"{module}:{route.name}", f"/{route.name}")
+            text += f"\n\n@router.get('{path}')\n{keyword} {route.name}():\n{body}"
         if module in self.worker_callers:
             text += "\n\n@router.get('/work')\nasync def work():\n    return Worker().work('x')\n"
+        if module in self.wired and routes:
+            text += f"\n\nrouter.add_api_route('/wired', {routes[len(routes) // 2].name})\n"
         for owner, name in sorted(self.exported.items()):
             if self.services.get(owner):
                 text += f"\n\n@router.get('/{name}')\nasync def call_{name}():\n    return {name}('x')\n"
@@ -358,6 +363,32 @@ def _type_definition(model: Model, rng: random.Random) -> None:
     model.trailing[path] = (rng.choice(texts), rng.random() < 0.5)
 
 
+def _rename_routes(model: Model, rng: random.Random) -> None:
+    """Rename a route's function (typing a new route's name is a rename at each key), or the
+    first and the last of a router's at once: the functions between them are replaced too."""
+    modules = sorted(m for m, routes in model.routers.items() if routes)
+    if modules:
+        routes = model.routers[rng.choice(modules)]
+        for index in ([0, -1] if rng.random() < 0.5 else [rng.randrange(len(routes))]):
+            routes[index].name = model.fresh("renamed")
+
+
+def _wire_a_route(model: Model, rng: random.Random) -> None:
+    """Serve a router's middle route by a call too (`router.add_api_route(...)`), or stop."""
+    if model.routers:
+        model.wired ^= {rng.choice(sorted(model.routers))}
+
+
+def _retype_path(model: Model, rng: random.Random) -> None:
+    """Type another path for a route (the decorator's argument): the same as another route's
+    of the module now and then, or back to its own."""
+    routes = [f"{m}:{r.name}" for m, rs in model.routers.items() for r in rs]
+    if routes:
+        route = rng.choice(routes)
+        model.route_paths[route] = rng.choice(
+            ["/" + route.split(":")[1], f"/{route.split(':')[1]}/{{item_id}}", "/v1/same", "/"])
+
+
 def _type_method(model: Model, rng: random.Random) -> None:
     """Type a method in a class of workers.py (or take it out): one nothing calls, one that
     blocks, one that the routers call on `Worker` already (`work`: on `Worker` it overrides
@@ -446,7 +477,8 @@ EDITS = [_add_route, _remove_route, _rename_import, _move_helper, _change_helper
          _delete_file, _shift_lines, _append_comment, _add_router, _note_a_line, _requote,
          _change_prefix, _change_base, _rename_binding, _remove_trailing_comment,
          _comment_a_blank_line, _pad_a_helper, _call_more, _call_more, _reexport,
-         _type_definition, _type_definition, _type_method]
+         _type_definition, _type_definition, _type_method,
+         _retype_path, _rename_routes, _rename_routes, _wire_a_route]
 
 
 class Disk:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from fastlint.facts.records import CallFact, FileFacts
-from fastlint.model.interface import positionless
 
 if TYPE_CHECKING:
     from fastlint.model.project import FunctionRef, Project
@@ -92,9 +91,10 @@ def _changed_edges(old: _FileCalls, new: _FileCalls) -> set[tuple[str, str, bool
 
 
 def _definitions(facts: FileFacts) -> tuple:
-    """What the graph's searches read of a file's functions: async, cached, decorated how."""
+    """What the graph's searches read of a file's functions: async, cached, decorated by
+    what (not with which arguments: a route's path)."""
     return tuple((function.qualname, function.is_async, function.cached,
-                  tuple(positionless(decorator) for decorator in function.decorators))
+                  tuple((decorator.symbol, decorator.value) for decorator in function.decorators))
                  for function in facts.functions)
 
 

@@ -44,6 +44,16 @@ class Edit:
             for call in edit.added(new):
                 yield new, call
 
+    def functions_gone(self) -> frozenset[str]:
+        """The functions the edit took out or renamed: a kept analysis that names one (the
+        coroutine a finding is in, the factory that builds an app) is not kept."""
+        gone: set[str] = set()
+        for old, new, edit in self.files:
+            run = edit.functions
+            gone.update(function.qualname for function in old.functions[run.at:run.at + run.removed])
+            gone.difference_update(function.qualname for function in run.added_of(new.functions))
+        return frozenset(gone)
+
     def definitions_kept(self, read: Callable[[FileFacts], object]) -> bool:
         """Whether each file whose definitions the edit changed gives the same `read` before
         and after: what an analysis reads of definitions besides their names (which nothing

@@ -45,9 +45,10 @@ class FastAPIModel(FastAPIReader):
               edits: "dict[str, CallsEdit]") -> "FastAPIModel | None":
         """The model of a project whose changed files only moved, or changed calls the model
         does not read: `before`'s, placed in the new facts (see fastlint.model.fastapi_moved);
-        None when it cannot be placed. An edit that typed or took out functions may have
-        typed or taken out their routes too, in a module that declares others before and
-        after: they are added or left out (`routes_changed`)."""
+        None when it cannot be placed. An edit that typed or took out functions, or changed
+        the arguments of a function's decorators, may have typed, taken out or changed their
+        routes too, in a module that declares others before and after: they are added or
+        left out (`routes_changed`)."""
         model = cls.__new__(cls)
         super(FastAPIModel, model).__init__(project)
         model.routes_changed = False
@@ -56,13 +57,15 @@ class FastAPIModel(FastAPIReader):
                 or not project.edit.definitions_kept(lambda facts: _definition_inputs(project, facts)):
             return None
         typed = _typed_routes(project)
-        if typed is None or not place_moved(model, before, changed, edits):
+        if typed is None or project.edit.functions_gone() & before.owners_by_function.keys() \
+                or not place_moved(model, before, changed, edits):
             return None
         if typed or len(model.routes) != len(before.routes):
             owners = len(model.owners)
             for facts, function, decorator in typed:
                 model.add_typed_route(facts, function, decorator)
-            modules = {new.module for _, new, edit in project.edit.files if edit.definitions_changed}
+            modules = {new.module for _, new, edit in project.edit.files
+                       if edit.functions.removed or edit.functions.added}
             if len(model.owners) != owners or not modules <= {route.facts.module for route in before.routes} \
                     or not modules <= {route.facts.module for route in model.routes}:
                 return None  # a module starts or stops declaring routes: the scope reads that

@@ -161,9 +161,9 @@ def _place(model: "OwnerResolution", before: "OwnerResolution", place: _Placemen
     model.decorator_routes_from = before.decorator_routes_from
     for index, route in enumerate(before.routes):
         if route.function is not None and id(route.function) in place.removed:
-            # The edit took out its handler (see `FastAPIModel.moved`): a decorator's route.
-            model.decorator_routes_from -= index < before.decorator_routes_from
-            continue
+            if index >= before.decorator_routes_from and place.moved(route.facts):
+                continue  # its function was taken out or replaced: its decorators are read again
+            raise _Unplaced(route.function)  # a route another call declares
         route_owner = owner(route.owner) if route.owner is not None else None
         if place.moved(route.facts):
             route = replace(route, facts=place.facts(route.facts),

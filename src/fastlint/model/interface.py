@@ -135,14 +135,15 @@ _IMPORTS = 8
 _IMPORT_USES = 6
 _DEFINES, _FUNCTIONS, _BINDINGS = 5, 9, 12
 _CALL_FUNCTION = _KEPT[CallFact].index(CallFact._fields.index("function"))
+_FUNCTION_DECORATORS = _KEPT[FunctionFact].index(FunctionFact._fields.index("decorators"))
 _IMPORT_IN_FUNCTION = _KEPT[ImportFact].index(ImportFact._fields.index("in_function"))
 _IMPORT_NAME = _KEPT[ImportFact].index(ImportFact._fields.index("name"))
 
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """Records of a file inserted or taken out in one place: from index `at`, `removed` old
-    ones gave way to `added` new ones (one of the two is 0); the others are the same."""
+    """Records of a file typed, taken out or replaced in one place: from index `at`,
+    `removed` old ones gave way to `added` new ones; the others are the same."""
 
     at: int = 0
     removed: int = 0
@@ -171,9 +172,11 @@ class CallsEdit:
     replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there.
     Imports may have changed too (`imports_changed`): inside functions, or, when what they
     bind matters to no other name, at module level; the import graph reads them. So may its
-    definitions, when nothing reads the names they define: functions or bindings typed or
-    taken out in one place (`functions`, `bindings`: where; the functions after them are
-    then at other indexes, which kept calls tell by theirs)."""
+    definitions, when nothing reads the names they define: functions or bindings typed,
+    taken out or renamed in one place (`definitions_changed`; `functions`, `bindings`: where, and the
+    functions after them are then at other indexes, which kept calls tell by theirs). Or
+    the arguments of one function's decorators (`functions`: that function, one record
+    replaced by another; `definitions_changed` is False: no name changed)."""
 
     old_count: int
     new_count: int
@@ -204,12 +207,16 @@ def calls_edit(old_form: tuple, new_form: tuple, module_names: bool = False) -> 
     did but where imported names are used and what is imported inside functions. With
     `module_names` (what the module's names bind was found to matter to no other name, see
     `Project`), its module-level imports may differ too, and its definitions, by a run
-    typed or taken out in one place. Else None."""
+    typed, taken out or replaced in one place. Else None."""
     runs: dict[int, Run] = {}
+    redecorated = False
     for index, (was, now) in enumerate(zip(old_form, new_form)):
         if was == now or index in (_CALLS, _IMPORT_USES, _IMPORTS):
             continue
         run = _one_run(was, now) if module_names and index in (_DEFINES, _FUNCTIONS, _BINDINGS) else None
+        if run is None and index == _FUNCTIONS:
+            run = _redecorated(was, now)
+            redecorated = run is not None
         if run is None:
             return None
         runs[index] = run
@@ -221,7 +228,7 @@ def calls_edit(old_form: tuple, new_form: tuple, module_names: bool = False) -> 
     if functions.removed != functions.added:  # the kept calls of the functions after it moved
         old = tuple(_in_function(call, functions.new_index(call[_CALL_FUNCTION])) for call in old)
     before, after = _kept_ends(old, new)
-    return CallsEdit(len(old), len(new), before, after, imports_changed, bool(runs),
+    return CallsEdit(len(old), len(new), before, after, imports_changed, bool(runs) and not redecorated,
                      functions, runs.get(_BINDINGS, _SAME))
 
 
@@ -244,11 +251,25 @@ def _kept_ends(old: tuple, new: tuple) -> tuple[int, int]:
     return before, after
 
 
-def _one_run(was: tuple, now: tuple) -> Run | None:
-    """How `now` is `was` with records typed or taken out in one place; None otherwise."""
+def _redecorated(was: tuple, now: tuple) -> Run | None:
+    """One function whose decorators' arguments changed (`@router.get("/items")` typed as
+    `@router.get("/items/{id}")`), as a run: one record that gave way to another."""
     before, after = _kept_ends(was, now)
-    removed, added = len(was) - before - after, len(now) - before - after
-    return Run(before, removed, added) if not removed or not added else None
+    if len(was) != len(now) or before + after != len(was) - 1:
+        return None
+    old, new = was[before], now[before]
+    if old[:_FUNCTION_DECORATORS] != new[:_FUNCTION_DECORATORS] \
+            or old[_FUNCTION_DECORATORS + 1:] != new[_FUNCTION_DECORATORS + 1:] \
+            or len(old[_FUNCTION_DECORATORS]) != len(new[_FUNCTION_DECORATORS]) \
+            or any(a[:2] != b[:2] for a, b in zip(old[_FUNCTION_DECORATORS], new[_FUNCTION_DECORATORS])):
+        return None  # more than the arguments of the same decorators changed
+    return Run(before, 1, 1)
+
+
+def _one_run(was: tuple, now: tuple) -> Run:
+    """How `now` is `was` with records typed, taken out or replaced in one place."""
+    before, after = _kept_ends(was, now)
+    return Run(before, len(was) - before - after, len(now) - before - after)
 
 
 def _module_imports(form: tuple) -> tuple:

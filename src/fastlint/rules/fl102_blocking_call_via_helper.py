@@ -140,9 +140,9 @@ class BlockingCallViaHelper(ProjectRule):
 
     def _replanned(self, project: Project, before: Plan) -> Plan | None:
         """The plan before an edit that changed calls only, when none of those calls is on a
-        chain (a blocking call, or a call of a function that reaches one) and the chains,
-        startup work and application scope are the same: with the indexes of the moved calls
-        shifted."""
+        chain (a blocking call, or a call of a function that reaches one), no coroutine it
+        names was renamed or taken out, and the chains, startup work and application scope
+        are the same: with the indexes of the moved calls shifted."""
         blocking_symbol = self._blocking_symbol(project)
         chains = self._chain_depths(project, blocking_symbol)
         if chains != before.chains:
@@ -155,7 +155,9 @@ class BlockingCallViaHelper(ProjectRule):
             return before
         runs_once = project.per_request.at_startup
         outside = _outside_application(project)
-        if runs_once != before.runs_once or outside != before.outside:
+        gone = project.edit.functions_gone()
+        if runs_once != before.runs_once or outside != before.outside \
+                or any(caller in gone for group in before.reached for caller, _, _ in group):
             return None
         edits = project.edit.by_path()
 
