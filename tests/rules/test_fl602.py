@@ -53,6 +53,29 @@ FLAGGED = [
         [5],
         id="time-ns",
     ),
+    pytest.param(
+        """
+        from time import time
+
+        async def ping(client, log):
+            start = time()
+            try:
+                await client.ping()
+                log(duration=time() - start)
+            except Exception:
+                log(duration=time() - start)
+                raise
+
+        def stages():
+            t0 = time()
+            load()
+            t1 = time()
+            save()
+            return t1 - t0, time() - t1
+        """,
+        [5, 14, 16],
+        id="one-start-on-two-paths-is-one-finding-chained-stages-are-two",
+    ),
 ]
 
 NOT_FLAGGED = [
@@ -137,6 +160,13 @@ FIXED = [
         "    b = time.perf_counter() - s\n    return a, b\n",
         id="one-start-two-durations",
     ),
+    pytest.param(
+        "import time\n\ndef f():\n    s = time.time()\n    try:\n        work()\n"
+        "    except E:\n        return time.time() - s\n    return time.time() - s\n",
+        "import time\n\ndef f():\n    s = time.perf_counter()\n    try:\n        work()\n"
+        "    except E:\n        return time.perf_counter() - s\n    return time.perf_counter() - s\n",
+        id="one-start-two-paths-one-fix",
+    ),
 ]
 
 
@@ -149,6 +179,11 @@ def test_fix_is_idempotent():
     before = FIXED[0].values[0]
     once = fixed(before, "FL602")
     assert fixed(once, "FL602") == once
+
+
+def test_one_start_two_durations_is_one_finding_with_one_fix():
+    (diagnostic,) = lint(FIXED[3].values[0], "FL602")
+    assert len(diagnostic.fix.edits) == 3
 
 
 def test_start_also_used_as_timestamp_is_not_fixed():

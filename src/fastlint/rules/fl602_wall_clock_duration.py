@@ -85,9 +85,15 @@ class WallClockDuration(FileRule):
         self._pending = [d for d in self._pending if d not in inside]
         names = {r.name for d in inside for r in d.readings if r.name is not None}
         fixable = _only_subtracted(node, names, self._subtracted)
+        # Durations that share their start are one measurement taken on several paths (the
+        # success and the error branch): one finding at the start, one fix for all readings.
+        by_start: dict[Span, list[Reading]] = {}
         for duration in inside:
             first = min(r.span for r in duration.readings)
-            fix = _to_perf_counter(ctx.source, duration.readings) if fixable else None
+            readings = by_start.setdefault(first, [])
+            readings += [r for r in duration.readings if all(r.span != k.span for k in readings)]
+        for first, readings in by_start.items():
+            fix = _to_perf_counter(ctx.source, tuple(readings)) if fixable else None
             advice = "use `time.perf_counter()`" if fixable else (
                 "take a separate `time.perf_counter()` reading for the duration (this one is "
                 "also used as a timestamp)")
