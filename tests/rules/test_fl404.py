@@ -268,6 +268,28 @@ NOT_CONFIGURATION = [
         """,
         id="kept-on-the-object-in-place-of-a-parameter-and-variables-other-tools-set",
     ),
+    pytest.param(
+        """
+        import os
+
+        def can_open_browser():
+            if os.environ.get("BROWSER"):
+                return True
+            return not (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+        def terminal():
+            return os.getenv("WT_SESSION") or os.getenv("VTE_VERSION") or os.getenv("KONSOLE_VERSION")
+
+        ON_SPACES = os.getenv("SPACE_ID") is not None or os.getenv("SPACES_ZERO_GPU")
+        ON_KAGGLE = os.environ.get("KAGGLE_KERNEL_RUN_TYPE")
+        CA = os.getenv("SSL_CERT_FILE") or os.getenv("REQUESTS_CA_BUNDLE")
+        NO_PROXY = os.getenv("NO_PROXY")
+        OIDC = os.environ["ACTIONS_ID_TOKEN_REQUEST_URL"]
+        TRACKING_OFF = os.getenv("DO_NOT_TRACK")
+        UNDER_PYTEST = os.getenv("PYTEST_VERSION")
+        """,
+        id="variables-the-session-the-platform-or-a-library-sets",
+    ),
 ]
 
 
@@ -376,5 +398,6 @@ class Client:
 def test_the_apps_own_variables_that_start_like_a_platform_variable_are_still_reported():
     source = ('import os\nA = os.getenv("LANGFUSE_SECRET_KEY")\nB = os.getenv("USER_AGENT_SUFFIX")\n'
               'C = os.getenv("HOMEPAGE_URL")\nD = os.getenv("CISCO_AI_DEFENSE_TIMEOUT")\n'
-              'E = os.getenv("DISPLAY_TIMEZONE")\n')
-    assert lines({**APP, "app/service.py": source}, "FL404") == [2, 3, 4, 5, 6]
+              'E = os.getenv("DISPLAY_TIMEZONE")\nF = os.getenv("SPACE_NAME")\n'
+              'G = os.getenv("BROWSER_WS_ENDPOINT")\nH = os.getenv("SSH_PRIVATE_KEY")\n')
+    assert lines({**APP, "app/service.py": source}, "FL404") == [2, 3, 4, 5, 6, 7, 8, 9]

@@ -38,12 +38,24 @@ RUNTIME_VARIABLES = frozenset({
     # for azure-identity (as EKS does `AWS_ROLE_ARN`).
     "PROMETHEUS_MULTIPROC_DIR", "AZURE_CLIENT_ID", "AZURE_TENANT_ID",
     "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST",
+    # the user's session: browser, SSH, the terminal emulator that runs the process
+    "BROWSER", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "ALACRITTY_SOCKET",
+    "GNOME_TERMINAL_SCREEN", "KONSOLE_VERSION", "VTE_VERSION", "WT_SESSION",
+    # the standard proxy and CA variables every HTTP library honours; the consoledonottrack
+    # opt-out; pytest announcing itself
+    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
+    "DO_NOT_TRACK", "PYTEST_VERSION", "PYTEST_CURRENT_TEST",
+    # what a hosting platform injects: GitHub Actions' OIDC endpoint, the GCE metadata
+    # server, Hugging Face Spaces; model caches of the libraries that own them
+    "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GCE_METADATA_HOST",
+    "SPACE_ID", "SPACE_HOST", "SPACE_AUTHOR_NAME", "SPACES_ZERO_GPU", "HF_HUB_CACHE",
+    "SENTENCE_TRANSFORMERS_HOME",
 })
 # Families, matched by prefix: `PYTHONPATH`, `DD_AGENT_HOST`, `KUBERNETES_SERVICE_HOST`, the
 # terminal's `TERM_PROGRAM`, CircleCI's `CIRCLE_OIDC_TOKEN`.
 RUNTIME_PREFIXES = ("PYTHON", "DD_", "OTEL_", "KUBERNETES_SERVICE", "UVICORN_", "GUNICORN_",
                     "MODAL_", "CUDA_", "ITERM_", "WEZTERM_", "KITTY_", "VSCODE_", "LC_", "TERM_",
-                    "CIRCLE_")
+                    "CIRCLE_", "KAGGLE_")
 # Modules named like this are where a project keeps its configuration.
 SETTINGS_MODULE_NAMES = frozenset({"config", "settings", "conf", "configuration", "constants",
                                    "env", "environment"})
