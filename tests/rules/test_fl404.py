@@ -238,6 +238,29 @@ NOT_CONFIGURATION = [
         """
         import os
 
+        def complete_ollama(ctx):
+            api_key = ctx.api_key
+            api_key = api_key or litellm.ollama_key or os.environ.get("OLLAMA_API_KEY")
+            return api_key
+
+        def count_tokens(deployment=None):
+            deployment = deployment or {}
+            litellm_params = deployment.get("litellm_params", {})
+            return litellm_params.get("api_base") or os.getenv("AZURE_AI_API_BASE")
+
+        def auth_token(host, client=None):
+            if client is None:
+                boto_client = make_client(region=os.getenv("AWS_REGION_NAME"))
+            else:
+                boto_client = client
+            return boto_client.token(host)
+        """,
+        id="a-value-taken-out-of-a-parameter",
+    ),
+    pytest.param(
+        """
+        import os
+
         VAR_PREFIX = "AIRFLOW_VAR_"
 
         class EnvironmentVariablesBackend:
@@ -322,6 +345,18 @@ def environment_report():
     return os.getenv("REPORT_URL")
 """
     assert lines({**APP, "app/service.py": source}, "FL404") == [4, 5, 7, 9, 14, 17]
+
+
+def test_a_local_of_the_objects_own_state_or_a_call_result_is_still_reported():
+    source = """import os
+
+class Client:
+    def connect(self, ctx):
+        key = self.key
+        base = ctx.resolve_base()
+        return key or os.getenv("CLIENT_KEY"), base or os.getenv("CLIENT_BASE")
+"""
+    assert lines({**APP, "app/service.py": source}, "FL404") == [7, 7]
 
 
 def test_a_function_reading_a_named_variable_is_still_reported():

@@ -230,17 +230,22 @@ def _parameter_fallbacks(function: ast.FunctionDef | ast.AsyncFunctionDef,
 
 
 def _built_from_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """Locals built from the options the caller passed in bulk (`params = Params(**kwargs)`,
-    `Params.model_validate(kwargs)`): their values were passed in too, so `params.api_base or
-    os.getenv(...)` stands in for one. Only `*args`/`**kwargs`: a local computed from a named
-    parameter (`issuer = self.lookup(token)`) is the function's own work."""
+    """Locals that hold what the caller passed: a value taken out of a parameter
+    (`api_key = ctx.api_key`, `region = options.get("region")`), and locals built from the
+    options passed in bulk (`params = Params(**kwargs)`, `Params.model_validate(kwargs)`).
+    `api_key or os.getenv(...)` then stands in for a value passed in. A local computed from a
+    named parameter (`issuer = self.lookup(token)`) is the function's own work."""
     args = function.args
     names = {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    parameters = _parameter_names(function)
     built: set[str] = set()
-    if not names:
-        return built
     for node in ast.walk(function):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None \
+                and not isinstance(node.value, ast.BoolOp) and _passed_in(node.value, parameters):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            built.update(target.id for target in targets if isinstance(target, ast.Name))
+        elif names and isinstance(node, (ast.Assign, ast.AnnAssign)) \
+                and isinstance(node.value, ast.Call):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             arguments = [argument.value if isinstance(argument, ast.Starred) else argument
                          for argument in node.value.args]  # `*args` too
