@@ -172,6 +172,23 @@ async def fetch(url: str, allow_private: bool = False):
     ),
     pytest.param(
         APP + """
+from fastapi import Request
+
+@router.get("/.well-known/lnurlp/{username}")
+async def forward(username: str, request: Request):
+    transport = httpx.ASGITransport(app=request.app)
+    async with httpx.AsyncClient(transport=transport, base_url=str(request.base_url)) as client:
+        return (await client.get(f"/ext/{username}")).json()
+
+@router.get("/legacy")
+async def legacy():
+    with httpx.Client(transport=httpx.WSGITransport(app=flask_app)) as client:
+        return client.get("/old").json()
+""",
+        id="an-in-process-transport-to-an-app-has-no-connections",
+    ),
+    pytest.param(
+        APP + """
 def rds_client(region, key_id=None, secret=None, token=None):
     if key_id is not None:
         return boto3.client("rds", region_name=region, aws_access_key_id=key_id,

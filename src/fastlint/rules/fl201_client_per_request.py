@@ -95,10 +95,13 @@ def _pool_not_built_here(built: Val) -> bool:
     that pool. Given one built from this call's own data (`AsyncSecureTransport(verified_ip)`,
     `TCPConnector(allow_private=allowed)`: an address just resolved and vetted, a per-target
     policy), the pool cannot be shared, and neither can the client. Either way there is
-    nothing to move to the lifespan. A pool built from constants is reported."""
+    nothing to move to the lifespan. An in-process transport (`httpx.ASGITransport(app=...)`)
+    has no connections to pool at all: the client calls an app in the same process. A pool
+    built from constants is reported."""
     for name, value in built.kwargs:
         if name in _POOL_ARGUMENTS:
-            return value.kind != "call" or _from_call_data(value)
+            return value.kind != "call" or value.value in _IN_PROCESS_TRANSPORTS \
+                or _from_call_data(value)
     return False
 
 
@@ -116,6 +119,7 @@ def _from_call_data(value: Val) -> bool:
 
 
 _POOL_ARGUMENTS = frozenset({"transport", "connector"})
+_IN_PROCESS_TRANSPORTS = frozenset({"httpx.ASGITransport", "httpx.WSGITransport"})
 _AWS_CREDENTIALS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
 
