@@ -623,3 +623,31 @@ def test_what_was_looked_up_for_a_method_taken_out_is_looked_up_again(tmp_path, 
     server.edit(body="_ = Store().typed_more()", tail=STORE)
     assert "tables" not in server.builds
     assert server.project.function_target("app.main.Store().typed_more") is None
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_reordered_table_is_the_one_sorting_every_key_by_file_gives(seed):
+    """`_in_file_order` bisects the keys already in file order; sorting them all says where."""
+    import random
+    from collections import defaultdict
+
+    from fastlint.model.callgraph import _in_file_order, _sorted_by_file
+
+    rng = random.Random(seed)
+    paths = sorted({f"{rng.choice('abcdefgh')}.py" for _ in range(6)})
+    table: dict = defaultdict(list)
+    for path in paths:  # a fresh build: each file's keys, files in order
+        for index in range(rng.randrange(0, 4)):
+            table[f"{path}:{index}"] = [(FileFacts(path, "m", False), None)]
+    edited = rng.choice(paths)
+    for key in [key for key in table if key.startswith(edited) and rng.random() < 0.5]:
+        del table[key]  # functions of the edited file taken out or renamed
+    for _ in range(rng.randrange(0, 3)):
+        table[f"asked{rng.randrange(100)}"]  # a reader's `graph.edges[name]`
+    new = [f"{edited}:new{index}" for index in range(rng.randrange(0, 3))]
+    for key in new:
+        table[key] = [(FileFacts(edited, "m", False), None)]  # new ones at the end
+    kept = [key for key in table if key.startswith(edited)]
+    rng.shuffle(kept)
+    keys = dict.fromkeys(kept)  # the edited file's keys, in its new order
+    assert list(_in_file_order(table, edited, keys)) == list(_sorted_by_file(table, edited, keys))

@@ -9,6 +9,7 @@ edges (`changed_edges`) do not matter to it.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,6 +139,26 @@ def _in_file_order(table: dict, path: str, keys: dict) -> defaultdict:
     """`table` with the keys only the file at `path` uses (`keys`, in its order) where a
     fresh build puts them: after the keys of the files before it, before those after."""
     # (A key without entries was made by a reader asking for it: it stays at the end.)
+    order = list(table)
+    # The keys of the other files are in file order but for those after the last reordering:
+    # what readers asked for since (empty), and the keys of this file not yet placed.
+    end = len(order)
+    while end and (not table[order[end - 1]] or order[end - 1] in keys):
+        end -= 1
+    placed = order[:end]
+    first = bisect_left(placed, path, key=lambda key: _path_of(table[key][0]))
+    last = bisect_right(placed, path, key=lambda key: _path_of(table[key][0]))
+    if any(not table[key] or key in keys for key in placed[:first]) \
+            or any(key not in keys for key in placed[first:last]):
+        return _sorted_by_file(table, path, keys)  # not in file order: sort them all
+    ordered = defaultdict(list)
+    for key in (*placed[:first], *(key for key in keys if key in table), *placed[last:],
+                *(key for key in order[end:] if not table[key])):
+        ordered[key] = table[key]
+    return ordered
+
+
+def _sorted_by_file(table: dict, path: str, keys: dict) -> defaultdict:
     before = [key for key, entries in table.items() if entries and _path_of(entries[0]) < path]
     after = [key for key, entries in table.items() if entries and _path_of(entries[0]) > path]
     after.extend(key for key, entries in table.items() if not entries)
