@@ -9,8 +9,8 @@ on a copy of a real one (default: khoj from the judging corpus), whose code hold
 no fixture has. Each step mutates one random file so that it still parses, the way a
 developer's edit does: a statement added to a function, a function made async or not, a
 blocking call added, a call of a function of the module added, an import added, a top-level definition deleted or renamed, a string changed, an import
-removed, a line commented out, a blank line inserted, a function, constant or route typed
-between the definitions, a method typed in a class. After each step the findings of the
+removed, a line commented out, a blank line inserted, a function, constant, class or route
+typed between the definitions, a method typed in a class. After each step the findings of the
 incremental run must equal the cold run's (path, position, code, message, fix); the first
 difference stops the soak and prints the step and the diff.
 """
@@ -134,14 +134,18 @@ def _type_at_top_level(text: str, rng: random.Random, typed: str) -> str:
 
 
 def add_function(text: str, rng: random.Random) -> str | None:
-    """A function or a constant typed between the definitions (or at the end), nothing calls
-    it yet: one that calls a function of the module, sync or async, or a blocking call."""
+    """A function, a constant or a class typed between the definitions (or at the end),
+    nothing calls it yet: one that calls a function of the module, sync or async, or a
+    blocking call; a class perhaps derived from one of the module's."""
     defined = [node.name for node in ast.parse(text).body
                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     called = f"{rng.choice(defined)}()" if defined else "len('x')"
     name = f"soak_typed_{rng.randrange(10**6)}"
+    classes = [node.name for node in ast.parse(text).body if isinstance(node, ast.ClassDef)]
+    base = f"({rng.choice(classes)})" if classes and rng.random() < 0.5 else ""
     typed = rng.choice([f"def {name}():\n    return {called}", f"async def {name}():\n    return {called}",
-                        f"def {name}():\n    import time\n    time.sleep(1)", f"{name.upper()} = 5"])
+                        f"def {name}():\n    import time\n    time.sleep(1)", f"{name.upper()} = 5",
+                        f"class {name.title()}{base}:\n    limit = 5\n\n    def run(self):\n        return {called}"])
     return _type_at_top_level(text, rng, typed)
 
 

@@ -338,7 +338,7 @@ def test_a_definition_nothing_else_reads_patches_the_name_resolution(tmp_path, m
 
 @pytest.mark.parametrize("typed", [
     "def helper_x():\n    return slow()",  # app/uses_main.py imports and calls it
-    "class Fresh:\n    def method(self):\n        return 1",  # a class: subclasses read it
+    "class helper_x:\n    def method(self):\n        return 1",  # a class by that name
 ])
 def test_a_definition_another_module_reads_builds_the_name_resolution_again(tmp_path, monkeypatch, typed):
     server = Server(tmp_path, monkeypatch)
@@ -610,6 +610,40 @@ def test_a_method_another_module_calls_through_an_instance_builds_the_name_resol
 
 def _callers(server: Server, qualname: str) -> list[str]:
     return [edge.caller for edge in server.project.callgraph.callers.get(qualname, [])]
+
+
+@pytest.mark.parametrize("typed", [
+    "class Fresh:\n    def __init__(self):\n        self.name = 'x'\n\n    def method(self):\n        return slow()",
+    "class FreshSchema(BaseModel):\n    name: str\n\n    class Config:\n        extra = 'forbid'",
+    "class FreshRouter(APIRouter):\n    pass",  # a router class: what builds routers changes
+    "class FreshMiddleware(BaseHTTPMiddleware):\n    async def dispatch(self, request, call_next):\n"
+    "        return await call_next(request)",  # its `dispatch` runs on every request
+])
+def test_a_class_nothing_names_patches_the_name_resolution(tmp_path, monkeypatch, typed):
+    imports = ("from pydantic import BaseModel\nfrom fastapi import APIRouter\n"
+               "from starlette.middleware.base import BaseHTTPMiddleware\n")
+    server = Server(tmp_path, monkeypatch)
+    server.edit(body="pass", module_level=imports)
+    server.edit(body="pass", module_level=imports, tail=f"\n\n{typed}\n")
+    assert "tables" not in server.builds
+    name = typed.split("(")[0].split(":")[0].removeprefix("class ")
+    assert f"app.main.{name}" in server.project.classes
+    fresh = _cold_project(server)
+    assert server.project.fastapi.router_classes == fresh.fastapi.router_classes
+    assert server.project.fastapi.middleware == fresh.fastapi.middleware
+    server.edit(body="pass", module_level=imports)  # and taken out again
+    assert "tables" not in server.builds and f"app.main.{name}" not in server.project.classes
+    assert server.project.fastapi.router_classes == _cold_project(server).fastapi.router_classes
+
+
+def _cold_project(server: Server):  # type: ignore[no-untyped-def]
+    """The project a fresh server makes of the files of the last edit (see `Server.edit`)."""
+    root = server.root / "cold"
+    cold = ProjectState(root, ClientSettings(), use_cache=False)
+    cold.load()
+    main = ProjectState.key(root / "app/main.py")
+    cold.check(cold.update({main: Buffer((root / "app/main.py").read_text(), 0)}))
+    return cold.run.project
 
 
 def test_what_was_looked_up_for_a_method_taken_out_is_looked_up_again(tmp_path, monkeypatch):

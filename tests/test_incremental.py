@@ -332,7 +332,7 @@ def _reexport(model: Model, rng: random.Random) -> None:
 
 def _type_definition(model: Model, rng: random.Random) -> None:
     """Write definitions above the others or at the end of a router or service (or take them
-    out): a function
+    out): a class, a function
     nothing calls yet (sync and blocking, a coroutine calling what the module calls, one
     whose parameter is a dependency), a constant, another router bound to an app's name, or
     an Alembic revision's names. The module's interface changes by names nothing mentions."""
@@ -356,10 +356,13 @@ def _type_definition(model: Model, rng: random.Random) -> None:
         f"\n\nfrom fastapi import Depends\n\n\ndef {name}(x=Depends({called[0] if called else 'len'})):\n    return x\n",
         f"\n\n{name.upper()} = 5\n",
         "\n\nrevision = 'abc'\ndown_revision = None\n",
+        f"\n\nclass {name.title()}:\n    def run(self, x):\n        return {called[0] if called else 'len'}(x)\n",
+        f"\n\nclass {name.title()}:\n    limit = 5\n\n    def __init__(self):\n        self.slow = time.sleep(1)\n",
     ]
     if "routers" in path:
         texts.append("\n\napi = APIRouter()\n")
         texts.append(f"\n\n@router.get('/{name}')\nasync def {name}():\n    return {called[0] if called else 'len'}('x')\n")
+        texts.append(f"\n\nclass {name.title()}(APIRouter):\n    pass\n\n\nextra = {name.title()}()\n")
     model.trailing[path] = (rng.choice(texts), rng.random() < 0.5)
 
 

@@ -222,7 +222,9 @@ class CallGraph:
         """Replace the changed files' parts in a copy of `previous`; False when the order of
         the tables' keys would differ from a fresh build (then the graph is built anew)."""
         project = self.project
-        parts = [(_file_calls(project, old), _file_calls(project, new), new) for old, new in changed]
+        # A file's old part as it was put in: resolved by the project before the edit (the
+        # edit may have changed what its own names resolve to, see `fastlint.model.edit`).
+        parts = [(_file_calls(previous.project, old), _file_calls(project, new), new) for old, new in changed]
         # Rules walk these two tables in key order: keep it the order of a fresh build, where
         # a key comes where the first file that uses it puts it.
         reordered = [(old, new, facts) for old, new, facts in parts

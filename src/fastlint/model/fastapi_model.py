@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from fastlint.facts.records import FileFacts, FunctionFact, Val
 from fastlint.model.fastapi_build import FastAPIReader, asgi_bindings, decorator_method
 from fastlint.model.fastapi_moved import place_moved
+from fastlint.model.interface import class_signature
 from fastlint.model.fastapi_records import MIDDLEWARE_BASES, ROUTE_METHODS, Route, RouteOwner
 
 # The records are imported from here by rules (`from fastlint.model.fastapi_model import Route`).
@@ -188,13 +189,16 @@ class FastAPIModel(FastAPIReader):
 
     @cached_property
     def middleware(self) -> frozenset[str]:
-        return self.project.carried_memo(("fastapi", "middleware"), self._middleware,
-                                         self.project.kept_with_model_but_routes)
+        project = self.project
+        return project.carried_memo(  # every middleware class's `dispatch`: read again when a class changed
+            ("fastapi", "middleware"), self._middleware,
+            lambda before: project.kept_with_model_but_routes(before)
+            if project.edit.definitions_kept(class_signature) else None)
 
     def _middleware(self) -> frozenset[str]:
         project = self.project
         # The `dispatch` of every middleware class: names alone decide them.
-        dispatches = project.table_memo("middleware dispatch methods", lambda: frozenset(
+        dispatches = project.table_memo("middleware dispatch methods", reads_classes=True, compute=lambda: frozenset(
             project.functions[f"{qualname}.dispatch"].qualname for qualname in project.classes
             if project.is_subclass(qualname, MIDDLEWARE_BASES)
             and f"{qualname}.dispatch" in project.functions))

@@ -53,12 +53,13 @@ class OwnerResolution:
 
     @cached_property
     def app_classes(self) -> frozenset[str]:
-        return self.project.table_memo("app classes", lambda: self._classes_derived_from(APP_CLASSES))
+        return self.project.table_memo("app classes", lambda: self._classes_derived_from(APP_CLASSES),
+                                       reads_classes=True)
 
     @cached_property
     def router_classes(self) -> frozenset[str]:
         return self.project.table_memo("router classes",
-                                       lambda: self._classes_derived_from(ROUTER_CLASSES))
+                                       lambda: self._classes_derived_from(ROUTER_CLASSES), reads_classes=True)
 
     def _classes_derived_from(self, roots: frozenset[str]) -> frozenset[str]:
         project = self.project
@@ -165,7 +166,9 @@ class OwnerResolution:
         call, before its callee is resolved (a name too many only costs that resolution)."""
         return self.project.table_memo(
             "owner class names", self._owner_class_names, reads_definitions=True,
-            patched=lambda names, patch: names | self._names_of(patch.bindings.items(), patch.functions.items()))
+            patched=lambda names, patch: names | self._names_of(patch.bindings.items(), patch.functions.items())
+            | {qualname.rsplit(".", 1)[-1] for qualname in patch.classes
+               if qualname in self.app_classes or qualname in self.router_classes})
 
     def _owner_class_names(self) -> frozenset[str]:
         classes = self.app_classes | self.router_classes

@@ -79,11 +79,17 @@ def resolution_interface(facts: FileFacts) -> tuple:
     )
 
 
+def class_signature(facts: FileFacts) -> tuple:
+    """A file's classes as the analyses that read every class see them: names, bases and
+    decorators (ORM models, data classes, middleware)."""
+    return tuple((cls.qualname, cls.bases, tuple(positionless(d) for d in cls.decorators))
+                 for cls in facts.classes)
+
+
 def only_names_differ(old: FileFacts, new: FileFacts) -> bool:
-    """Whether two interfaces of a file differ in the functions, bindings and imports of its
-    module alone (its name and its classes with their bases the same)."""
-    before, after = resolution_interface(old), resolution_interface(new)
-    return before[:2] == after[:2] and before[3] == after[3]
+    """Whether two interfaces of a file differ in the functions, classes, bindings and
+    imports of its module alone (its name the same)."""
+    return resolution_interface(old)[:2] == resolution_interface(new)[:2]
 
 
 def binds_module_name(imported: ImportFact) -> bool:
@@ -133,7 +139,7 @@ def positionless_facts(facts: FileFacts) -> tuple:
 _CALLS = 11
 _IMPORTS = 8
 _IMPORT_USES = 6
-_DEFINES, _FUNCTIONS, _BINDINGS = 5, 9, 12
+_DEFINES, _FUNCTIONS, _CLASSES, _BINDINGS = 5, 9, 10, 12
 _CALL_FUNCTION = _KEPT[CallFact].index(CallFact._fields.index("function"))
 _FUNCTION_DECORATORS = _KEPT[FunctionFact].index(FunctionFact._fields.index("decorators"))
 _IMPORT_IN_FUNCTION = _KEPT[ImportFact].index(ImportFact._fields.index("in_function"))
@@ -172,8 +178,8 @@ class CallsEdit:
     replaced: `old.calls[kept_before:len(old.calls) - kept_after]` by the new ones there.
     Imports may have changed too (`imports_changed`): inside functions, or, when what they
     bind matters to no other name, at module level; the import graph reads them. So may its
-    definitions, when nothing reads the names they define: functions or bindings typed,
-    taken out or renamed in one place (`definitions_changed`; `functions`, `bindings`: where, and the
+    definitions, when nothing reads the names they define: functions, classes or bindings
+    typed, taken out or renamed in one place (`definitions_changed`; `functions`, `bindings`: where, and the
     functions after them are then at other indexes, which kept calls tell by theirs). Or
     the arguments of one function's decorators (`functions`: that function, one record
     replaced by another; `definitions_changed` is False: no name changed)."""
@@ -213,7 +219,8 @@ def calls_edit(old_form: tuple, new_form: tuple, module_names: bool = False) -> 
     for index, (was, now) in enumerate(zip(old_form, new_form)):
         if was == now or index in (_CALLS, _IMPORT_USES, _IMPORTS):
             continue
-        run = _one_run(was, now) if module_names and index in (_DEFINES, _FUNCTIONS, _BINDINGS) else None
+        run = _one_run(was, now) if module_names and index in (_DEFINES, _FUNCTIONS, _CLASSES, _BINDINGS) \
+            else None
         if run is None and index == _FUNCTIONS:
             run = _redecorated(was, now)
             redecorated = run is not None

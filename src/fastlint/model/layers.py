@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastlint.facts.records import FileFacts, Span
+from fastlint.model.interface import class_signature
 from fastlint.model.layer_detection import defines_code, detect
 from fastlint.options import Option, OptionValueError
 
@@ -223,7 +224,8 @@ class Layering:
         project = self.project
         self.detection = project.carried_memo(
             ("layer detection",), lambda: detect(project, self._modules()),
-            lambda before: project.kept_with_scope(before) if project.edit.definitions_kept(defines_code) else None)
+            lambda before: project.kept_with_scope(before)
+            if project.edit.definitions_kept(lambda facts: (defines_code(facts), class_signature(facts))) else None)
         self.parents = self.detection.units
         for module, found in self.detection.classified.items():
             if self.detection.in_layer(module):

@@ -314,9 +314,10 @@ def reads_call(project: "Project", call: CallFact) -> bool:
 
 
 def definition_inputs(facts: FileFacts) -> tuple:
-    """What of a file's definitions the scope reads: whether it is an Alembic revision, and
-    its bindings of the names an ASGI server is pointed at."""
+    """What of a file's definitions the scope reads: whether it is an Alembic revision or a
+    Django command, and its bindings of the names an ASGI server is pointed at."""
     return (_alembic_evidence(facts),
+            tuple((cls.name, cls.bases) for cls in facts.classes if cls.name in ("Command", "Migration")),
             tuple((binding.qualname, binding.value.kind, binding.value.value) for binding in facts.bindings
                   if binding.qualname[len(facts.module) + 1:] in _APP_NAMES
                   and isinstance(binding.value.value, str)))

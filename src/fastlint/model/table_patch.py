@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from fastlint.facts.records import BindingFact, FileFacts
+from fastlint.facts.records import BindingFact, ClassFact, FileFacts
 from fastlint.model.interface import positionless
 from fastlint.model.references import References, any_mentions, mentions_name, names_attribute, record_strings
 from fastlint.model.tables import FunctionRef, Tables, add_definitions, add_derived_aliases
@@ -34,12 +34,13 @@ class TablePatch:
     bindings: dict[str, tuple[FileFacts, BindingFact] | None] = field(default_factory=dict)
     aliases: dict[str, str | None] = field(default_factory=dict)
     factories: dict[str, bool] = field(default_factory=dict)  # stored factories, in or out
+    classes: dict[str, tuple[FileFacts, ClassFact] | None] = field(default_factory=dict)
     # What the memos forget: the changed names and what the changed files wrote of them.
     forget: tuple[str, ...] = ()
 
     @property
     def definitions_changed(self) -> bool:
-        return bool(self.functions or self.bindings)
+        return bool(self.functions or self.bindings or self.classes)
 
 
 @dataclass
@@ -52,14 +53,17 @@ class _Entries:
     values: dict[str, tuple]  # what of a binding the tables read
     aliases: dict[str, str]
     factories: set[str]
+    classes: dict[str, tuple[FileFacts, ClassFact]]
+    bases: dict[str, tuple[str, ...]]  # what of a class the tables read
 
 
 def _entries(facts: FileFacts) -> _Entries:
     functions: dict[str, FunctionRef] = {}
+    classes: dict[str, tuple[FileFacts, ClassFact]] = {}
     bindings: dict[str, tuple[FileFacts, BindingFact]] = {}
     aliases: dict[str, str] = {}
     factories: set[str] = set()
-    add_definitions(facts, functions, {}, bindings, aliases)
+    add_definitions(facts, functions, classes, bindings, aliases)
     add_derived_aliases(functions, bindings, aliases, factories)
     return _Entries(
         functions,
@@ -67,7 +71,7 @@ def _entries(facts: FileFacts) -> _Entries:
              tuple(d.symbol for d in f.function.decorators)) for q, f in functions.items()},
         bindings,
         {q: (positionless(b.value), b.annotation, b.depends) for q, (_, b) in bindings.items()},
-        aliases, factories)
+        aliases, factories, classes, {q: cls.bases for q, (_, cls) in classes.items()})
 
 
 def _changed(before: dict, after: dict) -> list[str]:
@@ -84,7 +88,9 @@ def table_patch(previous: Tables, references: References | None,
     patch = TablePatch()
     names: set[str] = set()
     members: set[str] = set()  # those of names defined in a class
+    own: list[tuple[FileFacts, set[str]]] = []  # each changed file, with the names it changed
     for old, new in pairs:
+        changed_before = set(names)
         before, after = _entries(old), _entries(new)
         classes = tuple(f"{cls.qualname}." for cls in new.classes)
         for name in _changed(before.signatures, after.signatures):
@@ -98,12 +104,18 @@ def table_patch(previous: Tables, references: References | None,
             names.add(name[:-2] if name.endswith("()") else name)
         for name in before.factories ^ after.factories:
             patch.factories[name] = name in after.factories
+        for name in _changed(before.bases, after.bases):
+            patch.classes[name] = after.classes.get(name)
+            names.add(name)
         members.update(name for name in names if name.startswith(classes))
+        own.append((new, names - changed_before))
     # What the changed files wrote, old and new (read before the new facts are counted).
     written = {text for old, new in pairs for facts in (old, new) for text in references.strings(facts)}
-    if not _owned_by(previous, patch, pairs) or references.mention(names, besides=[new for _, new in pairs]):
+    # A file's own mentions of its names are looked up again (`forget`), not another's.
+    if not _owned_by(previous, patch, pairs) \
+            or any(references.mention(changed, besides=[new]) for new, changed in own if changed):
         return None
-    attributes = _attributes(members, pairs)
+    attributes = _attributes(members, pairs, set(patch.classes))
     if attributes is None or any(_named_elsewhere(references, attribute, members, pairs) for attribute in attributes):
         return None
     # An alias leads to a name only from what a file wrote (counted above: an import names
@@ -121,13 +133,18 @@ def table_patch(previous: Tables, references: References | None,
 _LOOKED_UP = frozenset({"dispatch"})
 
 
-def _attributes(members: set[str], pairs: list[tuple[FileFacts, FileFacts]]) -> set[str] | None:
+def _attributes(members: set[str], pairs: list[tuple[FileFacts, FileFacts]],
+                changed_classes: set[str]) -> set[str] | None:
     """The attribute names of the changed class members (`get` for `app.repo.Repo.get`);
-    None when one is looked up by name alone (a dunder, `dispatch`)."""
+    None when one is looked up by name alone (a dunder, `dispatch`). The members of a class
+    typed or changed are left out: nothing names that class (see `table_patch`), so nothing
+    looks them up."""
     classes = sorted({f"{cls.qualname}." for _, new in pairs for cls in new.classes}, key=len, reverse=True)
     found = set()
     for name in members:
         owner = next(prefix for prefix in classes if name.startswith(prefix))
+        if owner[:-1] in changed_classes:
+            continue
         attribute = name[len(owner):].split(".", 1)[0].split("(", 1)[0]
         if attribute.startswith("__") or attribute in _LOOKED_UP:
             return None
@@ -191,6 +208,11 @@ def _owned_by(previous: Tables, patch: TablePatch, pairs: list[tuple[FileFacts, 
             return False
     for name in (*patch.functions, *patch.bindings, *patch.aliases):
         if name in previous.classes or name in previous.modules:
+            return False
+    for name in patch.classes:
+        found_class = previous.classes.get(name)
+        if found_class is not None and found_class[0].path not in paths or name in previous.modules \
+                or name in previous.functions or name in previous.bindings:
             return False
     for name in patch.aliases:
         if name not in patch.functions and name not in patch.bindings and not name.endswith("()") \

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from fastlint.model.table_patch import TablePatch
 
 T = TypeVar("T")
-# The keys of table memos that read every top-level function and binding (`table_memo`).
+# The keys of table memos that read every top-level function and binding, or every class
+# (`table_memo`).
 _READS_DEFINITIONS: set[object] = set()
+_READS_CLASSES: set[object] = set()
 _MISSING = object()
 PROPERTIES = frozenset({"property", "functools.cached_property"})  # reading one calls it
 
@@ -195,9 +197,16 @@ class Tables:
             self.stored_factories = set(self.stored_factories)
             for name, stored in patch.factories.items():
                 (self.stored_factories.add if stored else self.stored_factories.discard)(name)
+        for name, entry in patch.classes.items():
+            if entry is None:
+                self.classes.pop(name, None)
+            else:
+                self.classes[name] = entry
         if patch.definitions_changed:
             memos = self._table_memos
-            self._table_memos = {key: value for key, value in memos.items() if key not in _READS_DEFINITIONS}
+            stale = _READS_CLASSES if patch.classes else ()
+            self._table_memos = {key: value for key, value in memos.items()
+                                 if key not in _READS_DEFINITIONS and key not in stale}
             self._patched = (patch, {key: value for key, value in memos.items() if key in _READS_DEFINITIONS})
         if patch.aliases:
             self._rebind(patch.aliases)
@@ -241,14 +250,18 @@ class Tables:
                                                      for name in rebound}
 
     def table_memo(self, key: object, compute: "Callable[[], T]", reads_definitions: bool = False,
-                   patched: "Callable[[T, TablePatch], T] | None" = None) -> "T":
+                   patched: "Callable[[T, TablePatch], T] | None" = None,
+                   reads_classes: bool = False) -> "T":
         """`compute()`, kept across joins while every file keeps its interface: it may read
         only what the interfaces decide (see `file_memo`). One that reads the top-level
         functions and bindings of every module (not through names a file mentions) says
         so: after an edit that patches the tables (see `_patch`) it is computed again, or
-        `patched` makes it from what it was and the patch."""
+        `patched` makes it from what it was and the patch. So does one that reads every
+        class: computed again after a patch of classes."""
         if reads_definitions:
             _READS_DEFINITIONS.add(key)
+        if reads_classes:
+            _READS_CLASSES.add(key)
         memo = self._table_memos
         if key not in memo:
             before = self._patched[1].get(key, _MISSING) if self._patched is not None else _MISSING

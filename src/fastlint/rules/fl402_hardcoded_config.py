@@ -110,7 +110,7 @@ class HardcodedConfig(ProjectRule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         settings_classes = project.table_memo("settings classes and bases", lambda: {
             qualname for qualname in project.classes if project.is_subclass(qualname, SETTINGS_BASES)
-        })
+        }, reads_classes=True)
         reported: set[tuple[str, int, int]] = set()
         for facts in project.files:
             if facts.is_test:

@@ -31,7 +31,7 @@ class SettingsPerRequest(ProjectRule):
         settings_classes = project.table_memo("settings classes", lambda: {
             qualname for qualname in project.classes
             if qualname not in SETTINGS_BASES and project.is_subclass(qualname, SETTINGS_BASES)
-        })
+        }, reads_classes=True)
         if not settings_classes:
             return
         per_request = project.per_request
