@@ -19,7 +19,10 @@ position gives the same answer (see `Project.carried_memo`).
 
 When only the calls differ — one run of calls replaced by another, as typing a statement in a
 function does — `calls_edit` tells which (a `CallsEdit`): an analysis that does not read those
-calls is still right, once the indexes of the calls after them are shifted.
+calls is still right, once the indexes of the calls after them are shifted. So it is when
+definitions nothing else reads were typed, renamed or taken out in one place (a `Run` of
+functions, classes or bindings), or a decorator's arguments retyped, if the analysis reads
+what changed of them again (see `fastlint.model.edit`).
 
 Imports only `fastlint.facts.records`.
 """

@@ -1,6 +1,6 @@
 """The resolution tables patched, not built again, after an edit to names nothing else reads.
 
-Typing an import, a function or a constant at the top of a route module changes the module's
+Typing an import, a function, a class or a constant in a route module changes the module's
 interface (see `fastlint.model.interface`): what other modules could import from it. When no
 other file mentions those names, no alias leads to them and no answer was looked up for
 them, every other name resolves as before, so the tables of the project before the edit are
@@ -9,7 +9,10 @@ answers looked up for the changed names themselves. A name inside a class (a met
 a repository class) is read without its qualname: a subclass finds it on the base
 (`Sub.method`), an instance by its attribute (`repo.method`). So it is patched only when no
 file writes its attribute name after a dot, but where it is defined, and when the analyses
-do not look it up by name alone (a dunder, a middleware's `dispatch`).
+do not look it up by name alone (a dunder, a middleware's `dispatch`); the members of a
+class typed with them are not looked up at all (nothing names the class). The table memos
+that read every class (`table_memo(reads_classes=True)`) are computed again after a class
+changed.
 
 May import `fastlint.facts`, `fastlint.model.interface`, `fastlint.model.references` and
 `fastlint.model.tables`.
