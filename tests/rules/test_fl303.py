@@ -72,8 +72,11 @@ FLAGGED = [
     pytest.param(project(app__services__users="from app.middleware.timing import DEBUG\nD = DEBUG\n"
                                               "class UserService: ...\n"),
                  [("app/services/users.py", 1)], id="nobody-imports-middleware"),
-    pytest.param(project(app__middleware__timing="from app.services.users import UserService\nS = UserService\n"),
-                 [("app/middleware/timing.py", 1)], id="middleware-imports-only-core-and-schemas"),
+    pytest.param(project(app__middleware__timing="from app.repositories.users import UserRepository\n"
+                                                "R = UserRepository\n"),
+                 [("app/middleware/timing.py", 1)], id="middleware-does-not-reach-the-data-layer"),
+    pytest.param(project(app__middleware__timing="from app.routers.users import x\nX = x\n"),
+                 [("app/middleware/timing.py", 1)], id="middleware-does-not-import-routers"),
     pytest.param(project(app__services__users="from fastapi import HTTPException, status\nclass UserService: ...\n"),
                  [("app/services/users.py", 1)], id="http-concerns-in-service"),
     pytest.param(project(app__repositories__users="from starlette.responses import JSONResponse\n"),
@@ -108,6 +111,9 @@ NOT_FLAGGED = [
                  id="annotation-only-import-is-not-a-dependency"),
     pytest.param(project(app__middleware__timing="from app.schemas.user import UserOut\nS = UserOut\n"),
                  id="middleware-may-import-schemas"),
+    # An auth middleware asking the login service for a token (airflow): a team allows it.
+    pytest.param(project(app__middleware__timing="from app.services.users import UserService\nS = UserService\n"),
+                 id="middleware-may-call-a-service"),
     pytest.param(project(app__routers__users=PROVIDER_WIRING),
                  id="dependency-provider-wires-a-repository-into-a-service"),
     pytest.param(project(tests__test_users="from app.repositories.users import UserRepository\nR = UserRepository\n",

@@ -342,9 +342,9 @@ class Layering:
         if importer == "schemas" and imported != "core":
             return Breach(f"schemas must not import {imported}",
                           "schemas import only core: keep them plain data")
-        if importer == "middleware" and imported not in ("core", "schemas"):
+        if importer == "middleware" and imported not in ("core", "schemas", "services"):
             return Breach(f"middleware must not import {imported}",
-                          "middleware imports only core and schemas")
+                          "middleware imports only core, schemas and services (not the data layer)")
         if imported == "schemas" and importer not in ("routers", "services", "repositories", "middleware"):
             return Breach(f"{importer} must not import schemas",
                           "schemas are used by routers, services, repositories and middleware only")
