@@ -702,6 +702,18 @@ def test_the_name_resolution_is_kept_only_while_every_interface_is_the_same(tmp_
     assert rebuilt.canonical("app.services.workers.Worker.work") == "app.services.workers.Blocking.work"
 
 
+def test_a_kept_table_holds_the_first_of_two_definitions_of_a_name_as_a_build_does(tmp_path):
+    """A property's getter and setter share a qualified name: the tables hold the getter."""
+    item = ("class Item:\n    @property\n    def name(self) -> str:\n        return 'x'\n\n"
+            "    @name.setter\n    def name(self, value):\n        pass\n")
+    first = _joined({"pyproject.toml": "[tool.fastlint]\n", "app/__init__.py": "", "app/item.py": item}, tmp_path)
+    kept = _joined({"pyproject.toml": "[tool.fastlint]\n", "app/__init__.py": "",
+                    "app/item.py": "# moved\n" + item}, tmp_path, previous=first)
+    assert kept._canonical is first._canonical  # the same interface: the tables are kept
+    getter = kept.modules["app.item"].functions[0]
+    assert kept.functions["app.item.Item.name"].function is getter
+
+
 def test_the_analyses_that_read_no_position_are_kept_only_while_files_only_move(tmp_path):
     model = initial_model(random.Random(5))
     service = next(iter(model.services))

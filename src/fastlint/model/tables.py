@@ -152,12 +152,17 @@ class Tables:
             path = facts.path
             if self.modules[facts.module].path == path:
                 self.modules[facts.module] = facts
+            # The first of two definitions of a name wins, as in a build (a property's getter
+            # over its setter); the last binding does.
+            placed: set[str] = set()
             for function in facts.functions:
-                if self.functions[function.qualname].facts.path == path:
+                if function.qualname not in placed and self.functions[function.qualname].facts.path == path:
                     self.functions[function.qualname] = FunctionRef(facts, function)
+                placed.add(function.qualname)
             for cls in facts.classes:
-                if self.classes[cls.qualname][0].path == path:
+                if cls.qualname not in placed and self.classes[cls.qualname][0].path == path:
                     self.classes[cls.qualname] = (facts, cls)
+                placed.add(cls.qualname)
             for binding in facts.bindings:
                 if self.bindings[binding.qualname][0].path == path:
                     self.bindings[binding.qualname] = (facts, binding)
