@@ -685,3 +685,20 @@ def test_the_reordered_table_is_the_one_sorting_every_key_by_file_gives(seed):
     rng.shuffle(kept)
     keys = dict.fromkeys(kept)  # the edited file's keys, in its new order
     assert list(_in_file_order(table, edited, keys)) == list(_sorted_by_file(table, edited, keys))
+
+
+def test_a_table_memo_nobody_asked_for_is_patched_by_every_patch_since(tmp_path, monkeypatch):
+    """The owner class names (read every definition) are patched, not built in full, after
+    edits that patched the tables without asking for them."""
+    from fastlint.model.fastapi_owners import OwnerResolution
+
+    server = Server(tmp_path, monkeypatch)
+    built = []
+    full = OwnerResolution._owner_class_names
+    monkeypatch.setattr(OwnerResolution, "_owner_class_names",  # not the fresh server's (see `edit`)
+                        lambda self: built.append(self.project is server.project) or full(self))
+    for name in ("first", "second"):  # no call: nothing asks for the names
+        server.edit(body="pass", tail=f"\n\ndef {name}_helper():\n    return 1\n")
+    server.edit(body="pass", tail="\n\n@app.get('/typed')\nasync def typed():\n    return clean()\n")
+    assert "tables" not in server.builds and "app.main.typed" in server.project.fastapi.route_handlers
+    assert True not in built

@@ -54,9 +54,6 @@ class FastAPIModel(FastAPIReader):
         super(FastAPIModel, model).__init__(project)
         model.routes_changed = False
         model.call_sites_read.update(before.call_sites_read)
-        # Asked after every patch of the tables, not only when a call is read: patched from
-        # what it was (cheap), it can be patched again at the next edit, not built in full.
-        model.owner_class_names()
         if any(model.reads_call(facts, call) for facts, call in project.edit.calls()) \
                 or not project.edit.definitions_kept(lambda facts: _definition_inputs(project, facts)):
             return None

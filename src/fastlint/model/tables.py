@@ -28,7 +28,11 @@ T = TypeVar("T")
 # (`table_memo`).
 _READS_DEFINITIONS: set[object] = set()
 _READS_CLASSES: set[object] = set()
-_MISSING = object()
+# Of those, the keys whose memo a patch can be applied to (`table_memo(patched=...)`), and how
+# many patches a memo nobody asked for waits for before it is let go (each holds the facts
+# of the files it patched; the memo is then computed again in full).
+_PATCHABLE: set[object] = set()
+_MAX_PATCHES = 8
 PROPERTIES = frozenset({"property", "functools.cached_property"})  # reading one calls it
 
 
@@ -95,9 +99,10 @@ class Tables:
 
     files: list[FileFacts]  # in path order, set before the tables are built
     _source_reads = 0  # how many file texts were read (a memo built from one is not kept)
-    # The patch the tables were made with, and the table memos that read every definition
-    # as they were before it (see `table_memo`).
-    _patched: "tuple[TablePatch, dict[object, object]] | None" = None
+    # The table memos that read every definition, as they were before the patches the tables
+    # were made with since (in order) and that no project asked for since: `table_memo`
+    # applies those patches to them.
+    _patched: "dict[object, tuple[tuple[TablePatch, ...], object]]" = {}
 
     def _build_tables(self) -> None:
         self.modules: dict[str, FileFacts] = {}
@@ -143,6 +148,7 @@ class Tables:
         self._memo_facts = previous._memo_facts
         self._table_memos = previous._table_memos
         self.stored_factories = previous.stored_factories
+        self._patched = previous._patched
         for derived in ("_every_alias", "_alias_heads"):
             if derived in previous.__dict__:
                 self.__dict__[derived] = previous.__dict__[derived]
@@ -212,7 +218,10 @@ class Tables:
             stale = _READS_CLASSES if patch.classes else ()
             self._table_memos = {key: value for key, value in memos.items()
                                  if key not in _READS_DEFINITIONS and key not in stale}
-            self._patched = (patch, {key: value for key, value in memos.items() if key in _READS_DEFINITIONS})
+            pending = {key: (patches, value) for key, (patches, value) in self._patched.items()
+                       if key not in memos and len(patches) < _MAX_PATCHES}
+            pending.update((key, ((), value)) for key, value in memos.items() if key in _PATCHABLE)
+            self._patched = {key: (patches + (patch,), value) for key, (patches, value) in pending.items()}
         if patch.aliases:
             self._rebind(patch.aliases)
         self._forget(patch.forget)
@@ -261,17 +270,22 @@ class Tables:
         only what the interfaces decide (see `file_memo`). One that reads the top-level
         functions and bindings of every module (not through names a file mentions) says
         so: after an edit that patches the tables (see `_patch`) it is computed again, or
-        `patched` makes it from what it was and the patch. So does one that reads every
-        class: computed again after a patch of classes."""
+        `patched` makes it from what it was and each patch since, in order. So does one that
+        reads every class: computed again after a patch of classes."""
         if reads_definitions:
             _READS_DEFINITIONS.add(key)
+            if patched is not None:
+                _PATCHABLE.add(key)
         if reads_classes:
             _READS_CLASSES.add(key)
         memo = self._table_memos
         if key not in memo:
-            before = self._patched[1].get(key, _MISSING) if self._patched is not None else _MISSING
-            if patched is not None and before is not _MISSING:
-                memo[key] = patched(before, self._patched[0])  # type: ignore[arg-type]
+            pending = self._patched.get(key) if patched is not None else None
+            if pending is not None:
+                patches, value = pending
+                for patch in patches:
+                    value = patched(value, patch)  # type: ignore[misc]
+                memo[key] = value
             else:
                 memo[key] = compute()
         return memo[key]  # type: ignore[return-value]
