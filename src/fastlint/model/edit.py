@@ -50,7 +50,7 @@ class Edit:
         gone: set[str] = set()
         for old, new, edit in self.files:
             run = edit.functions
-            gone.update(function.qualname for function in old.functions[run.at:run.at + run.removed])
+            gone.update(function.qualname for function in run.removed_of(old.functions))
             gone.difference_update(function.qualname for function in run.added_of(new.functions))
         return frozenset(gone)
 

@@ -253,7 +253,7 @@ def _typed_routes(project: "Project") -> "list[tuple[FileFacts, FunctionFact, Va
     found = []
     for old, new, edit in project.edit.files:
         run = edit.functions
-        for facts, functions in ((old, old.functions[run.at:run.at + run.removed]),
+        for facts, functions in ((old, run.removed_of(old.functions)),
                                  (new, run.added_of(new.functions))):
             for function in functions:
                 for decorator in function.decorators:

@@ -56,8 +56,7 @@ class _Placement:
                 self._pair(path, was.call, now.call)
                 self._span(path, was.span, now.span)
             if edit is not None:
-                run = edit.functions
-                self.removed.update(map(id, old.functions[run.at:run.at + run.removed]))
+                self.removed.update(map(id, edit.functions.removed_of(old.functions)))
             for was, now in _kept(old.functions, new.functions, edit.functions if edit else None):
                 self.objects[id(was)] = now
                 for decorator, new_decorator in zip(was.decorators, now.decorators):

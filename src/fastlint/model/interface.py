@@ -170,6 +170,10 @@ class Run:
         """The new records among a file's new ones."""
         return records[self.at:self.at + self.added]
 
+    def removed_of(self, records: tuple) -> tuple:
+        """The records taken out among a file's old ones."""
+        return records[self.at:self.at + self.removed]
+
 
 _SAME = Run()
 

@@ -20,7 +20,7 @@ May import `fastlint.facts`, `fastlint.model.interface`, `fastlint.model.referen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from fastlint.facts.records import BindingFact, ClassFact, FileFacts
@@ -163,23 +163,21 @@ def _named_elsewhere(references: References, attribute: str, members: set[str],
     written = references.naming_attribute(attribute)
     if not written:
         return False
+    inside = tuple(f"{member}." for member in members)
     for _, new in pairs:
         defining = [record for records in (new.functions, new.bindings) for record in records
-                    if record.qualname in members or record.qualname.startswith(tuple(f"{m}." for m in members))]
+                    if record.qualname in members or record.qualname.startswith(inside)]
         written.subtract(record_strings(tuple(defining)))
     return any(count > 0 for count in written.values())
 
 
 def _naming(attributes: set[str], written: Iterable[str]) -> set[str]:
     """Each string written that names one of `attributes`, and its prefixes down to it."""
-    found = set()
+    found: set[str] = set()
     for text in written:
         for attribute in attributes:
             if names_attribute(text, attribute):
-                end = len(text)
-                while end > 0 and names_attribute(text[:end], attribute):
-                    found.add(text[:end])
-                    end = max(text.rfind(".", 0, end), text.rfind("(", 0, end))
+                found.update(_prefixes(text, lambda prefix: names_attribute(prefix, attribute)))
     return found
 
 
@@ -189,12 +187,18 @@ def _spelled(names: set[str], written: Iterable[str]) -> set[str]:
     for text in written:
         for name in names:
             if mentions_name(text, name):
-                end = len(text)
-                while end > len(name):
-                    found.add(text[:end])
-                    end = max(text.rfind(".", 0, end), text.rfind("(", 0, end))
+                found.update(_prefixes(text, lambda prefix: len(prefix) > len(name)))
                 break
     return found
+
+
+def _prefixes(text: str, keep: Callable[[str], bool]) -> Iterator[str]:
+    """`text` and its prefixes that end before a `.` or `(` (`a.b().c`, `a.b()`, `a.b`…),
+    longest first, while `keep` accepts them."""
+    end = len(text)
+    while end > 0 and keep(text[:end]):
+        yield text[:end]
+        end = max(text.rfind(".", 0, end), text.rfind("(", 0, end))
 
 
 def _owned_by(previous: Tables, patch: TablePatch, pairs: list[tuple[FileFacts, FileFacts]]) -> bool:

@@ -198,7 +198,8 @@ class Tables:
 
     def _patch(self, patch: "TablePatch") -> None:
         """Apply a patch to copies of the tables (the tables before it stay as they were)."""
-        for table, entries in ((self.functions, patch.functions), (self.bindings, patch.bindings)):
+        for table, entries in ((self.functions, patch.functions), (self.bindings, patch.bindings),
+                               (self.classes, patch.classes)):
             for name, entry in entries.items():
                 if entry is None:
                     table.pop(name, None)  # type: ignore[attr-defined]
@@ -208,11 +209,6 @@ class Tables:
             self.stored_factories = set(self.stored_factories)
             for name, stored in patch.factories.items():
                 (self.stored_factories.add if stored else self.stored_factories.discard)(name)
-        for name, entry in patch.classes.items():
-            if entry is None:
-                self.classes.pop(name, None)
-            else:
-                self.classes[name] = entry
         if patch.definitions_changed:
             memos = self._table_memos
             stale = _READS_CLASSES if patch.classes else ()
