@@ -150,8 +150,7 @@ class ApplicationScope:
         if folder is not None:
             return f"in {folder}/"
         name = facts.module.rsplit(".", 1)[-1]
-        if any(cls.name == "Command" and _DJANGO_COMMAND_BASES.intersection(cls.bases)
-               for cls in facts.classes):
+        if _django_command(facts):
             return "a Django management command"
         if name in _SCRIPT_NAMES:
             return f"a `{name}` module"
@@ -282,6 +281,11 @@ def _serves_app(facts: FileFacts, factories: frozenset[str], factory_names: froz
     return ""
 
 
+def _django_command(facts: FileFacts) -> bool:
+    return any(cls.name == "Command" and _DJANGO_COMMAND_BASES.intersection(cls.bases)
+               for cls in facts.classes)
+
+
 def _alembic_evidence(facts: FileFacts) -> str:
     names = {b.qualname.rsplit(".", 1)[-1] for b in facts.bindings
              if b.qualname.count(".") == facts.module.count(".") + 1}
@@ -314,10 +318,9 @@ def reads_call(project: "Project", call: CallFact) -> bool:
 
 
 def definition_inputs(facts: FileFacts) -> tuple:
-    """What of a file's definitions the scope reads: whether it is an Alembic revision or a
-    Django command, and its bindings of the names an ASGI server is pointed at."""
-    return (_alembic_evidence(facts),
-            tuple((cls.name, cls.bases) for cls in facts.classes if cls.name in ("Command", "Migration")),
+    """What of a file's definitions the scope reads: whether it is a migration (Alembic,
+    Django) or a Django command, and its bindings of the names an ASGI server is pointed at."""
+    return (_alembic_evidence(facts), _django_command(facts),
             tuple((binding.qualname, binding.value.kind, binding.value.value) for binding in facts.bindings
                   if binding.qualname[len(facts.module) + 1:] in _APP_NAMES
                   and isinstance(binding.value.value, str)))
